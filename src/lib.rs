@@ -1,6 +1,18 @@
 //! DSAR desk core: cases, deadlines, register, store and audit trail — no front end.
+//!
+//! Every user action is one function here (e.g. [`cases::create`], [`cases::pause`],
+//! [`register_store::import_file`]) called alike by the `dsar` CLI and the desktop app.
 #![warn(missing_docs)]
 
+pub mod audit;
+pub mod cases;
 pub mod deadline;
+pub mod demo;
 pub mod domain;
+pub mod error;
 pub mod register;
+pub mod register_store;
+pub mod secrets;
+pub mod store;
+
+pub use error::{Error, InputError, Result};

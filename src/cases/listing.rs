@@ -1,0 +1,172 @@
+//! Listing cases: filtered, sorted, paged in SQL so 100 000 cases list as fast as 30.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+
+use crate::deadline::{Jurisdiction, Region};
+use crate::domain::{Outcome, Right, Status};
+use crate::error::Result;
+use crate::store::Store;
+
+/// Order of a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Soonest due first (the working view).
+    #[default]
+    Due,
+    /// Newest received first.
+    Received,
+    /// By reference.
+    Reference,
+}
+
+/// What to list.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// The day "overdue" and "days left" are measured from.
+    pub today: NaiveDate,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only open, running cases past their due date.
+    pub overdue: bool,
+    /// Only open cases.
+    pub open_only: bool,
+    /// Only cases invoking this right.
+    pub right: Option<Right>,
+    /// Text in the subject's name or the reference.
+    pub search: Option<String>,
+    /// Order.
+    pub sort: Sort,
+    /// Page size.
+    pub limit: u32,
+    /// Rows to skip.
+    pub offset: u32,
+}
+
+impl ListQuery {
+    /// First page of all cases, soonest due first.
+    pub fn new(today: NaiveDate) -> ListQuery {
+        ListQuery { today, status: None, overdue: false, open_only: false, right: None, search: None, sort: Sort::Due, limit: 50, offset: 0 }
+    }
+}
+
+/// One row of the case list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseSummary {
+    /// Reference.
+    pub reference: String,
+    /// Status.
+    pub status: Status,
+    /// Rights invoked.
+    pub rights: Vec<Right>,
+    /// Subject's name.
+    pub subject_name: String,
+    /// Day received.
+    pub received: NaiveDate,
+    /// The date that counts now (extended when extended).
+    pub due: NaiveDate,
+    /// Whether the period was extended.
+    pub extended: bool,
+    /// Law.
+    pub jurisdiction: Jurisdiction,
+    /// Calendar.
+    pub region: Region,
+    /// Outcome once closed.
+    pub outcome: Option<Outcome>,
+    /// Calendar days from today to the due date (negative when overdue).
+    pub days_left: i64,
+}
+
+impl CaseSummary {
+    /// Open, running and past its due date.
+    pub fn is_overdue(&self) -> bool {
+        self.status.is_open() && !self.status.is_paused() && self.days_left < 0
+    }
+}
+
+/// A page of results and the total that matched.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// All rows matching the filter.
+    pub total: u64,
+    /// This page's rows.
+    pub items: Vec<T>,
+}
+
+fn like_pattern(s: &str) -> String {
+    let mut p = String::with_capacity(s.len() + 2);
+    p.push('%');
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// Lists cases. Every filter value is a bound parameter.
+pub fn list(store: &Store, q: &ListQuery) -> Result<Page<CaseSummary>> {
+    let mut conds: Vec<&str> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if q.overdue {
+        conds.push("status NOT IN ('closed', 'awaiting-identity', 'awaiting-clarification') AND effective_due < ?");
+        args.push(Value::Text(q.today.to_string()));
+    } else if q.open_only {
+        conds.push("status <> 'closed'");
+    }
+    if let Some(s) = q.status {
+        conds.push("status = ?");
+        args.push(Value::Text(s.code().into()));
+    }
+    if let Some(r) = q.right {
+        conds.push("(',' || rights || ',') LIKE ?");
+        args.push(Value::Text(format!("%,{},%", r.code())));
+    }
+    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        conds.push("(subject_name LIKE ? ESCAPE '\\' OR reference LIKE ? ESCAPE '\\')");
+        args.push(Value::Text(like_pattern(s)));
+        args.push(Value::Text(like_pattern(&s.to_ascii_uppercase())));
+    }
+    let filter = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+    let conn = store.conn();
+    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM cases {filter}"), rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    let total = u64::try_from(total).unwrap_or(0);
+    let order = match q.sort {
+        Sort::Due => "effective_due ASC, year, seq",
+        Sort::Received => "received DESC, year DESC, seq DESC",
+        Sort::Reference => "year, seq",
+    };
+    // Only fixed SQL fragments are formatted in; every value is bound.
+    let sql = format!(
+        "SELECT reference, status, rights, subject_name, received, effective_due, extended_on IS NOT NULL, jurisdiction, region, outcome
+         FROM cases {filter} ORDER BY {order} LIMIT ? OFFSET ?"
+    );
+    args.push(Value::Integer(i64::from(q.limit)));
+    args.push(Value::Integer(i64::from(q.offset)));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+    let mut items = Vec::new();
+    while let Some(r) = rows.next()? {
+        let rights: String = r.get(2)?;
+        let received: String = r.get(4)?;
+        let due: String = r.get(5)?;
+        let status: String = r.get(1)?;
+        let due = NaiveDate::parse_from_str(&due, "%Y-%m-%d").unwrap_or(q.today);
+        items.push(CaseSummary {
+            reference: r.get(0)?,
+            status: status.parse().unwrap_or(Status::New),
+            rights: rights.split(',').filter_map(|s| s.parse().ok()).collect(),
+            subject_name: r.get(3)?,
+            received: NaiveDate::parse_from_str(&received, "%Y-%m-%d").unwrap_or(q.today),
+            due,
+            extended: r.get(6)?,
+            jurisdiction: r.get::<_, String>(7)?.parse().unwrap_or(Jurisdiction::Gdpr),
+            region: r.get::<_, String>(8)?.parse().unwrap_or(Region::DeNw),
+            outcome: r.get::<_, Option<String>>(9)?.and_then(|o| o.parse().ok()),
+            days_left: (due - q.today).num_days(),
+        });
+    }
+    Ok(Page { total, items })
+}

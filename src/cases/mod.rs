@@ -1,0 +1,464 @@
+//! Case operations — one transport-neutral function per user action, shared by the CLI and
+//! the desktop app. Each runs in one transaction and records one audit event.
+
+mod listing;
+mod record;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Transaction};
+use serde_json::json;
+
+use crate::audit;
+use crate::deadline::{CalendarOverrides, Jurisdiction, Pause, Region};
+use crate::domain::{CaseRef, Channel, Identifier, IdentifierKind, Language, Outcome, Right, Status, Subject};
+use crate::error::{Error, InputError, Result};
+use crate::store::Store;
+
+pub use listing::{list, CaseSummary, ListQuery, Page, Sort};
+pub use record::Case;
+
+/// Who acts and when: "today" is always passed in, never read inside the core.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The acting user, e.g. `cli:anna`.
+    pub actor: String,
+    /// The user's calendar day.
+    pub today: NaiveDate,
+    /// The instant, for audit timestamps.
+    pub now: DateTime<Utc>,
+}
+
+impl Context {
+    /// A context for `actor` at the current time, with the local calendar day.
+    pub fn now(actor: impl Into<String>) -> Context {
+        Context { actor: actor.into(), today: chrono::Local::now().date_naive(), now: Utc::now() }
+    }
+}
+
+/// What the user enters for a new case.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// Rights invoked (at least one).
+    pub rights: Vec<Right>,
+    /// Subject's name.
+    pub name: String,
+    /// Subject's postal address lines.
+    pub address: Vec<String>,
+    /// Identifiers as entered; normalised on create.
+    pub identifiers: Vec<(IdentifierKind, String)>,
+    /// Day the request reached the controller.
+    pub received: NaiveDate,
+    /// Law; default from the register's controller, else `gdpr`.
+    pub jurisdiction: Option<Jurisdiction>,
+    /// Holiday calendar; default from the register's controller, else the jurisdiction's.
+    pub region: Option<Region>,
+    /// Language of the correspondence; default the controller's, else English.
+    pub language: Option<Language>,
+    /// How it arrived.
+    pub channel: Channel,
+}
+
+/// Why the clock is paused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PauseReason {
+    /// Identity check (Art. 12(6)).
+    Identity,
+    /// Clarification of the request (Recital 63).
+    Clarification,
+}
+
+impl PauseReason {
+    /// Stable spelling.
+    pub fn code(self) -> &'static str {
+        match self {
+            PauseReason::Identity => "identity",
+            PauseReason::Clarification => "clarification",
+        }
+    }
+}
+
+impl std::str::FromStr for PauseReason {
+    type Err = crate::domain::UnknownCode;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "identity" => Ok(PauseReason::Identity),
+            "clarification" => Ok(PauseReason::Clarification),
+            _ => Err(crate::domain::UnknownCode {
+                field: "reason",
+                given: s.chars().take(40).collect(),
+                allowed: "identity, clarification".into(),
+            }),
+        }
+    }
+}
+
+/// Defaults a new case takes from the register's controller.
+#[derive(Debug, Clone)]
+struct Defaults {
+    jurisdiction: Option<Jurisdiction>,
+    region: Option<Region>,
+    language: Option<Language>,
+    country: Option<String>,
+}
+
+fn controller_defaults(store: &Store) -> Result<Defaults> {
+    let reg = crate::register_store::current(store)?;
+    Ok(match reg {
+        Some(r) => Defaults {
+            jurisdiction: Some(r.controller.jurisdiction()),
+            region: Some(r.controller.region()),
+            language: Some(r.controller.language()),
+            country: Some(r.controller.country.clone()),
+        },
+        None => Defaults { jurisdiction: None, region: None, language: None, country: None },
+    })
+}
+
+/// Loads the user's calendar overrides (added/removed days) for a region.
+pub fn calendar_overrides(conn: &rusqlite::Connection, region: Region) -> Result<CalendarOverrides> {
+    let mut ov = CalendarOverrides::default();
+    let mut stmt = conn.prepare_cached("SELECT date, kind, name FROM calendar_days WHERE region = ?1 ORDER BY date")?;
+    let mut rows = stmt.query([region.code()])?;
+    while let Some(r) = rows.next()? {
+        let date: String = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let name: String = r.get(2)?;
+        let Ok(date) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") else { continue };
+        if kind == "added" {
+            ov.added.push((date, name));
+        } else {
+            ov.removed.push(date);
+        }
+    }
+    if let Some(v) = setting_value(conn, "bavaria_assumption")? {
+        ov.bavaria_assumption = v != "off";
+    }
+    Ok(ov)
+}
+
+fn setting_value(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+fn not_future(field: &str, date: NaiveDate, today: NaiveDate) -> Result<()> {
+    if date > today {
+        return Err(InputError::new(field, format!("{date} is in the future"), "give the day it actually happened (today or earlier)").into());
+    }
+    Ok(())
+}
+
+fn validate_rights(rights: &[Right], jurisdiction: Jurisdiction) -> Result<Vec<Right>> {
+    if rights.is_empty() {
+        return Err(InputError::new("right", "no right given", "name at least one, e.g. --right access").into());
+    }
+    let ccpa = jurisdiction == Jurisdiction::Ccpa;
+    let mut out: Vec<Right> = Vec::new();
+    for r in rights {
+        let is_ccpa_right = matches!(r, Right::Know | Right::Delete | Right::Correct | Right::OptOut | Right::Limit);
+        if is_ccpa_right != ccpa {
+            let fix = if ccpa {
+                "under ccpa use know, delete, correct, opt-out or limit"
+            } else {
+                "know, delete, correct, opt-out and limit are CCPA rights: use access, erasure, rectification… or --jurisdiction ccpa"
+            };
+            return Err(InputError::new("right", format!("'{r}' does not exist under {jurisdiction}"), fix).into());
+        }
+        if !out.contains(r) {
+            out.push(*r);
+        }
+    }
+    Ok(out)
+}
+
+/// Validates and normalises a new case without writing anything.
+fn prepare(new: NewCase, defaults: &Defaults, ctx: &Context) -> Result<(NewCase, Subject, Jurisdiction, Region, Language)> {
+    let name = new.name.trim().to_string();
+    if name.is_empty() {
+        return Err(InputError::new("name", "the subject's name is empty", "enter the name as the subject gave it").into());
+    }
+    if name.chars().count() > 300 {
+        return Err(InputError::new("name", "longer than 300 characters", "shorten it").into());
+    }
+    not_future("received", new.received, ctx.today)?;
+    let jurisdiction = new
+        .jurisdiction
+        .or_else(|| new.region.map(Region::default_jurisdiction))
+        .or(defaults.jurisdiction)
+        .unwrap_or(Jurisdiction::Gdpr);
+    let region = match new.region {
+        Some(r) => r,
+        None => defaults.region.filter(|r| jurisdiction.covers(*r)).unwrap_or_else(|| jurisdiction.default_region()),
+    };
+    if !jurisdiction.covers(region) {
+        let allowed: Vec<&str> = jurisdiction.regions().map(|r| r.code()).collect();
+        return Err(InputError::new("region", format!("{region} is not in the territory of {jurisdiction}"), format!("use one of {}", allowed.join(", "))).into());
+    }
+    let language = new.language.or(defaults.language).unwrap_or(Language::En);
+    let rights = validate_rights(&new.rights, jurisdiction)?;
+    let country = defaults.country.clone().unwrap_or_else(|| region.country().to_string());
+    let mut subject = Subject { name, address: new.address.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(), identifiers: vec![] };
+    for (kind, raw) in &new.identifiers {
+        subject.add(Identifier::new(kind.clone(), raw, &country)?);
+    }
+    Ok((NewCase { rights, ..new }, subject, jurisdiction, region, language))
+}
+
+fn insert_case(tx: &Transaction<'_>, ctx: &Context, new: &NewCase, subject: &Subject, jurisdiction: Jurisdiction, region: Region, language: Language, overrides: &CalendarOverrides) -> Result<Case> {
+    let year = chrono::Datelike::year(&new.received);
+    let seq: u32 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE year = ?1", [year], |r| r.get(0))?;
+    let reference = CaseRef { year, number: seq };
+    let mut case = Case {
+        id: uuid::Uuid::now_v7().to_string(),
+        reference,
+        rights: new.rights.clone(),
+        subject: subject.clone(),
+        channel: new.channel,
+        received: new.received,
+        jurisdiction,
+        region,
+        language,
+        status: Status::New,
+        outcome: None,
+        closed_on: None,
+        extended_on: None,
+        extension_reason: None,
+        pauses: vec![],
+    };
+    let dl = case.deadline(overrides)?;
+    let now = ctx.now.to_rfc3339();
+    tx.execute(
+        "INSERT INTO cases (id, year, seq, reference, rights, subject_name, subject_address, channel, received,
+                            jurisdiction, region, language, status, due, extended_due, effective_due, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+        params![
+            case.id, year, seq, reference.to_string(), record::rights_code(&case.rights), case.subject.name,
+            serde_json::to_string(&case.subject.address).unwrap_or_else(|_| "[]".into()), case.channel.code(),
+            case.received.to_string(), jurisdiction.code(), region.code(), language.code(), case.status.code(),
+            dl.due.to_string(), dl.extended_due.map(|d| d.to_string()), dl.due.to_string(), now
+        ],
+    )?;
+    {
+        let mut ins = tx.prepare_cached("INSERT INTO identifiers (case_id, kind, value) VALUES (?1, ?2, ?3)")?;
+        for id in &case.subject.identifiers {
+            ins.execute(params![case.id, id.kind.key(), id.value])?;
+        }
+    }
+    // Only codes and dates: the subject's name and identifiers stay out of the audit trail.
+    let details = json!({
+        "reference": reference.to_string(),
+        "rights": case.rights.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        "channel": case.channel.code(),
+        "received": case.received.to_string(),
+        "jurisdiction": jurisdiction.code(),
+        "region": region.code(),
+        "language": language.code(),
+        "identifier_kinds": case.subject.identifiers.iter().map(|i| i.kind.key().to_string()).collect::<Vec<_>>(),
+        "due": dl.due.to_string(),
+    });
+    audit::append(tx, Some(&case.id), &ctx.actor, "case.created", &details, ctx.now)?;
+    case.status = Status::New;
+    Ok(case)
+}
+
+/// Records a new case and computes its deadline.
+pub fn create(store: &mut Store, ctx: &Context, new: NewCase) -> Result<Case> {
+    let defaults = controller_defaults(store)?;
+    let (new, subject, j, r, l) = prepare(new, &defaults, ctx)?;
+    let overrides = calendar_overrides(store.conn(), r)?;
+    store.write(|tx| insert_case(tx, ctx, &new, &subject, j, r, l, &overrides))
+}
+
+/// Records many cases in one transaction (spreadsheet import, benchmarks): all or none.
+pub fn create_many(store: &mut Store, ctx: &Context, cases: Vec<NewCase>) -> Result<Vec<CaseRef>> {
+    let defaults = controller_defaults(store)?;
+    let mut prepared = Vec::with_capacity(cases.len());
+    for (i, new) in cases.into_iter().enumerate() {
+        let p = prepare(new, &defaults, ctx).map_err(|e| match e {
+            Error::Input(mut ie) => {
+                ie.field = format!("case {}: {}", i + 1, ie.field);
+                Error::Input(ie)
+            }
+            other => other,
+        })?;
+        prepared.push(p);
+    }
+    let mut overrides: Vec<(Region, CalendarOverrides)> = Vec::new();
+    for (_, _, _, r, _) in &prepared {
+        if !overrides.iter().any(|(x, _)| x == r) {
+            overrides.push((*r, calendar_overrides(store.conn(), *r)?));
+        }
+    }
+    store.write(|tx| {
+        let mut refs = Vec::with_capacity(prepared.len());
+        for (new, subject, j, r, l) in &prepared {
+            let ov = &overrides.iter().find(|(x, _)| x == r).map(|(_, o)| o.clone()).unwrap_or_default();
+            refs.push(insert_case(tx, ctx, new, subject, *j, *r, *l, ov)?.reference);
+        }
+        Ok(refs)
+    })
+}
+
+/// Loads one case by reference.
+pub fn get(store: &Store, reference: &str) -> Result<Case> {
+    record::load(store.conn(), reference)
+}
+
+/// Applies a change to a case inside one transaction: loads it, lets `change` modify it and
+/// name the audit action, recomputes and caches the deadline, stores it, records the event.
+fn modify(
+    store: &mut Store,
+    ctx: &Context,
+    reference: &str,
+    change: impl FnOnce(&mut Case, &CalendarOverrides) -> Result<(&'static str, serde_json::Value)>,
+) -> Result<Case> {
+    let mut case = record::load(store.conn(), reference)?;
+    let overrides = calendar_overrides(store.conn(), case.region)?;
+    let (action, details) = change(&mut case, &overrides)?;
+    let dl = case.deadline(&overrides)?;
+    store.write(|tx| {
+        record::save(tx, &case, &dl, ctx)?;
+        let mut details = details;
+        if let Some(obj) = details.as_object_mut() {
+            obj.insert("reference".into(), json!(case.reference.to_string()));
+            obj.insert("status".into(), json!(case.status.code()));
+            obj.insert("due".into(), json!(case.effective_due(&dl).to_string()));
+        }
+        audit::append(tx, Some(&case.id), &ctx.actor, action, &details, ctx.now)?;
+        Ok::<_, Error>(())
+    })?;
+    Ok(case)
+}
+
+/// Stops the clock: identity check or clarification asked on `from`.
+pub fn pause(store: &mut Store, ctx: &Context, reference: &str, reason: PauseReason, from: NaiveDate) -> Result<Case> {
+    modify(store, ctx, reference, |case, _| {
+        not_future("from", from, ctx.today)?;
+        if from < case.received {
+            return Err(InputError::new("from", format!("{from} is before the request was received ({})", case.received), "give the day you asked the subject").into());
+        }
+        if case.open_pause().is_some() {
+            return Err(InputError::new("case", "the clock is already paused", format!("resume it first: dsar case resume {} --on DATE", case.reference)).into());
+        }
+        if let Some(last) = case.pauses.iter().filter_map(pause_end).max() {
+            if from < last {
+                return Err(InputError::new("from", format!("{from} is before the previous pause ended ({last})"), "pauses cannot overlap: give a later date").into());
+            }
+        }
+        case.status = case.status.transition(match reason {
+            PauseReason::Identity => Status::AwaitingIdentity,
+            PauseReason::Clarification => Status::AwaitingClarification,
+        })?;
+        case.pauses.push(match reason {
+            PauseReason::Identity => Pause::Identity { asked: from, received: None },
+            PauseReason::Clarification => Pause::Clarification { asked: from, received: None },
+        });
+        Ok(("case.paused", json!({"reason": reason.code(), "from": from.to_string()})))
+    })
+}
+
+fn pause_end(p: &Pause) -> Option<NaiveDate> {
+    match p {
+        Pause::Identity { received, .. } | Pause::Clarification { received, .. } => *received,
+    }
+}
+
+/// Restarts the clock: what was asked for arrived on `on`.
+pub fn resume(store: &mut Store, ctx: &Context, reference: &str, on: NaiveDate) -> Result<Case> {
+    modify(store, ctx, reference, |case, _| {
+        not_future("on", on, ctx.today)?;
+        let reference = case.reference;
+        let Some(p) = case.open_pause_mut() else {
+            return Err(InputError::new("case", "the clock is not paused", format!("nothing to resume; see dsar case show {reference}")).into());
+        };
+        let (Pause::Identity { asked, received } | Pause::Clarification { asked, received }) = p;
+        if on < *asked {
+            return Err(InputError::new("on", format!("{on} is before the pause began ({asked})"), "give the day the subject's answer arrived").into());
+        }
+        *received = Some(on);
+        case.status = case.status.transition(Status::InProgress)?;
+        Ok(("case.resumed", json!({"on": on.to_string()})))
+    })
+}
+
+/// Extends the period (Art. 12(3)); the notice must go out before the first period ends.
+pub fn extend(store: &mut Store, ctx: &Context, reference: &str, reason: &str, on: NaiveDate) -> Result<Case> {
+    modify(store, ctx, reference, |case, ov| {
+        not_future("on", on, ctx.today)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(InputError::new("reason", "no reason given", "the subject must be told why (complexity, number of requests)").into());
+        }
+        if !case.status.is_open() {
+            return Err(InputError::new("case", "the case is closed", "a closed case cannot be extended").into());
+        }
+        if case.extended_on.is_some() {
+            return Err(InputError::new("case", "the period was already extended", "the law allows one extension").into());
+        }
+        let dl = case.deadline(ov)?;
+        let Some(by) = dl.extension_notice_by else {
+            return Err(InputError::new("case", format!("{} has no extension of the period", case.jurisdiction), "answer by the due date").into());
+        };
+        if on > by {
+            return Err(InputError::new("on", format!("too late: the extension notice had to be sent by {by}"), "answer by the due date; an extension can no longer be claimed").into());
+        }
+        if on < case.received {
+            return Err(InputError::new("on", format!("{on} is before the request was received"), "give the day the notice was sent").into());
+        }
+        case.extended_on = Some(on);
+        case.extension_reason = Some(reason.to_string());
+        // The reason is the firm's text; it stays on the case, the audit trail records the fact.
+        Ok(("case.extended", json!({"on": on.to_string(), "extended_due": dl.extended_due.map(|d| d.to_string())})))
+    })
+}
+
+/// Moves a case along the workflow (e.g. to in-progress or ready-to-send).
+pub fn set_status(store: &mut Store, ctx: &Context, reference: &str, to: Status) -> Result<Case> {
+    modify(store, ctx, reference, |case, _| {
+        if to.is_paused() {
+            return Err(InputError::new("status", format!("{to} stops the clock"), format!("use dsar case pause {} --reason … --from DATE", case.reference)).into());
+        }
+        if to == Status::Closed {
+            return Err(InputError::new("status", "closing needs an outcome", format!("use dsar case close {} --outcome …", case.reference)).into());
+        }
+        let from = case.status;
+        case.status = case.status.transition(to)?;
+        Ok(("case.status-changed", json!({"from": from.code(), "to": to.code()})))
+    })
+}
+
+/// Closes a case with its outcome.
+pub fn close(store: &mut Store, ctx: &Context, reference: &str, outcome: Outcome, on: NaiveDate) -> Result<Case> {
+    modify(store, ctx, reference, |case, _| {
+        not_future("on", on, ctx.today)?;
+        if on < case.received {
+            return Err(InputError::new("on", format!("{on} is before the request was received ({})", case.received), "give the day the answer was sent").into());
+        }
+        case.status = case.status.transition(Status::Closed)?;
+        case.outcome = Some(outcome);
+        case.closed_on = Some(on);
+        Ok(("case.closed", json!({"outcome": outcome.code(), "on": on.to_string()})))
+    })
+}
+
+/// Recomputes the cached due dates of every open case (after a calendar change).
+pub fn recompute_open(store: &mut Store, ctx: &Context) -> Result<usize> {
+    let refs: Vec<String> = {
+        let mut stmt = store.conn().prepare("SELECT reference FROM cases WHERE status <> 'closed'")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut cases = Vec::with_capacity(refs.len());
+    for r in &refs {
+        let c = record::load(store.conn(), r)?;
+        let ov = calendar_overrides(store.conn(), c.region)?;
+        let dl = c.deadline(&ov)?;
+        cases.push((c, dl));
+    }
+    store.write(|tx| {
+        for (c, dl) in &cases {
+            record::save(tx, c, dl, ctx)?;
+        }
+        Ok::<_, Error>(cases.len())
+    })
+}

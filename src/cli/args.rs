@@ -1,0 +1,261 @@
+//! The CLI contract of SPEC §8: names, flags and JSON keys scripts rely on.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+/// DSAR desk: data subject requests with correct deadlines, in one encrypted file.
+#[derive(Debug, Parser)]
+#[command(name = "dsar", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Database file (default: the per-user data directory).
+    #[arg(long, global = true, env = "DSAR_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Read the passphrase from this file instead of DSAR_PASSPHRASE or the terminal.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Treat this day as today (for scripts and tests).
+    #[arg(long, global = true, env = "DSAR_TODAY", value_name = "DATE", value_parser = parse_date, hide = true)]
+    pub today: Option<NaiveDate>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new encrypted database.
+    Init,
+    /// Create a database filled with a demo firm and ~30 cases in every state.
+    Demo {
+        /// Replace an existing file at the path.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Compute a deadline without a database.
+    Deadline(DeadlineArgs),
+    /// The register of processing: import, export, list.
+    #[command(subcommand)]
+    Register(RegisterCmd),
+    /// Secrets referenced from the register as {secret:NAME}.
+    #[command(subcommand)]
+    Secret(SecretCmd),
+    /// Cases: create, list, show, pause, resume, extend, close.
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct DeadlineArgs {
+    /// Day the request arrived (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub received: NaiveDate,
+    /// gdpr, uk-gdpr, ccpa, lgpd.
+    #[arg(long, default_value = "gdpr")]
+    pub jurisdiction: String,
+    /// Holiday calendar, e.g. DE-NW, NL, GB-ENG, US-CA, BR (default: the jurisdiction's).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Rights (matter only under ccpa: opt-out and limit have 15 business days).
+    #[arg(long = "right")]
+    pub rights: Vec<String>,
+    /// Day the identity information was asked for (alone: still waiting, the clock is stopped).
+    #[arg(long, value_parser = parse_date)]
+    pub identity_requested: Option<NaiveDate>,
+    /// Day it arrived.
+    #[arg(long, value_parser = parse_date, requires = "identity_requested")]
+    pub identity_received: Option<NaiveDate>,
+    /// A clarification pause FROM..TO (both days included; FROM.. while still waiting), repeatable.
+    #[arg(long = "pause", value_name = "FROM..TO")]
+    pub pauses: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegisterCmd {
+    /// Import a dsar-register JSON file (validated completely before anything changes).
+    Import {
+        /// The register file.
+        file: PathBuf,
+    },
+    /// Print the current register as JSON, or write it to FILE.
+    Export {
+        /// Output file.
+        file: Option<PathBuf>,
+    },
+    /// List the systems of the current register.
+    List {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCmd {
+    /// Store a secret; the value is read from standard input and never echoed.
+    Set {
+        /// Name, as referenced by {secret:NAME}.
+        name: String,
+    },
+    /// List the names of stored secrets.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCmd {
+    /// Record a new request.
+    New(NewCaseArgs),
+    /// List cases.
+    List {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+        /// Only this status.
+        #[arg(long)]
+        status: Option<String>,
+        /// Only open cases past their due date.
+        #[arg(long)]
+        overdue: bool,
+        /// Only open cases.
+        #[arg(long)]
+        open: bool,
+        /// Only cases invoking this right.
+        #[arg(long)]
+        right: Option<String>,
+        /// Text in the name or reference.
+        #[arg(long)]
+        search: Option<String>,
+        /// Order: due, received, reference.
+        #[arg(long, default_value = "due")]
+        sort: String,
+        /// Rows per page.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Rows to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Show one case with its deadline.
+    Show {
+        /// Reference, e.g. DSAR-2026-0042.
+        reference: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop the clock while waiting for identity or clarification.
+    Pause {
+        reference: String,
+        /// identity or clarification.
+        #[arg(long)]
+        reason: String,
+        /// Day the subject was asked.
+        #[arg(long, value_parser = parse_date)]
+        from: NaiveDate,
+    },
+    /// Restart the clock: the answer arrived.
+    Resume {
+        reference: String,
+        /// Day it arrived.
+        #[arg(long, value_parser = parse_date)]
+        on: NaiveDate,
+    },
+    /// Extend the period (the notice must go out within the first period).
+    Extend {
+        reference: String,
+        /// Why (told to the subject).
+        #[arg(long)]
+        reason: String,
+        /// Day the notice was sent (default today).
+        #[arg(long, value_parser = parse_date)]
+        on: Option<NaiveDate>,
+    },
+    /// Move a case to in-progress or ready-to-send.
+    Status {
+        reference: String,
+        /// in-progress or ready-to-send.
+        #[arg(long)]
+        to: String,
+    },
+    /// Close a case with its outcome.
+    Close {
+        reference: String,
+        /// fulfilled, partially-fulfilled, refused, withdrawn, no-data.
+        #[arg(long)]
+        outcome: String,
+        /// Day closed (default today).
+        #[arg(long, value_parser = parse_date)]
+        on: Option<NaiveDate>,
+    },
+    /// The case's audit trail.
+    Timeline {
+        reference: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NewCaseArgs {
+    /// Right invoked; repeat for several (access, erasure, …).
+    #[arg(long = "right", required = true)]
+    pub rights: Vec<String>,
+    /// The subject's name.
+    #[arg(long)]
+    pub name: String,
+    /// E-mail address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Telephone number.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Any other identifier KEY=VALUE (customer_id=…, ip=…, username=…), repeatable.
+    #[arg(long = "id", value_name = "KEY=VALUE")]
+    pub ids: Vec<String>,
+    /// Postal address line, repeatable.
+    #[arg(long = "address")]
+    pub address: Vec<String>,
+    /// Day the request arrived.
+    #[arg(long, value_parser = parse_date)]
+    pub received: NaiveDate,
+    /// gdpr, uk-gdpr, ccpa, lgpd (default: the register's controller).
+    #[arg(long)]
+    pub jurisdiction: Option<String>,
+    /// Holiday calendar (default: the register's controller).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// de, en, nl (default: the controller's).
+    #[arg(long)]
+    pub language: Option<String>,
+    /// email, letter, web-form, phone, in-person, other.
+    #[arg(long, default_value = "email")]
+    pub channel: String,
+    /// Print the case as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Check the hash chain; exit 1 and name every altered, removed or reordered event.
+    Verify {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Strict YYYY-MM-DD: 2026-02-30 and 5.3.2026 are rejected with the expected form.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim();
+    let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        Ok(d) if shaped => Ok(d),
+        _ if shaped => Err(format!("'{t}' is not a day of the calendar: check day and month")),
+        _ => Err(format!("'{}' is not a date: use YYYY-MM-DD, e.g. 2026-03-05", t.chars().take(20).collect::<String>())),
+    }
+}

@@ -1,0 +1,338 @@
+//! One small function per subcommand: parse strings into core types, call the core, print.
+
+use std::io::Read;
+
+
+use serde_json::json;
+
+use dsar::cases::{self, Context, ListQuery, NewCase, PauseReason};
+use dsar::deadline::{self, CalendarOverrides, DeadlineInput, Jurisdiction, Pause, Region};
+use dsar::domain::{Channel, IdentifierKind, Outcome, Right, Status};
+use dsar::{register_store, secrets, store::Store};
+
+use super::args::{AuditCmd, CaseCmd, Command, DeadlineArgs, NewCaseArgs, RegisterCmd, SecretCmd};
+use super::output::{print_table, CaseJson, DeadlineJson, SummaryJson};
+use super::unlock::{db_path, open, passphrase};
+use super::{Cli, Failure};
+
+fn ctx(cli: &Cli) -> Context {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let mut c = Context::now(format!("cli:{user}"));
+    if let Some(t) = cli.today {
+        c.today = t;
+    }
+    c
+}
+
+fn code<T: std::str::FromStr<Err = dsar::domain::UnknownCode>>(s: &str) -> Result<T, Failure> {
+    s.parse::<T>().map_err(|e| Failure::user(e.to_string()))
+}
+
+fn print_json(v: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| Failure { code: 2, message: format!("cannot write JSON: {e}") })?;
+    println!("{text}");
+    Ok(())
+}
+
+pub fn dispatch(cli: Cli) -> Result<(), Failure> {
+    match &cli.command {
+        Command::Init => {
+            let path = db_path(&cli);
+            if path.exists() {
+                return Err(dsar::store::StoreError::Exists { path }.into());
+            }
+            let pass = passphrase(&cli, true)?;
+            Store::create(&path, &pass)?;
+            println!("created {}", path.display());
+            Ok(())
+        }
+        Command::Demo { force } => demo(&cli, *force),
+        Command::Deadline(a) => deadline_cmd(a),
+        Command::Register(r) => register_cmd(&cli, r),
+        Command::Secret(s) => secret_cmd(&cli, s),
+        Command::Case(c) => case_cmd(&cli, c),
+        Command::Audit(AuditCmd::Verify { json }) => {
+            let store = open(&cli)?;
+            let v = dsar::audit::verify(store.conn())?;
+            if *json {
+                print_json(&json!({"events": v.events, "intact": v.is_intact(), "problems": v.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>()}))?;
+            } else if v.is_intact() {
+                println!("audit trail intact: {} events, every hash and link checks out", v.events);
+            }
+            if v.is_intact() {
+                Ok(())
+            } else {
+                for p in &v.problems {
+                    eprintln!("dsar: audit trail: {p}");
+                }
+                Err(Failure::user(format!("audit trail damaged: {} problem(s) in {} events — restore a backup and keep this file as evidence", v.problems.len(), v.events)))
+            }
+        }
+    }
+}
+
+fn demo(cli: &Cli, force: bool) -> Result<(), Failure> {
+    let path = db_path(cli);
+    if path.exists() && !force {
+        return Err(Failure::user(format!("a file already exists at {}: use --force to replace it with a fresh demo, or another --db", path.display())));
+    }
+    let pass = passphrase(cli, false)?;
+    let c = ctx(cli);
+    let n = dsar::demo::create(&path, &pass, &c, force)?;
+    println!("demo database at {} with {n} cases", path.display());
+    Ok(())
+}
+
+fn parse_pause(s: &str) -> Result<Pause, Failure> {
+    let (a, b) = s.split_once("..").ok_or_else(|| Failure::user("--pause: not FROM..TO: use e.g. 2026-03-12..2026-03-19, or 2026-03-12.. while still waiting"))?;
+    let from = super::args::parse_date(a).map_err(|e| Failure::user(format!("--pause: {e}")))?;
+    let to = if b.trim().is_empty() { None } else { Some(super::args::parse_date(b).map_err(|e| Failure::user(format!("--pause: {e}")))?) };
+    Ok(Pause::Clarification { asked: from, received: to })
+}
+
+fn deadline_cmd(a: &DeadlineArgs) -> Result<(), Failure> {
+    let jurisdiction: Jurisdiction = code(&a.jurisdiction)?;
+    let region: Region = match &a.region {
+        Some(r) => code(r)?,
+        None => jurisdiction.default_region(),
+    };
+    let rights = a.rights.iter().map(|r| code::<Right>(r)).collect::<Result<Vec<_>, _>>()?;
+    let mut pauses = Vec::new();
+    if let Some(asked) = a.identity_requested {
+        pauses.push(Pause::Identity { asked, received: a.identity_received });
+    }
+    for p in &a.pauses {
+        pauses.push(parse_pause(p)?);
+    }
+    let overrides = CalendarOverrides::default();
+    let dl = deadline::compute(&DeadlineInput { received: a.received, jurisdiction, region, rights: &rights, pauses: &pauses, overrides: &overrides })
+        .map_err(|e| Failure::from(dsar::Error::from(e)))?;
+    print_json(&DeadlineJson::new(&dl, jurisdiction.code(), region.code()))
+}
+
+fn register_cmd(cli: &Cli, r: &RegisterCmd) -> Result<(), Failure> {
+    let mut store = open(cli)?;
+    match r {
+        RegisterCmd::Import { file } => {
+            let reg = register_store::import_file(&mut store, &ctx(cli), file)?;
+            println!("imported register of {} with {} systems", reg.controller.name, reg.systems.len());
+            Ok(())
+        }
+        RegisterCmd::Export { file } => {
+            let text = register_store::export(&store)?;
+            match file {
+                Some(f) => {
+                    std::fs::write(f, text + "\n").map_err(|e| Failure::user(format!("cannot write {}: {e}", f.display())))?;
+                    Ok(())
+                }
+                None => {
+                    println!("{text}");
+                    Ok(())
+                }
+            }
+        }
+        RegisterCmd::List { json } => {
+            let Some(reg) = register_store::current(&store)? else {
+                return Err(Failure::user("no register imported yet: run dsar register import FILE"));
+            };
+            let lang = reg.controller.language();
+            if *json {
+                let systems: Vec<_> = reg
+                    .systems
+                    .iter()
+                    .map(|s| json!({"id": s.id, "name": s.name.pick(lang, lang), "role": s.role.code(), "connector": s.connector_kind().code()}))
+                    .collect();
+                print_json(&json!({"controller": reg.controller.name, "systems": systems}))
+            } else {
+                println!("{} — {} systems", reg.controller.name, reg.systems.len());
+                for s in &reg.systems {
+                    println!("  {:<16} {:<24} {:<10} {}", s.id, s.role.code(), s.connector_kind().code(), s.name.pick(lang, lang));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn secret_cmd(cli: &Cli, s: &SecretCmd) -> Result<(), Failure> {
+    let mut store = open(cli)?;
+    match s {
+        SecretCmd::Set { name } => {
+            let mut value = String::new();
+            std::io::stdin().read_to_string(&mut value).map_err(|_| Failure::user("value: standard input is not UTF-8 text"))?;
+            secrets::set(&mut store, &ctx(cli), name, &value)?;
+            println!("secret {name} stored");
+            Ok(())
+        }
+        SecretCmd::List => {
+            for n in secrets::names(&store)? {
+                println!("{n}");
+            }
+            Ok(())
+        }
+    }
+}
+
+fn new_case(a: &NewCaseArgs) -> Result<NewCase, Failure> {
+    let rights = a.rights.iter().map(|r| code::<Right>(r)).collect::<Result<Vec<_>, _>>()?;
+    let mut identifiers = Vec::new();
+    if let Some(e) = &a.email {
+        identifiers.push((IdentifierKind::Email, e.clone()));
+    }
+    if let Some(p) = &a.phone {
+        identifiers.push((IdentifierKind::Phone, p.clone()));
+    }
+    for pair in &a.ids {
+        let (k, v) = pair.split_once('=').ok_or_else(|| Failure::user("--id: identifier must be KEY=VALUE, e.g. --id customer_id=K-1001"))?;
+        let kind = IdentifierKind::from_key(k).map_err(|e| Failure::user(format!("--id: {e}")))?;
+        identifiers.push((kind, v.to_string()));
+    }
+    Ok(NewCase {
+        rights,
+        name: a.name.clone(),
+        address: a.address.clone(),
+        identifiers,
+        received: a.received,
+        jurisdiction: a.jurisdiction.as_deref().map(code).transpose()?,
+        region: a.region.as_deref().map(code).transpose()?,
+        language: a.language.as_deref().map(code).transpose()?,
+        channel: code::<Channel>(&a.channel)?,
+    })
+}
+
+fn show(store: &Store, c: &Context, reference: &str, as_json: bool) -> Result<(), Failure> {
+    let case = cases::get(store, reference)?;
+    let ov = cases::calendar_overrides(store.conn(), case.region)?;
+    let dl = case.deadline(&ov)?;
+    let left = (case.status.is_open() && dl.clock_stopped_since.is_none()).then(|| {
+        let d = dl.days_left(c.today, case.extended_on.is_some(), case.region, &ov);
+        (d.calendar, d.working)
+    });
+    let j = CaseJson::new(&case, &dl, left);
+    if as_json {
+        return print_json(&j);
+    }
+    println!("{}  {}  [{}]", j.reference, j.subject.name, j.status);
+    println!("  rights      {}", j.rights.join(", "));
+    println!("  received    {} by {} — {} / {} / {}", j.received, j.channel, j.jurisdiction, j.region, j.language);
+    for i in &j.subject.identifiers {
+        println!("  {:<11} {}", i.kind, i.value);
+    }
+    println!("  due         {}", j.due);
+    if let Some(d) = j.extension_notice_by {
+        println!("  extend by   {d} (latest day to send an extension notice)");
+    }
+    if let Some(d) = dl.extended_due {
+        println!("  extended    {d}{}", if case.extended_on.is_some() { " (extended)" } else { " (if extended)" });
+    }
+    if let Some(d) = j.acknowledge_by {
+        println!("  acknowledge {d}");
+    }
+    if let Some(d) = j.clock_stopped_since {
+        println!("  clock       stopped since {d}");
+    }
+    if let Some(l) = &j.days_left {
+        println!("  left        {} calendar days, {} working days (until {})", l.calendar, l.working, j.effective_due);
+    }
+    for e in &j.explanation {
+        println!("  why         {e}");
+    }
+    if let Some(o) = j.outcome {
+        println!("  closed      {} ({o})", j.closed_on.map(|d| d.to_string()).unwrap_or_default());
+    }
+    Ok(())
+}
+
+fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
+    let c = ctx(cli);
+    match cmd {
+        CaseCmd::New(a) => {
+            // Parse everything before asking for the passphrase or opening the file.
+            let new = new_case(a)?;
+            let mut store = open(cli)?;
+            let case = cases::create(&mut store, &c, new)?;
+            if a.json {
+                show(&store, &c, &case.reference.to_string(), true)
+            } else {
+                println!("{}", case.reference);
+                Ok(())
+            }
+        }
+        CaseCmd::List { json, status, overdue, open: open_only, right, search, sort, limit, offset } => {
+            let mut q = ListQuery::new(c.today);
+            q.status = status.as_deref().map(code::<Status>).transpose()?;
+            q.right = right.as_deref().map(code::<Right>).transpose()?;
+            q.overdue = *overdue;
+            q.open_only = *open_only;
+            q.search = search.clone();
+            q.limit = (*limit).clamp(1, 10_000);
+            q.offset = *offset;
+            q.sort = match sort.as_str() {
+                "due" => cases::Sort::Due,
+                "received" => cases::Sort::Received,
+                "reference" => cases::Sort::Reference,
+                other => return Err(Failure::user(format!("--sort: unknown order '{other}': use due, received or reference"))),
+            };
+            let store = open(cli)?;
+            let page = cases::list(&store, &q)?;
+            if *json {
+                let items: Vec<_> = page.items.iter().map(SummaryJson::new).collect();
+                print_json(&json!({"total": page.total, "offset": q.offset, "cases": items}))
+            } else {
+                print_table(&page.items);
+                let overdue = page.items.iter().filter(|s| s.is_overdue()).count();
+                println!("{} of {} cases shown · {overdue} overdue on this page · today {}", page.items.len(), page.total, c.today);
+                Ok(())
+            }
+        }
+        CaseCmd::Show { reference, json } => show(&open(cli)?, &c, reference, *json),
+        CaseCmd::Pause { reference, reason, from } => {
+            let reason: PauseReason = code(reason)?;
+            let case = cases::pause(&mut open(cli)?, &c, reference, reason, *from)?;
+            println!("{}: clock stopped since {from} ({})", case.reference, case.status);
+            Ok(())
+        }
+        CaseCmd::Resume { reference, on } => {
+            let mut store = open(cli)?;
+            let case = cases::resume(&mut store, &c, reference, *on)?;
+            println!("{}: clock running again from {on}", case.reference);
+            show(&store, &c, reference, false)
+        }
+        CaseCmd::Extend { reference, reason, on } => {
+            let mut store = open(cli)?;
+            let case = cases::extend(&mut store, &c, reference, reason, on.unwrap_or(c.today))?;
+            println!("{}: period extended", case.reference);
+            show(&store, &c, reference, false)
+        }
+        CaseCmd::Status { reference, to } => {
+            let to: Status = code(to)?;
+            let case = cases::set_status(&mut open(cli)?, &c, reference, to)?;
+            println!("{}: {}", case.reference, case.status);
+            Ok(())
+        }
+        CaseCmd::Close { reference, outcome, on } => {
+            let outcome: Outcome = code(outcome)?;
+            let case = cases::close(&mut open(cli)?, &c, reference, outcome, on.unwrap_or(c.today))?;
+            println!("{}: closed ({outcome})", case.reference);
+            Ok(())
+        }
+        CaseCmd::Timeline { reference, json } => {
+            let store = open(cli)?;
+            let case = cases::get(&store, reference)?;
+            let events = dsar::audit::for_case(store.conn(), &case.id)?;
+            if *json {
+                let v: Vec<_> = events
+                    .iter()
+                    .map(|e| json!({"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action, "details": serde_json::from_str::<serde_json::Value>(&e.details).unwrap_or_default()}))
+                    .collect();
+                print_json(&v)
+            } else {
+                for e in &events {
+                    println!("{:>6}  {}  {:<22} {:<14} {}", e.seq, e.at, e.action, e.actor, e.details);
+                }
+                Ok(())
+            }
+        }
+    }
+}
+

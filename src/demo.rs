@@ -1,0 +1,149 @@
+//! Demo data: the Jaimo Solutions register and ~30 cases in every state, dated relative to
+//! today, so a first look shows a living desk (overdue, due this week, paused, extended, closed).
+
+use std::path::Path;
+
+use chrono::{Duration, NaiveDate};
+
+use crate::cases::{self, Context, NewCase, PauseReason};
+use crate::deadline::{Jurisdiction, Region};
+use crate::domain::{Channel, IdentifierKind, Language, Outcome, Right, Status};
+use crate::error::Result;
+use crate::register_store;
+use crate::store::Store;
+
+/// The demo firm's register (one of the three real-firm fixtures).
+pub const REGISTER: &str = include_str!("../tests/data/registers/jaimo.json");
+
+enum Step {
+    Work,
+    Ready,
+    Pause(PauseReason, i64),
+    Resume(i64),
+    Extend(i64),
+    Close(Outcome, i64),
+}
+
+struct Demo {
+    days_ago: i64,
+    rights: &'static [Right],
+    name: &'static str,
+    email: &'static str,
+    phone: Option<&'static str>,
+    language: Language,
+    channel: Channel,
+    law: Option<(Jurisdiction, Region)>,
+    steps: &'static [Step],
+}
+
+use Right::*;
+use Step::*;
+
+const fn d(days_ago: i64, rights: &'static [Right], name: &'static str, email: &'static str, steps: &'static [Step]) -> Demo {
+    Demo { days_ago, rights, name, email, phone: None, language: Language::De, channel: Channel::Email, law: None, steps }
+}
+
+fn cases() -> Vec<Demo> {
+    vec![
+        // New, just in.
+        d(0, &[Access], "Max Mustermann", "max.mustermann@example.org", &[]),
+        Demo { phone: Some("+49 171 2345678"), channel: Channel::WebForm, ..d(1, &[Access, Erasure], "Erika Musterfrau", "erika.musterfrau@example.net", &[]) },
+        Demo { language: Language::En, ..d(2, &[Portability], "Olivia Bennett", "olivia.bennett@example.com", &[]) },
+        Demo { channel: Channel::Letter, ..d(3, &[Objection], "Hans Becker", "hans.becker@example.de", &[]) },
+        // In progress, comfortable.
+        d(6, &[Access], "Lena Fischer", "lena.fischer@example.org", &[Work]),
+        d(9, &[Erasure], "Jonas Weber", "jonas.weber@example.org", &[Work]),
+        Demo { language: Language::Nl, ..d(12, &[Access], "Sophie de Vries", "sophie.devries@example.nl", &[Work]) },
+        d(15, &[Rectification], "Paul Wagner", "paul.wagner@example.org", &[Work]),
+        d(18, &[WithdrawConsent, Erasure], "Mia Schulz", "mia.schulz@example.org", &[Work]),
+        // Due this week.
+        d(25, &[Access], "Felix Hoffmann", "felix.hoffmann@example.org", &[Work]),
+        d(27, &[Restriction], "Anna Schäfer", "anna.schaefer@example.org", &[Work]),
+        Demo { phone: Some("0721 9876543"), ..d(28, &[Access, Portability], "Ben Koch", "ben.koch@example.org", &[Work, Ready]) },
+        // Overdue.
+        d(36, &[Access], "Clara Richter", "clara.richter@example.org", &[Work]),
+        d(44, &[Erasure], "Noah Klein", "noah.klein@example.org", &[]),
+        d(52, &[Access, Objection], "Emma Wolf", "emma.wolf@example.org", &[Work]),
+        // Clock paused.
+        d(10, &[Access], "Luis Neumann", "luis.neumann@example.org", &[Pause(PauseReason::Identity, 2)]),
+        d(20, &[Erasure], "Hannah Schwarz", "hannah.schwarz@example.org", &[Work, Pause(PauseReason::Clarification, 5)]),
+        Demo { channel: Channel::Phone, ..d(8, &[Access], "Elias Zimmermann", "elias.zimmermann@example.org", &[Pause(PauseReason::Identity, 1)]) },
+        // Paused and resumed: the due date moved.
+        d(30, &[Access], "Lea Braun", "lea.braun@example.org", &[Pause(PauseReason::Identity, 2), Resume(12)]),
+        // Extended.
+        d(40, &[Access, Portability], "Tim Krüger", "tim.krueger@example.org", &[Work, Extend(20)]),
+        d(60, &[Erasure, Restriction], "Marie Hofmann", "marie.hofmann@example.org", &[Work, Extend(25)]),
+        // Closed, with every outcome.
+        d(70, &[Access], "Leon Hartmann", "leon.hartmann@example.org", &[Work, Close(Outcome::Fulfilled, 21)]),
+        d(95, &[Erasure], "Lina Lange", "lina.lange@example.org", &[Work, Close(Outcome::PartiallyFulfilled, 28)]),
+        d(120, &[Access], "Finn Schmitt", "finn.schmitt@example.org", &[Close(Outcome::Refused, 20)]),
+        d(150, &[Objection], "Ella Werner", "ella.werner@example.org", &[Close(Outcome::Withdrawn, 6)]),
+        d(180, &[Access], "Moritz Krause", "moritz.krause@example.org", &[Work, Close(Outcome::NoData, 9)]),
+        d(210, &[Portability], "Emilia Meier", "emilia.meier@example.org", &[Work, Close(Outcome::Fulfilled, 25)]),
+        d(250, &[Erasure], "Jakob Lehmann", "jakob.lehmann@example.org", &[Work, Close(Outcome::Fulfilled, 14)]),
+        // Other laws: a UK and a Dutch request handled by the same desk.
+        Demo { language: Language::En, law: Some((Jurisdiction::UkGdpr, Region::GbEng)), ..d(14, &[Access], "George Thompson", "george.thompson@example.co.uk", &[Work]) },
+        Demo { language: Language::Nl, law: Some((Jurisdiction::Gdpr, Region::Nl)), ..d(22, &[Erasure], "Daan Visser", "daan.visser@example.nl", &[Work]) },
+    ]
+}
+
+/// Creates (or with `replace`, re-creates) a demo database; returns the number of cases.
+pub fn create(path: &Path, passphrase: &str, ctx: &Context, replace: bool) -> Result<usize> {
+    if replace && path.exists() {
+        for suffix in ["", "-wal", "-shm"] {
+            let p = format!("{}{suffix}", path.display());
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    let mut store = Store::create(path, passphrase)?;
+    let data_dir = path.parent().map(|p| p.join("demo-data")).unwrap_or_default();
+    register_store::import_text(&mut store, ctx, REGISTER, &data_dir, "jaimo.json")?;
+    let list = cases();
+    for demo in &list {
+        let received = ctx.today - Duration::days(demo.days_ago);
+        let at = |days: i64| -> NaiveDate { (received + Duration::days(days)).min(ctx.today) };
+        let mut identifiers = vec![(IdentifierKind::Email, demo.email.to_string())];
+        if let Some(p) = demo.phone {
+            identifiers.push((IdentifierKind::Phone, p.to_string()));
+        }
+        let case = cases::create(
+            &mut store,
+            ctx,
+            NewCase {
+                rights: demo.rights.to_vec(),
+                name: demo.name.into(),
+                address: vec![],
+                identifiers,
+                received,
+                jurisdiction: demo.law.map(|l| l.0),
+                region: demo.law.map(|l| l.1),
+                language: Some(demo.language),
+                channel: demo.channel,
+            },
+        )?;
+        let r = case.reference.to_string();
+        for step in demo.steps {
+            match step {
+                Work => {
+                    cases::set_status(&mut store, ctx, &r, Status::InProgress)?;
+                }
+                Ready => {
+                    cases::set_status(&mut store, ctx, &r, Status::ReadyToSend)?;
+                }
+                Pause(reason, after) => {
+                    cases::pause(&mut store, ctx, &r, *reason, at(*after))?;
+                }
+                Resume(after) => {
+                    cases::resume(&mut store, ctx, &r, at(*after))?;
+                }
+                Extend(after) => {
+                    cases::extend(&mut store, ctx, &r, "Umfangreiche Anfrage über mehrere Systeme und Auftragsverarbeiter", at(*after))?;
+                }
+                Close(outcome, after) => {
+                    cases::close(&mut store, ctx, &r, *outcome, at(*after))?;
+                }
+            }
+        }
+    }
+    Ok(list.len())
+}

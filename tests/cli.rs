@@ -1,0 +1,279 @@
+//! The `dsar` CLI contract (SPEC §8): deadline vectors, the case lifecycle with JSON keys,
+//! exit codes, and bad inputs that each give one clear line and change nothing.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn json(o: std::process::Output) -> Value {
+    let text = ok(o);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+
+#[test]
+fn every_deadline_vector_through_dsar_deadline() {
+    let mut checked = 0;
+    for file in ["deadline-vectors.csv", "deadline-vectors-extra.csv"] {
+        let path = data(file);
+        if file.ends_with("extra.csv") && !path.exists() {
+            continue;
+        }
+        let mut rdr = csv::Reader::from_path(&path).unwrap();
+        let headers = rdr.headers().unwrap().clone();
+        let col = |row: &csv::StringRecord, name: &str| -> String {
+            headers.iter().position(|h| h == name).and_then(|i| row.get(i)).unwrap_or("").to_string()
+        };
+        for row in rdr.records() {
+            let row = row.unwrap();
+            let mut args = vec![
+                "deadline".to_string(),
+                "--received".into(),
+                col(&row, "received"),
+                "--jurisdiction".into(),
+                col(&row, "jurisdiction"),
+                "--region".into(),
+                col(&row, "region"),
+            ];
+            if !col(&row, "identity_requested").is_empty() {
+                args.extend(["--identity-requested".into(), col(&row, "identity_requested")]);
+                if !col(&row, "identity_received").is_empty() {
+                    args.extend(["--identity-received".into(), col(&row, "identity_received")]);
+                }
+            }
+            if !col(&row, "pause_from").is_empty() {
+                args.extend(["--pause".into(), format!("{}..{}", col(&row, "pause_from"), col(&row, "pause_to"))]);
+            }
+            if !col(&row, "right").is_empty() {
+                args.extend(["--right".into(), col(&row, "right")]);
+            }
+            let out = dsar_cmd().args(&args).output().unwrap();
+            let v = json(out);
+            for key in ["due", "extension_notice_by", "extended_due", "acknowledge_by"] {
+                let expected = col(&row, key);
+                let got = v[key].as_str().unwrap_or("");
+                assert_eq!(got, expected, "{file} row {} ({}): {key}", col(&row, "id"), col(&row, "note"));
+                assert!(v.get(key).is_some(), "key {key} missing");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} vectors");
+}
+
+#[test]
+fn case_lifecycle_through_the_cli() {
+    let db = TempDb::new();
+    ok(db.dsar(&["init"]));
+    ok(db.dsar(&["register", "import", data("registers/smart-cx.json").to_str().unwrap()]));
+    let list = ok(db.dsar(&["register", "list"]));
+    assert!(list.contains("hosting-logs") && list.contains("twilio"), "{list}");
+
+    let v = json(db.dsar(&[
+        "case", "new", "--right", "access", "--right", "erasure", "--name", "Jana Beispiel", "--email", " Jana.Beispiel@Example.ORG ",
+        "--phone", "02151 123456", "--id", "customer_id=K-1001", "--received", "2026-11-02", "--json",
+    ]));
+    assert_eq!(v["reference"], "DSAR-2026-0001");
+    assert_eq!(v["rights"], serde_json::json!(["access", "erasure"]));
+    assert_eq!(v["status"], "new");
+    assert_eq!(v["received"], "2026-11-02");
+    // The controller (SMART CJM, Krefeld) is in NW: 2 Dec 2026 is a Wednesday.
+    assert_eq!(v["due"], "2026-12-02");
+    assert_eq!(v["region"], "DE-NW");
+    assert!(v["extended_due"].is_null());
+    assert_eq!(v["subject"]["name"], "Jana Beispiel");
+    let ids = v["subject"]["identifiers"].as_array().unwrap();
+    assert!(ids.contains(&serde_json::json!({"kind": "email", "value": "jana.beispiel@example.org"})));
+    assert!(ids.contains(&serde_json::json!({"kind": "phone", "value": "+492151123456"})));
+    assert!(ids.contains(&serde_json::json!({"kind": "customer_id", "value": "K-1001"})));
+
+    // Second case of the year gets the next number.
+    assert_eq!(ok(db.dsar(&["case", "new", "--right", "access", "--name", "Kai", "--received", "2026-11-20"])).trim(), "DSAR-2026-0002");
+
+    ok(db.dsar(&["case", "pause", "DSAR-2026-0001", "--reason", "identity", "--from", "2026-11-03"]));
+    let v = json(db.dsar(&["case", "show", "DSAR-2026-0001", "--json"]));
+    assert_eq!(v["status"], "awaiting-identity");
+    assert_eq!(v["clock_stopped_since"], "2026-11-03");
+    ok(db.dsar(&["case", "resume", "DSAR-2026-0001", "--on", "2026-11-13"]));
+    let v = json(db.dsar(&["case", "show", "DSAR-2026-0001", "--json"]));
+    assert_eq!(v["status"], "in-progress");
+    // GDPR: 10 days of waiting are added: 2 Dec + 10 = 12 Dec (Saturday) → Monday 14 Dec.
+    assert_eq!(v["due"], "2026-12-14");
+
+    ok(db.dsar(&["case", "extend", "DSAR-2026-0001", "--reason", "many systems", "--on", "2026-11-21"]));
+    let v = json(db.dsar(&["case", "show", "DSAR-2026-0001", "--json"]));
+    assert_eq!(v["extended_due"], "2027-02-12");
+    assert_eq!(v["effective_due"], "2027-02-12");
+
+    let listed = json(db.dsar(&["case", "list", "--json"]));
+    assert_eq!(listed["total"], 2);
+    let overdue = json(db.dsar(&["case", "list", "--overdue", "--json"]));
+    assert_eq!(overdue["total"], 0);
+
+    ok(db.dsar(&["case", "close", "DSAR-2026-0002", "--outcome", "no-data", "--on", "2026-11-21"]));
+    let closed = json(db.dsar(&["case", "list", "--status", "closed", "--json"]));
+    assert_eq!(closed["cases"][0]["reference"], "DSAR-2026-0002");
+    assert_eq!(closed["cases"][0]["outcome"], "no-data");
+
+    let timeline = json(db.dsar(&["case", "timeline", "DSAR-2026-0001", "--json"]));
+    let actions: Vec<&str> = timeline.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["case.created", "case.paused", "case.resumed", "case.extended"]);
+    // The trail holds no personal data of the subject.
+    let raw = serde_json::to_string(&timeline).unwrap();
+    assert!(!raw.contains("Jana") && !raw.contains("example.org") && !raw.contains("2151"), "{raw}");
+
+    let verify = ok(db.dsar(&["audit", "verify"]));
+    assert!(verify.contains("intact"), "{verify}");
+
+    // Export gives back a register that imports again.
+    let exported = db.dir.path().join("export.json");
+    ok(db.dsar(&["register", "export", exported.to_str().unwrap()]));
+    ok(db.dsar(&["register", "import", exported.to_str().unwrap()]));
+}
+
+#[test]
+fn secrets_are_stored_but_never_printed() {
+    let db = TempDb::new();
+    ok(db.dsar(&["init"]));
+    let mut child = dsar_cmd()
+        .env("DSAR_DB", &db.path)
+        .env("DSAR_PASSPHRASE", PASS)
+        .args(["secret", "set", "cleverreach_token"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"tok-SUPERSECRET-123\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("SUPERSECRET") && !stderr(&out).contains("SUPERSECRET"));
+    assert_eq!(ok(db.dsar(&["secret", "list"])).trim(), "cleverreach_token");
+    let store = db.open();
+    assert_eq!(dsar::secrets::get(&store, "cleverreach_token").unwrap().as_deref(), Some("tok-SUPERSECRET-123"));
+    let trail: String = store.conn().query_row("SELECT group_concat(details) FROM audit_events", [], |r| r.get(0)).unwrap();
+    assert!(!trail.contains("SUPERSECRET"));
+}
+
+#[test]
+fn demo_database_is_a_living_desk() {
+    let db = TempDb::new();
+    ok(db.dsar(&["demo"]));
+    let all = json(db.dsar(&["case", "list", "--json", "--limit", "1000"]));
+    let cases = all["cases"].as_array().unwrap();
+    assert!(cases.len() >= 25, "{}", cases.len());
+    let has = |f: &dyn Fn(&Value) -> bool| cases.iter().any(|c| f(c));
+    assert!(has(&|c| c["overdue"] == true), "no overdue case");
+    assert!(has(&|c| c["status"] != "closed" && c["days_left"].as_i64().is_some_and(|d| (0..=7).contains(&d)) && !c["status"].as_str().unwrap().starts_with("awaiting")), "none due this week");
+    assert!(has(&|c| c["status"].as_str().unwrap().starts_with("awaiting")), "none paused");
+    assert!(has(&|c| c["extended"] == true), "none extended");
+    for outcome in ["fulfilled", "partially-fulfilled", "refused", "withdrawn", "no-data"] {
+        assert!(has(&|c| c["outcome"] == outcome), "no {outcome}");
+    }
+    assert!(ok(db.dsar(&["audit", "verify"])).contains("intact"));
+    // Human listing shows days left.
+    let table = ok(db.dsar(&["case", "list"]));
+    assert!(table.contains("OVERDUE") && table.contains("days left"), "{table}");
+}
+
+/// State that must not change when a command is refused.
+fn snapshot(db: &TempDb) -> (String, String) {
+    let list = ok(db.dsar(&["case", "list", "--json", "--limit", "10000"]));
+    let audit = ok(db.dsar(&["audit", "verify", "--json"]));
+    (list, audit)
+}
+
+#[test]
+fn bad_inputs_give_one_clear_line_and_change_nothing() {
+    let db = TempDb::new();
+    ok(db.dsar(&["init"]));
+    ok(db.dsar(&["register", "import", data("registers/jaimo.json").to_str().unwrap()]));
+    ok(db.dsar(&["case", "new", "--right", "access", "--name", "Existing Person", "--email", "e@example.org", "--received", "2026-11-02"]));
+    ok(db.dsar(&["case", "new", "--right", "access", "--name", "Old Case", "--received", "2026-09-01"]));
+    let before = snapshot(&db);
+    let broken = db.dir.path().join("broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    let reg = std::fs::read_to_string(data("registers/jaimo.json")).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = broken.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let missing_field = write("missing.json", &reg.replacen("\"role\": \"internal\",", "", 1));
+    let wrong_type = write("type.json", &reg.replacen("\"automated_decision_making\": false", "\"automated_decision_making\": \"no\"", 1));
+    let dup = write("dup.json", &reg.replacen("\"id\": \"slack\"", "\"id\": \"dashboard\"", 1));
+    let not_json = write("trunc.json", &reg[..reg.len() / 2]);
+    let new = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = ["case", "new", "--right", "access", "--name", "Max Muster", "--received", "2026-11-02"].iter().map(|s| s.to_string()).collect();
+        for e in extra {
+            v.push(e.to_string());
+        }
+        v
+    };
+    let with = |base: Vec<String>, from: &str, to: &str| -> Vec<String> { base.into_iter().map(|a| if a == from { to.to_string() } else { a }).collect() };
+    let s = |a: &[&str]| a.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        ("impossible date", with(new(&[]), "2026-11-02", "2026-02-30"), "not a day of the calendar"),
+        ("german date format", with(new(&[]), "2026-11-02", "02.11.2026"), "YYYY-MM-DD"),
+        ("date in the future", with(new(&[]), "2026-11-02", "2026-12-24"), "future"),
+        ("unknown right", with(new(&[]), "access", "acess"), "unknown right"),
+        ("CCPA right under GDPR", with(new(&[]), "access", "know"), "CCPA"),
+        ("unknown region", new(&["--region", "DE-XX"]), "unknown region"),
+        ("unknown jurisdiction", new(&["--jurisdiction", "eu"]), "unknown jurisdiction"),
+        ("region outside jurisdiction", new(&["--jurisdiction", "ccpa", "--region", "DE-NW"]), "region"),
+        ("malformed e-mail", new(&["--email", "max.muster@"]), "e-mail"),
+        ("e-mail without domain dot", new(&["--email", "max@examplecom"]), "e-mail"),
+        ("malformed phone", new(&["--phone", "12"]), "telephone"),
+        ("bad identifier key", new(&["--id", "Member No=77"]), "identifier key"),
+        ("identifier without =", new(&["--id", "customer"]), "KEY=VALUE"),
+        ("bad ip", new(&["--id", "ip=198.51.100.300"]), "IPv4"),
+        ("empty name", with(new(&[]), "Max Muster", "  "), "name"),
+        ("unknown channel", new(&["--channel", "fax"]), "unknown channel"),
+        ("unknown language", new(&["--language", "fr"]), "unknown language"),
+        ("register missing field", s(&["register", "import", &missing_field]), "/systems/0"),
+        ("register wrong type", s(&["register", "import", &wrong_type]), "automated_decision_making"),
+        ("register duplicate id", s(&["register", "import", &dup]), "dashboard"),
+        ("register not JSON", s(&["register", "import", &not_json]), "line"),
+        ("register file missing", s(&["register", "import", "/nonexistent/register.json"]), "cannot read"),
+        ("unknown case", s(&["case", "show", "DSAR-2026-0099"]), "no case DSAR-2026-0099"),
+        ("malformed reference", s(&["case", "show", "2026-42"]), "DSAR-YYYY-NNNN"),
+        ("unknown pause reason", s(&["case", "pause", "DSAR-2026-0001", "--reason", "holiday", "--from", "2026-11-03"]), "identity, clarification"),
+        ("pause before receipt", s(&["case", "pause", "DSAR-2026-0001", "--reason", "identity", "--from", "2026-10-01"]), "before the request was received"),
+        ("resume without pause", s(&["case", "resume", "DSAR-2026-0001", "--on", "2026-11-10"]), "not paused"),
+        ("extension too late", s(&["case", "extend", "DSAR-2026-0002", "--reason", "complex", "--on", "2026-11-21"]), "too late"),
+        ("unknown outcome", s(&["case", "close", "DSAR-2026-0001", "--outcome", "done"]), "unknown outcome"),
+        ("unknown status filter", s(&["case", "list", "--status", "open"]), "unknown status"),
+        ("deadline bad month", s(&["deadline", "--received", "2026-13-01"]), "not a day of the calendar"),
+        ("bad secret name", s(&["secret", "set", "bad name!"]), "secret name"),
+    ];
+    assert!(cases.len() >= 20);
+    for (what, args, needle) in &cases {
+        let out = db.dsar(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{what}: exit {:?}, stderr: {err}", out.status.code());
+        assert_eq!(err.trim_end().lines().count(), 1, "{what}: not one line: {err}");
+        assert!(err.starts_with("dsar: "), "{what}: {err}");
+        assert!(err.contains(needle), "{what}: expected '{needle}' in: {err}");
+        assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{what}: {err}");
+        assert!(!err.contains("max.muster@") && !err.contains("Member No=77"), "{what}: personal data echoed: {err}");
+    }
+    assert_eq!(snapshot(&db), before, "a refused command changed the database");
+
+    // Wrong passphrase and a missing database file: clear, exit 1, nothing created.
+    let out = dsar_cmd().env("DSAR_DB", &db.path).env("DSAR_PASSPHRASE", "not the passphrase").args(["case", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("wrong passphrase"), "{}", stderr(&out));
+    let missing = db.dir.path().join("typo.db");
+    let out = dsar_cmd().env("DSAR_DB", &missing).env("DSAR_PASSPHRASE", PASS).args(["case", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("dsar init"), "{}", stderr(&out));
+    assert!(!missing.exists());
+    let out = dsar_cmd().env("DSAR_DB", &missing).env("DSAR_PASSPHRASE", "short").args(["init"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("at least 8"), "{}", stderr(&out));
+    assert!(!missing.exists());
+    assert_eq!(snapshot(&db), before);
+}
+

@@ -1,0 +1,232 @@
+//! The encrypted store: unreadable without the passphrase, migrations recorded, crash safety
+//! under SIGKILL, and the tamper-evident audit trail.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use common::*;
+use dsar::audit::{self, Tamper};
+use dsar::cases::{self, NewCase};
+use dsar::domain::{Channel, IdentifierKind, Right};
+use dsar::store::{Store, StoreError};
+
+fn new_case(name: &str, email: &str, received: &str) -> NewCase {
+    NewCase {
+        rights: vec![Right::Access],
+        name: name.into(),
+        address: vec!["Geheimweg 7".into(), "10115 Berlin".into()],
+        identifiers: vec![(IdentifierKind::Email, email.into()), (IdentifierKind::Phone, "+49 171 5550123".into())],
+        received: date(received),
+        jurisdiction: None,
+        region: None,
+        language: None,
+        channel: Channel::Email,
+    }
+}
+
+#[test]
+fn database_is_unreadable_without_the_passphrase() {
+    let db = TempDb::new();
+    {
+        let mut store = db.create();
+        cases::create(&mut store, &ctx("2026-11-21"), new_case("Zoë Quellenschutz", "zoe.quellenschutz@example.org", "2026-11-02")).unwrap();
+    }
+    // Every file SQLite left (db, and a WAL if one survived) is ciphertext.
+    for entry in std::fs::read_dir(db.dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for needle in [&b"Quellenschutz"[..], b"quellenschutz@example", b"Geheimweg", b"SQLite format 3", b"CREATE TABLE"] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "plaintext {:?} found on disk", String::from_utf8_lossy(needle));
+        }
+    }
+    // Plain SQLite (no key) cannot read it: through rusqlite without a key…
+    let plain = rusqlite::Connection::open(&db.path).unwrap();
+    assert!(plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());
+    // …and through an independent SQLite build (Python's), where available.
+    let py = Command::new("python3")
+        .args(["-c", "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('select count(*) from sqlite_master').fetchall()"])
+        .arg(&db.path)
+        .output();
+    if let Ok(out) = py {
+        assert!(!out.status.success(), "python's sqlite3 read the encrypted file");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not a database"));
+    }
+    // A wrong passphrase is a clear user error, not a crash.
+    let err = Store::open(&db.path, "wrong passphrase!").unwrap_err();
+    assert!(matches!(err, StoreError::WrongPassphrase { .. }), "{err}");
+    assert!(err.is_user_error());
+    // And the right one still opens it with the case intact.
+    let store = db.open();
+    assert_eq!(cases::get(&store, "DSAR-2026-0001").unwrap().subject.name, "Zoë Quellenschutz");
+}
+
+#[test]
+fn migrations_are_recorded_and_wal_is_on() {
+    let db = TempDb::new();
+    let store = db.create();
+    let versions: Vec<i64> = {
+        let mut st = store.conn().prepare("SELECT version FROM refinery_schema_history ORDER BY version").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    assert_eq!(versions.first(), Some(&1));
+    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    drop(store);
+    // Re-opening applies nothing twice and keeps the history.
+    let store = db.open();
+    let n: i64 = store.conn().query_row("SELECT count(*) FROM refinery_schema_history", [], |r| r.get(0)).unwrap();
+    assert_eq!(n as usize, versions.len());
+}
+
+#[test]
+fn passphrase_change_reencrypts() {
+    let db = TempDb::new();
+    let mut store = db.create();
+    cases::create(&mut store, &ctx("2026-11-21"), new_case("A B", "a@example.org", "2026-11-20")).unwrap();
+    store.change_passphrase("a brand new passphrase").unwrap();
+    drop(store);
+    assert!(matches!(Store::open(&db.path, PASS), Err(StoreError::WrongPassphrase { .. })));
+    let store = Store::open(&db.path, "a brand new passphrase").unwrap();
+    assert_eq!(cases::list(&store, &cases::ListQuery::new(date("2026-11-21"))).unwrap().total, 1);
+}
+
+/// Child half of the crash test: writes cases until killed, printing each committed reference.
+#[test]
+fn crash_writer_child() {
+    let Ok(path) = std::env::var("DSAR_CRASH_DB") else { return };
+    let mut store = Store::open(std::path::Path::new(&path), PASS).unwrap();
+    let c = ctx("2026-11-21");
+    for i in 0..100_000 {
+        let case = cases::create(&mut store, &c, new_case(&format!("Crash Person {i}"), &format!("p{i}@example.org"), "2026-11-10")).unwrap();
+        cases::set_status(&mut store, &c, &case.reference.to_string(), dsar::domain::Status::InProgress).unwrap();
+        println!("committed {} {i}", case.reference);
+    }
+}
+
+#[test]
+fn sigkill_mid_write_loses_no_committed_case() {
+    let db = TempDb::new();
+    drop(db.create());
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "crash_writer_child", "--nocapture", "--test-threads=1"])
+        .env("DSAR_CRASH_DB", &db.path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let reader = BufReader::new(child.stdout.take().unwrap());
+    let mut committed = Vec::new();
+    for line in reader.lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("committed ") {
+            let mut parts = rest.split(' ');
+            committed.push((parts.next().unwrap().to_string(), parts.next().unwrap().parse::<usize>().unwrap()));
+            if committed.len() == 150 {
+                child.kill().unwrap(); // SIGKILL on Unix: no destructors, no checkpoint.
+                break;
+            }
+        }
+    }
+    let _ = child.wait();
+    assert_eq!(committed.len(), 150, "the writer died before it was killed");
+    let store = db.open();
+    assert_eq!(store.integrity_check().unwrap(), Ok(()));
+    for (reference, i) in &committed {
+        let case = cases::get(&store, reference).unwrap();
+        assert_eq!(case.subject.name, format!("Crash Person {i}"));
+        assert_eq!(case.subject.first(&IdentifierKind::Email), Some(format!("p{i}@example.org").as_str()));
+        assert_eq!(case.subject.first(&IdentifierKind::Phone), Some("+491715550123"));
+    }
+    // At most the one in flight may be there beyond what was reported, never half a case.
+    let total = cases::list(&store, &cases::ListQuery::new(date("2026-11-21"))).unwrap().total as usize;
+    assert!(total >= committed.len() && total <= committed.len() + 1, "{total}");
+    let orphans: i64 = store.conn().query_row("SELECT count(*) FROM identifiers WHERE case_id NOT IN (SELECT id FROM cases)", [], |r| r.get(0)).unwrap();
+    assert_eq!(orphans, 0);
+    assert!(audit::verify(store.conn()).unwrap().is_intact());
+}
+
+fn trail_with_events() -> (TempDb, Store) {
+    let db = TempDb::new();
+    let mut store = db.create();
+    let c = ctx("2026-11-21");
+    for i in 0..4 {
+        let case = cases::create(&mut store, &c, new_case(&format!("Person {i}"), &format!("p{i}@example.org"), "2026-11-02")).unwrap();
+        cases::set_status(&mut store, &c, &case.reference.to_string(), dsar::domain::Status::InProgress).unwrap();
+    }
+    // 8 events: create + status change for each of 4 cases.
+    let v = audit::verify(store.conn()).unwrap();
+    assert_eq!(v.events, 8);
+    assert!(v.is_intact(), "{:?}", v.problems);
+    // What an attacker with the passphrase would do first: lift the append-only guard.
+    store.conn().execute_batch("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;").unwrap();
+    (db, store)
+}
+
+#[test]
+fn audit_trail_refuses_updates_and_deletes() {
+    let db = TempDb::new();
+    let mut store = db.create();
+    cases::create(&mut store, &ctx("2026-11-21"), new_case("P", "p@example.org", "2026-11-02")).unwrap();
+    assert!(store.conn().execute("UPDATE audit_events SET actor = 'x'", []).is_err());
+    assert!(store.conn().execute("DELETE FROM audit_events", []).is_err());
+}
+
+#[test]
+fn audit_detects_a_changed_byte() {
+    let (_db, store) = trail_with_events();
+    store.conn().execute("UPDATE audit_events SET details = replace(details, '2026-11-02', '2026-11-03') WHERE seq = 3", []).unwrap();
+    let v = audit::verify(store.conn()).unwrap();
+    assert_eq!(v.problems, vec![Tamper::Altered { seq: 3 }]);
+    assert!(v.problems[0].to_string().contains("event 3 was altered"));
+}
+
+#[test]
+fn audit_detects_a_deleted_row() {
+    let (_db, store) = trail_with_events();
+    store.conn().execute("DELETE FROM audit_events WHERE seq = 5", []).unwrap();
+    let v = audit::verify(store.conn()).unwrap();
+    assert_eq!(v.problems, vec![Tamper::Removed { after: 4, before: 6 }]);
+}
+
+#[test]
+fn audit_detects_swapped_rows() {
+    let (_db, store) = trail_with_events();
+    // Swap everything but the position of events 2 and 3.
+    store
+        .conn()
+        .execute_batch(
+            "CREATE TEMP TABLE t AS SELECT * FROM audit_events WHERE seq IN (2, 3);
+             UPDATE audit_events SET case_id = (SELECT case_id FROM t WHERE t.seq = 5 - audit_events.seq),
+                 at = (SELECT at FROM t WHERE t.seq = 5 - audit_events.seq),
+                 action = (SELECT action FROM t WHERE t.seq = 5 - audit_events.seq),
+                 details = (SELECT details FROM t WHERE t.seq = 5 - audit_events.seq),
+                 prev_hash = (SELECT prev_hash FROM t WHERE t.seq = 5 - audit_events.seq),
+                 hash = (SELECT hash FROM t WHERE t.seq = 5 - audit_events.seq)
+             WHERE seq IN (2, 3);",
+        )
+        .unwrap();
+    let v = audit::verify(store.conn()).unwrap();
+    assert!(v.problems.contains(&Tamper::Altered { seq: 2 }), "{:?}", v.problems);
+    assert!(v.problems.contains(&Tamper::Altered { seq: 3 }), "{:?}", v.problems);
+    assert!(v.problems.iter().all(|p| matches!(p, Tamper::Altered { seq: 2 | 3 } | Tamper::Unlinked { seq: 2..=4 })), "{:?}", v.problems);
+}
+
+#[test]
+fn audit_detects_a_cut_off_tail() {
+    let (_db, store) = trail_with_events();
+    store.conn().execute("DELETE FROM audit_events WHERE seq = 8", []).unwrap();
+    let v = audit::verify(store.conn()).unwrap();
+    assert_eq!(v.problems, vec![Tamper::TailRemoved { head: 8, last: 7 }]);
+}
+
+#[test]
+fn audit_verify_cli_names_the_event_and_exits_1() {
+    let (db, store) = trail_with_events();
+    store.conn().execute("UPDATE audit_events SET actor = 'mallory' WHERE seq = 6", []).unwrap();
+    drop(store);
+    let out = db.dsar(&["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("event 6 was altered"), "{err}");
+}
