@@ -45,6 +45,8 @@ CREATE TABLE cases (
 ) STRICT;
 
 CREATE INDEX cases_open_by_due ON cases (effective_due) WHERE status <> 'closed';
+-- The working view: open cases first, soonest due first, then closed ones.
+CREATE INDEX cases_by_due ON cases ((status = 'closed'), effective_due, year, seq);
 CREATE INDEX cases_by_received ON cases (received DESC, year DESC, seq DESC);
 CREATE INDEX cases_by_status ON cases (status, effective_due);
 

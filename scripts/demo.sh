@@ -4,15 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-command -v cc >/dev/null || need+=(build-essential)
-command -v perl >/dev/null || need+=(perl)
-command -v make >/dev/null || need+=(make)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
-fi
+bash scripts/ensure-packages.sh cc:build-essential perl:perl make:make python3:python3
 export CARGO_PROFILE_DEV_DEBUG=0
 cargo build --quiet --locked --bin dsar
 

@@ -5,17 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-command -v cc >/dev/null || need+=(build-essential)
-command -v perl >/dev/null || need+=(perl)
-command -v make >/dev/null || need+=(make)
-command -v pkg-config >/dev/null || need+=(pkg-config)
-command -v python3 >/dev/null || need+=(python3)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
-fi
+bash scripts/ensure-packages.sh cc:build-essential perl:perl make:make pkg-config:pkg-config python3:python3
 if ! command -v cargo >/dev/null; then
   echo "cargo is missing: install Rust (https://rustup.rs) and run this again" >&2
   exit 1

@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod calendar;
 pub mod cases;
 pub mod deadline;
 pub mod demo;

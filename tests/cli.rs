@@ -277,3 +277,31 @@ fn bad_inputs_give_one_clear_line_and_change_nothing() {
     assert_eq!(snapshot(&db), before);
 }
 
+
+#[test]
+fn firm_calendar_changes_move_open_cases_and_explain_why() {
+    let db = TempDb::new();
+    ok(db.dsar(&["init"]));
+    ok(db.dsar(&["register", "import", data("registers/smart-cx.json").to_str().unwrap()]));
+    ok(db.dsar(&["case", "new", "--right", "access", "--name", "A", "--received", "2026-11-02"]));
+    let due = |db: &TempDb| json(db.dsar(&["case", "show", "DSAR-2026-0001", "--json"]));
+    assert_eq!(due(&db)["due"], "2026-12-02");
+    // A company holiday on the due date (region defaults to the controller's, DE-NW).
+    ok(db.dsar(&["calendar", "add", "2026-12-02", "--name", "Betriebsausflug"]));
+    let v = due(&db);
+    assert_eq!(v["due"], "2026-12-03");
+    assert!(v["explanation"].to_string().contains("Betriebsausflug"), "{}", v["explanation"]);
+    // The list of cases uses the recomputed date too (cached in the same transaction).
+    let listed = json(db.dsar(&["case", "list", "--json"]));
+    assert_eq!(listed["cases"][0]["due"], "2026-12-03");
+    let days = json(db.dsar(&["calendar", "list", "--year", "2026", "--json"]));
+    assert!(days["holidays"].as_array().unwrap().iter().any(|h| h["date"] == "2026-12-02" && h["user_added"] == true));
+    ok(db.dsar(&["calendar", "reset", "2026-12-02"]));
+    assert_eq!(due(&db)["due"], "2026-12-02");
+    // Removing a day that is no holiday is refused; removing a real one works.
+    let out = db.dsar(&["calendar", "remove", "2026-12-02"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not a holiday"), "{}", stderr(&out));
+    let timeline = ok(db.dsar(&["audit", "verify", "--json"]));
+    assert!(timeline.contains("\"intact\": true"), "{timeline}");
+}

@@ -11,7 +11,7 @@ use crate::store::Store;
 /// Order of a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
-    /// Soonest due first (the working view).
+    /// Open cases first, soonest due first (the working view); closed ones after.
     #[default]
     Due,
     /// Newest received first.
@@ -134,7 +134,7 @@ pub fn list(store: &Store, q: &ListQuery) -> Result<Page<CaseSummary>> {
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM cases {filter}"), rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
     let total = u64::try_from(total).unwrap_or(0);
     let order = match q.sort {
-        Sort::Due => "effective_due ASC, year, seq",
+        Sort::Due => "(status = 'closed'), effective_due, year, seq",
         Sort::Received => "received DESC, year DESC, seq DESC",
         Sort::Reference => "year, seq",
     };

@@ -9,6 +9,7 @@ use rusqlite::{params, Transaction};
 use serde_json::json;
 
 use crate::audit;
+pub use crate::deadline::PauseReason;
 use crate::deadline::{CalendarOverrides, Jurisdiction, Pause, Region};
 use crate::domain::{CaseRef, Channel, Identifier, IdentifierKind, Language, Outcome, Right, Status, Subject};
 use crate::error::{Error, InputError, Result};
@@ -56,40 +57,6 @@ pub struct NewCase {
     pub language: Option<Language>,
     /// How it arrived.
     pub channel: Channel,
-}
-
-/// Why the clock is paused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PauseReason {
-    /// Identity check (Art. 12(6)).
-    Identity,
-    /// Clarification of the request (Recital 63).
-    Clarification,
-}
-
-impl PauseReason {
-    /// Stable spelling.
-    pub fn code(self) -> &'static str {
-        match self {
-            PauseReason::Identity => "identity",
-            PauseReason::Clarification => "clarification",
-        }
-    }
-}
-
-impl std::str::FromStr for PauseReason {
-    type Err = crate::domain::UnknownCode;
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "identity" => Ok(PauseReason::Identity),
-            "clarification" => Ok(PauseReason::Clarification),
-            _ => Err(crate::domain::UnknownCode {
-                field: "reason",
-                given: s.chars().take(40).collect(),
-                allowed: "identity, clarification".into(),
-            }),
-        }
-    }
 }
 
 /// Defaults a new case takes from the register's controller.
@@ -441,24 +408,19 @@ pub fn close(store: &mut Store, ctx: &Context, reference: &str, outcome: Outcome
     })
 }
 
-/// Recomputes the cached due dates of every open case (after a calendar change).
-pub fn recompute_open(store: &mut Store, ctx: &Context) -> Result<usize> {
+/// Recomputes, inside the caller's transaction, the cached due dates of the open cases of
+/// `region` (all regions when `None`) — after the user changed a calendar.
+pub(crate) fn recompute_open(tx: &Transaction<'_>, ctx: &Context, region: Option<Region>) -> Result<usize> {
     let refs: Vec<String> = {
-        let mut stmt = store.conn().prepare("SELECT reference FROM cases WHERE status <> 'closed'")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
+        let mut stmt = tx.prepare("SELECT reference FROM cases WHERE status <> 'closed' AND (?1 IS NULL OR region = ?1)")?;
+        let rows = stmt.query_map([region.map(|r| r.code())], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    let mut cases = Vec::with_capacity(refs.len());
     for r in &refs {
-        let c = record::load(store.conn(), r)?;
-        let ov = calendar_overrides(store.conn(), c.region)?;
+        let c = record::load(tx, r)?;
+        let ov = calendar_overrides(tx, c.region)?;
         let dl = c.deadline(&ov)?;
-        cases.push((c, dl));
+        record::save(tx, &c, &dl, ctx)?;
     }
-    store.write(|tx| {
-        for (c, dl) in &cases {
-            record::save(tx, c, dl, ctx)?;
-        }
-        Ok::<_, Error>(cases.len())
-    })
+    Ok(refs.len())
 }

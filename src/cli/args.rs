@@ -46,6 +46,53 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// The firm's holiday changes: days added or removed per region.
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCmd {
+    /// Add a holiday (company day, municipal day, Royal Decree day) for a region.
+    Add {
+        #[arg(value_parser = parse_date)]
+        date: NaiveDate,
+        /// Region, e.g. DE-BY (default: the register's controller).
+        #[arg(long)]
+        region: Option<String>,
+        /// Name shown in deadline explanations.
+        #[arg(long)]
+        name: String,
+    },
+    /// Treat a statutory holiday as a working day for a region.
+    Remove {
+        #[arg(value_parser = parse_date)]
+        date: NaiveDate,
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Undo an earlier add or remove.
+    Reset {
+        #[arg(value_parser = parse_date)]
+        date: NaiveDate,
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Switch Assumption Day (15 Aug) in Bavaria on or off.
+    BavariaAssumption {
+        /// on or off.
+        state: String,
+    },
+    /// List a region's holidays for a year as deadlines see them.
+    List {
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ use dsar::deadline::{self, CalendarOverrides, DeadlineInput, Jurisdiction, Pause
 use dsar::domain::{Channel, IdentifierKind, Outcome, Right, Status};
 use dsar::{register_store, secrets, store::Store};
 
-use super::args::{AuditCmd, CaseCmd, Command, DeadlineArgs, NewCaseArgs, RegisterCmd, SecretCmd};
+use super::args::{AuditCmd, CalendarCmd, CaseCmd, Command, DeadlineArgs, NewCaseArgs, RegisterCmd, SecretCmd};
 use super::output::{print_table, CaseJson, DeadlineJson, SummaryJson};
 use super::unlock::{db_path, open, passphrase};
 use super::{Cli, Failure};
@@ -51,6 +51,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Register(r) => register_cmd(&cli, r),
         Command::Secret(s) => secret_cmd(&cli, s),
         Command::Case(c) => case_cmd(&cli, c),
+        Command::Calendar(c) => calendar_cmd(&cli, c),
         Command::Audit(AuditCmd::Verify { json }) => {
             let store = open(&cli)?;
             let v = dsar::audit::verify(store.conn())?;
@@ -336,3 +337,60 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
     }
 }
 
+
+fn calendar_cmd(cli: &Cli, cmd: &CalendarCmd) -> Result<(), Failure> {
+    use dsar::calendar::{self, DayChange};
+    let c = ctx(cli);
+    let mut store = open(cli)?;
+    let region = |r: &Option<String>, store: &Store| -> Result<Region, Failure> {
+        match r {
+            Some(r) => code(r),
+            None => match register_store::current(store)? {
+                Some(reg) => Ok(reg.controller.region()),
+                None => Err(Failure::user("--region: no register imported, so no default region: give --region, e.g. DE-BY")),
+            },
+        }
+    };
+    let n = match cmd {
+        CalendarCmd::Add { date, region: r, name } => {
+            let region = region(r, &store)?;
+            calendar::change_day(&mut store, &c, region, *date, DayChange::Added, name)?
+        }
+        CalendarCmd::Remove { date, region: r } => {
+            let region = region(r, &store)?;
+            calendar::change_day(&mut store, &c, region, *date, DayChange::Removed, "")?
+        }
+        CalendarCmd::Reset { date, region: r } => {
+            let region = region(r, &store)?;
+            calendar::reset_day(&mut store, &c, region, *date)?
+        }
+        CalendarCmd::BavariaAssumption { state } => {
+            let on = match state.as_str() {
+                "on" => true,
+                "off" => false,
+                _ => return Err(Failure::user("state: use on or off")),
+            };
+            calendar::set_bavaria_assumption(&mut store, &c, on)?
+        }
+        CalendarCmd::List { region: r, year, json } => {
+            let region = region(r, &store)?;
+            let year = year.unwrap_or(chrono::Datelike::year(&c.today));
+            let days = calendar::list(&store, region, year)?;
+            if *json {
+                let v: Vec<_> = days
+                    .iter()
+                    .map(|h| json!({"date": h.date, "name": h.name, "local_name": h.local_name, "substitute": h.substitute, "user_added": h.user_added}))
+                    .collect();
+                return print_json(&json!({"region": region.code(), "year": year, "holidays": v}));
+            }
+            println!("{} ({}) — {year}", region.name(), region.code());
+            for h in &days {
+                let mark = if h.user_added { "  (added by you)" } else { "" };
+                println!("  {}  {}{}", h.date.format("%a %Y-%m-%d"), h.local_name.unwrap_or(&h.name), mark);
+            }
+            return Ok(());
+        }
+    };
+    println!("calendar changed; {n} open case(s) recomputed");
+    Ok(())
+}

@@ -27,6 +27,31 @@ pub enum PauseReason {
     Clarification,
 }
 
+impl PauseReason {
+    /// Stable spelling for the CLI, the database and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            PauseReason::Identity => "identity",
+            PauseReason::Clarification => "clarification",
+        }
+    }
+}
+
+impl std::str::FromStr for PauseReason {
+    type Err = crate::domain::UnknownCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "identity" => Ok(PauseReason::Identity),
+            "clarification" => Ok(PauseReason::Clarification),
+            _ => Err(crate::domain::UnknownCode {
+                field: "reason",
+                given: s.chars().take(40).collect(),
+                allowed: "identity, clarification".into(),
+            }),
+        }
+    }
+}
+
 impl fmt::Display for PauseReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
