@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod evidence;
 pub mod register;
 pub mod register_store;
 pub mod secrets;

@@ -108,6 +108,11 @@ fn case_lifecycle_through_the_cli() {
 
     let listed = json(db.dsar(&["case", "list", "--json"]));
     assert_eq!(listed["total"], 2);
+    // Search: substring of the name, of an identifier, of the reference; probes match nothing.
+    for (term, expected) in [("beisp", 1), ("jana.beispiel@exam", 1), ("2026-0002", 1), ("DSAR-2026", 2), ("Ka", 1), ("' OR 1=1 --", 0), ("\" OR \"", 0), ("%", 0)] {
+        let found = json(db.dsar(&["case", "list", "--search", term, "--json"]));
+        assert_eq!(found["total"], expected, "search {term:?}");
+    }
     let overdue = json(db.dsar(&["case", "list", "--overdue", "--json"]));
     assert_eq!(overdue["total"], 0);
 

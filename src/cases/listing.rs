@@ -125,9 +125,16 @@ pub fn list(store: &Store, q: &ListQuery) -> Result<Page<CaseSummary>> {
         args.push(Value::Text(format!("%,{},%", r.code())));
     }
     if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        conds.push("(subject_name LIKE ? ESCAPE '\\' OR reference LIKE ? ESCAPE '\\')");
-        args.push(Value::Text(like_pattern(s)));
-        args.push(Value::Text(like_pattern(&s.to_ascii_uppercase())));
+        if s.chars().count() >= 3 {
+            // Trigram index: the term is one quoted FTS5 string, so its characters are never
+            // read as query syntax.
+            conds.push("id IN (SELECT case_id FROM case_search WHERE case_search MATCH ?)");
+            args.push(Value::Text(format!("\"{}\"", s.replace('"', "\"\""))));
+        } else {
+            conds.push("(subject_name LIKE ? ESCAPE '\\' OR reference LIKE ? ESCAPE '\\')");
+            args.push(Value::Text(like_pattern(s)));
+            args.push(Value::Text(like_pattern(&s.to_ascii_uppercase())));
+        }
     }
     let filter = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
     let conn = store.conn();

@@ -211,6 +211,12 @@ fn insert_case(tx: &Transaction<'_>, ctx: &Context, new: &NewCase, subject: &Sub
             ins.execute(params![case.id, id.kind.key(), id.value])?;
         }
     }
+    let search_text = std::iter::once(reference.to_string())
+        .chain(std::iter::once(case.subject.name.clone()))
+        .chain(case.subject.identifiers.iter().map(|i| i.value.clone()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    tx.prepare_cached("INSERT INTO case_search (case_id, text) VALUES (?1, ?2)")?.execute(params![case.id, search_text])?;
     // Only codes and dates: the subject's name and identifiers stay out of the audit trail.
     let details = json!({
         "reference": reference.to_string(),
