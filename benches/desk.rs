@@ -90,7 +90,7 @@ fn main() {
         (format!("list overdue (first page of {} + count)", page.total), overdue, 50.0),
         ("list first page of all cases, soonest due".to_string(), first, 50.0),
         ("list first page of all cases, newest received".to_string(), recent_t, 50.0),
-        ("search names (substring, full scan)".to_string(), search_t, 100.0),
+        ("search name, reference or identifier (FTS5 trigram)".to_string(), search_t, 100.0),
     ] {
         let ms = d.as_secs_f64() * 1e3;
         let ok = ms < target;

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod connectors;
 pub mod cases;
 pub mod deadline;
 pub mod demo;
