@@ -40,6 +40,11 @@ fn database_is_unreadable_without_the_passphrase() {
             assert!(!bytes.windows(needle.len()).any(|w| w == needle), "plaintext {:?} found on disk", String::from_utf8_lossy(needle));
         }
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&db.path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
     // Plain SQLite (no key) cannot read it: through rusqlite without a key…
     let plain = rusqlite::Connection::open(&db.path).unwrap();
     assert!(plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());

@@ -107,6 +107,7 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
+        restrict_to_owner(path)?;
         Store::unlock(conn, path, passphrase)
     }
 
@@ -202,6 +203,18 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
+}
+
+/// Even encrypted, the file is nobody else's business: owner read/write only. SQLite gives
+/// the -wal and -shm files the database file's permissions.
+fn restrict_to_owner(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|source| StoreError::Io { path: path.to_path_buf(), source })?;
+    }
+    Ok(())
 }
 
 /// Writes a setting inside a transaction.
