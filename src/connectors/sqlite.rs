@@ -46,6 +46,7 @@ fn detail(e: &rusqlite::Error) -> String {
         // when a statement is prepared, so none can appear in it.
         rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
         rusqlite::Error::SqliteFailure(code, None) => code.to_string(),
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
         _ => "the statement cannot be run".to_string(),
     }
 }
