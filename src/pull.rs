@@ -279,7 +279,7 @@ fn test_one(job: &Job<'_>, secrets: &HashMap<String, String>, country: &str) -> 
     let lookup = |name: &str| secrets.get(name).cloned();
     // Derived identifiers need their keys even if this test searches for no one.
     for (_, d) in job.connector.derive.iter() {
-        match expand_secrets(&d.hmac_sha256_key, &lookup) {
+        match expand_secrets(&d.hmac_sha256_key, lookup) {
             Err(ExpandError::Missing(m)) => return Err(ConnectorError::SecretMissing { name: m.0 }),
             Err(ExpandError::Malformed(_)) => {
                 return Err(ConnectorError::BadData { location: "derive".into(), detail: "hmac_sha256_key is not a {secret:NAME} reference".into() })

@@ -136,7 +136,7 @@ impl CsvSource {
     }
 
     fn rule_matches(&self, rule: &Rule<usize>, rec: &ByteRecord) -> bool {
-        if rule.joins_targets() {
+        if rule.joins_targets() && rule.targets.len() > 1 {
             let joined: Vec<Cow<'_, str>> = rule.targets.iter().filter_map(|&i| rec.get(i)).map(|b| self.text(b)).collect();
             rule.matches(&joined.join(" "))
         } else {

@@ -9,6 +9,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use super::matching::{self, Rule};
@@ -62,6 +63,14 @@ impl JsonlSource {
         let mut reader = BufReader::with_capacity(256 * 1024, f);
         let mut buf = Vec::new();
         let mut scan = Scan::default();
+        // Most lines are other people's: when every rule compares literal text (e-mail,
+        // keyed hashes), a line without any of the subject's values is not built as JSON.
+        let needles: Option<Vec<String>> = if rules.is_empty() {
+            None
+        } else {
+            rules.iter().map(|r| r.needles()).collect::<Option<Vec<Vec<String>>>>().map(|n| n.concat())
+        };
+        let mut lower = Vec::new();
         let mut line_no = 0u64;
         loop {
             if cancel.is_cancelled() {
@@ -84,6 +93,23 @@ impl JsonlSource {
             let line = buf.trim_ascii();
             if line.is_empty() {
                 continue;
+            }
+            if let Some(needles) = &needles {
+                if line.is_ascii() && !line.contains(&b'\\') {
+                    lower.clear();
+                    lower.extend(line.iter().map(u8::to_ascii_lowercase));
+                    // ASCII, so this cannot fail; on failure the line is simply parsed.
+                    let text = std::str::from_utf8(&lower).unwrap_or("");
+                    if !text.is_empty() && !needles.iter().any(|n| text.contains(n.as_str())) {
+                        // Cannot match: only check that it is a JSON object, without building it.
+                        if line.first() == Some(&b'{') && serde_json::from_slice::<IgnoredAny>(line).is_ok() {
+                            scan.objects += 1;
+                        } else {
+                            scan.skip(line_no);
+                        }
+                        continue;
+                    }
+                }
             }
             match serde_json::from_slice::<Value>(line) {
                 Ok(v) if v.is_object() => {
@@ -154,5 +180,47 @@ impl Source for JsonlSource {
             msg.push_str(&format!(", {} line(s) not JSON (first: line {first})", scan.skipped));
         }
         Ok(msg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(path: &Path) -> Box<dyn Source> {
+        let conn: Connector = serde_json::from_value(serde_json::json!({"kind": "jsonl", "path": path, "match": {"email": ["/to"]}})).unwrap();
+        let sys: crate::register::System = serde_json::from_value(serde_json::json!({
+            "id": "s", "name": "S", "role": "internal", "purposes": [], "data_categories": [], "legal_bases": [],
+            "retention": {"description": "x"}, "recipients": [], "transfers": [], "source": "x", "automated_decision_making": false
+        }))
+        .unwrap();
+        let none = |_: &str| None;
+        open(&OpenContext { system: &sys, connector: &conn, secrets: &none, default_country: "DE" }).unwrap()
+    }
+
+    #[test]
+    fn escaped_and_cased_values_match_and_bad_lines_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.jsonl");
+        let lines = [
+            r#"{"to": "other@example.org"}"#,
+            r#"{"to": "MAX@Example.ORG"}"#,
+            r#"{"to": "max\u0040example.org"}"#,
+            r#"{"to": "other@example.org", "torn": "#,
+            r#"["not", "an", "object"]"#,
+            r#"{"to": "max@example.org.evil"}"#,
+            "",
+            r#"{"to": ["x@example.org", " max@example.org "]}"#,
+        ];
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let mut keys = SearchKeys::new();
+        keys.add("email", "max@example.org");
+        let report = source(&path).search_report(&keys, &Cancel::new()).unwrap();
+        let locs: Vec<_> = report.found.iter().map(|f| f.locator.as_str()).collect();
+        assert_eq!(locs, ["events.jsonl:2", "events.jsonl:3", "events.jsonl:8"]);
+        assert_eq!(report.skipped, 2);
+        assert_eq!(report.warning.as_deref(), Some("2 line(s) of events.jsonl skipped: not a JSON object (first: line 4); the other lines were searched"));
+        std::fs::write(&path, "a\nb\n").unwrap();
+        assert!(matches!(source(&path).search(&keys, &Cancel::new()), Err(ConnectorError::BadData { .. })));
     }
 }

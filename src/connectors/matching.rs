@@ -51,6 +51,14 @@ impl<T> Rule<T> {
         self.cmp == Comparison::Name
     }
 
+    /// Lower-case ASCII texts one of which any matching line of a text format must contain
+    /// verbatim when the line is ASCII without escapes — `None` when this kind's values can
+    /// be written differently (phone formats, IP forms, names with other spacing, numbers).
+    pub fn needles(&self) -> Option<Vec<String>> {
+        let literal = matches!(self.cmp, Comparison::Email | Comparison::Digest { .. });
+        (literal && self.wanted.iter().all(|w| w.is_ascii())).then(|| self.wanted.iter().map(|w| w.to_ascii_lowercase()).collect())
+    }
+
     /// Whether the subject has values of this kind (otherwise the rule can never match).
     pub fn is_active(&self) -> bool {
         !self.wanted.is_empty()
@@ -63,10 +71,7 @@ impl<T> Rule<T> {
             return false;
         }
         match &self.cmp {
-            Comparison::Name => {
-                let v = collapse_whitespace(t).to_lowercase();
-                self.wanted.iter().any(|w| *w == v)
-            }
+            Comparison::Name => self.wanted.iter().any(|w| same_name(t, w)),
             Comparison::Email => {
                 if t.is_ascii() {
                     // For ASCII, normalisation is lower-casing plus a syntax check the
@@ -91,6 +96,13 @@ impl<T> Rule<T> {
     fn normalised_in(&self, kind: &IdentifierKind, t: &str) -> bool {
         normalise(kind, t, &self.country).is_ok_and(|v| self.wanted.contains(&v))
     }
+}
+
+/// Whether `raw` equals `wanted` (already lower-case, single-spaced) ignoring case and
+/// runs of whitespace — without allocating, as it runs for every row of a file.
+fn same_name(raw: &str, wanted: &str) -> bool {
+    let mut words = raw.split_whitespace();
+    wanted.split(' ').all(|w| words.next().is_some_and(|x| x.chars().flat_map(char::to_lowercase).eq(w.chars()))) && words.next().is_none()
 }
 
 /// Whether the ASCII digits of `s`, read from the end, end with `tail`.
