@@ -143,7 +143,8 @@ pub fn run(
     let pulled_at = ctx.now.to_rfc3339();
     let answer_by = processor_answer_by(ctx.today, due);
     let case_ref = case.reference.to_string();
-    let mut report = PullReport { reference: case_ref.clone(), systems: Vec::with_capacity(jobs.len()), cancelled: cancel.is_cancelled() };
+    let cancelled = searched.iter().any(|s| s.as_ref().is_none_or(|s| s.status == PullStatus::Cancelled));
+    let mut report = PullReport { reference: case_ref.clone(), systems: Vec::with_capacity(jobs.len()), cancelled };
     store.write(|tx| {
         let mut audit_systems = Vec::with_capacity(jobs.len());
         for (job, s) in jobs.iter().zip(searched) {

@@ -13,6 +13,9 @@ use super::matching::{self, Rule};
 use super::{file, Cancel, ConnectorError, Found, OpenContext, SearchKeys, Source};
 use crate::register::{Connector, JsonSettings, Settings};
 
+/// Records `test()` reads: enough to see the shape, quick on any file size.
+const TEST_RECORDS: u64 = 1000;
+
 /// Opens a `json` system (checks the settings; the file is read at search time).
 pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
     let Settings::Json(settings) = &cx.connector.settings else {
@@ -60,6 +63,9 @@ struct Walked<'r> {
     reached: bool,
     not_array: bool,
     cancelled: bool,
+    /// Stop after this many records (a connection test need not read a huge file).
+    limit: Option<u64>,
+    stopped: bool,
 }
 
 impl Walked<'_> {
@@ -67,6 +73,10 @@ impl Walked<'_> {
     fn on_record(&mut self, index: u64, v: Value) -> bool {
         if self.cancel.is_cancelled() {
             self.cancelled = true;
+            return false;
+        }
+        if self.limit.is_some_and(|l| self.records >= l) {
+            self.stopped = true;
             return false;
         }
         self.records += 1;
@@ -183,8 +193,8 @@ impl JsonSource {
         &self.settings.path
     }
 
-    /// Walks the file; `rules` empty still validates the shape (for `test()`).
-    fn walk<'r>(&self, rules: Vec<&'r Rule<String>>, cancel: &'r Cancel) -> Result<Walked<'r>, ConnectorError> {
+    /// Walks the file (the first `limit` records); `rules` empty still validates the shape.
+    fn walk<'r>(&self, rules: Vec<&'r Rule<String>>, cancel: &'r Cancel, limit: Option<u64>) -> Result<Walked<'r>, ConnectorError> {
         let f = file::open(self.path())?;
         let name = file::name(self.path());
         let mut walked = Walked {
@@ -197,6 +207,8 @@ impl JsonSource {
             reached: false,
             not_array: false,
             cancelled: false,
+            limit,
+            stopped: false,
         };
         let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, f));
         let walk = Walk { rest: &self.segments, walked: &mut walked };
@@ -204,7 +216,9 @@ impl JsonSource {
         if walked.cancelled {
             return Err(ConnectorError::Cancelled);
         }
-        parsed.map_err(|e| self.json_error(&e))?;
+        if !walked.stopped {
+            parsed.map_err(|e| self.json_error(&e))?;
+        }
         let shown = if self.pointer.is_empty() { "the top level".to_string() } else { format!("pointer {}", self.pointer) };
         if walked.not_array {
             return Err(ConnectorError::BadData { location: name, detail: format!("the value at {shown} is not an array of records") });
@@ -244,13 +258,18 @@ impl Source for JsonSource {
             file::check_readable(self.path())?;
             return Ok(Vec::new());
         }
-        Ok(self.walk(active, cancel)?.found)
+        Ok(self.walk(active, cancel, None)?.found)
     }
 
     fn test(&self) -> Result<String, ConnectorError> {
         let cancel = Cancel::new();
-        let walked = self.walk(Vec::new(), &cancel)?;
-        Ok(format!("{} is valid JSON with {} records at {}", file::name(self.path()), walked.records, if self.pointer.is_empty() { "the top level" } else { &self.pointer }))
+        let walked = self.walk(Vec::new(), &cancel, Some(TEST_RECORDS))?;
+        let at = if self.pointer.is_empty() { "the top level" } else { &self.pointer };
+        Ok(if walked.stopped {
+            format!("{} readable; records found at {at} (checked the first {TEST_RECORDS})", file::name(self.path()))
+        } else {
+            format!("{} is valid JSON with {} records at {at}", file::name(self.path()), walked.records)
+        })
     }
 }
 
@@ -297,6 +316,12 @@ mod tests {
         assert!(e.to_string().contains("not an array"), "{e}");
         let e = source(dir.path(), r#"{"messages": [{"to": "+491711234567"}, oops]}"#, "/messages").search(&keys, &Cancel::new()).unwrap_err();
         assert!(matches!(e, ConnectorError::BadData { .. }) && !e.to_string().contains("oops"), "{e}");
+        assert_eq!(source(dir.path(), body, "/messages").test().unwrap(), "msgs.json is valid JSON with 4 records at /messages");
+        // The connection test reads only the first records; the search reads all and finds the damage.
+        let many = format!("{{\"messages\": [{} {{\"to\": 1}}, oops]}}", "{\"to\": 1},".repeat(1500));
+        let src = source(dir.path(), &many, "/messages");
+        assert!(src.test().unwrap().contains("checked the first 1000"));
+        assert!(matches!(src.search(&keys, &Cancel::new()), Err(ConnectorError::BadData { .. })));
         let cancel = Cancel::new();
         cancel.cancel();
         assert_eq!(source(dir.path(), body, "/messages").search(&keys, &cancel).unwrap_err(), ConnectorError::Cancelled);
