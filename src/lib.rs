@@ -13,9 +13,11 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod evidence;
+pub mod pull;
 pub mod register;
 pub mod register_store;
 pub mod secrets;
 pub mod store;
+pub mod tasks;
 
 pub use error::{Error, InputError, Result};

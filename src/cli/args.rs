@@ -49,6 +49,18 @@ pub enum Command {
     /// The firm's holiday changes: days added or removed per region.
     #[command(subcommand)]
     Calendar(CalendarCmd),
+    /// Tasks of cases (manual searches and other to-dos).
+    #[command(subcommand)]
+    Task(TaskCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCmd {
+    /// Mark a task done.
+    Done {
+        /// The task's id (see dsar case tasks REF).
+        task_id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,6 +146,14 @@ pub enum RegisterCmd {
     },
     /// List the systems of the current register.
     List {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Test the connection of systems (all when no ID is given); exit 1 if any fails.
+    Test {
+        /// System ids.
+        ids: Vec<String>,
         /// JSON output.
         #[arg(long)]
         json: bool,
@@ -239,6 +259,36 @@ pub enum CaseCmd {
     },
     /// The case's audit trail.
     Timeline {
+        reference: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search the register's systems for the subject and store what is found.
+    Pull {
+        reference: String,
+        /// Only this system (repeatable); re-pulling a system replaces only its records.
+        #[arg(long = "system", value_name = "ID")]
+        systems: Vec<String>,
+        /// Systems searched at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The records found by the last pulls, with where each came from.
+    Evidence {
+        reference: String,
+        /// Only this system.
+        #[arg(long = "system", value_name = "ID")]
+        system: Option<String>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The case's tasks (manual searches with their ready e-mails).
+    Tasks {
         reference: String,
         /// JSON output.
         #[arg(long)]

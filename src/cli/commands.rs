@@ -52,6 +52,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Secret(s) => secret_cmd(&cli, s),
         Command::Case(c) => case_cmd(&cli, c),
         Command::Calendar(c) => calendar_cmd(&cli, c),
+        Command::Task(t) => super::pull::task_cmd(&mut open(&cli)?, &ctx(&cli), t),
         Command::Audit(AuditCmd::Verify { json }) => {
             let store = open(&cli)?;
             let v = dsar::audit::verify(store.conn())?;
@@ -132,6 +133,7 @@ fn register_cmd(cli: &Cli, r: &RegisterCmd) -> Result<(), Failure> {
                 }
             }
         }
+        RegisterCmd::Test { ids, json } => super::pull::register_test(&store, ids, *json),
         RegisterCmd::List { json } => {
             let Some(reg) = register_store::current(&store)? else {
                 return Err(Failure::user("no register imported yet: run dsar register import FILE"));
@@ -317,6 +319,9 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
             println!("{}: closed ({outcome})", case.reference);
             Ok(())
         }
+        CaseCmd::Pull { reference, systems, concurrency, json } => super::pull::case_pull(&mut open(cli)?, &c, reference, systems, *concurrency, *json),
+        CaseCmd::Evidence { reference, system, json } => super::pull::case_evidence(&open(cli)?, reference, system.as_deref(), *json),
+        CaseCmd::Tasks { reference, json } => super::pull::case_tasks(&open(cli)?, reference, *json),
         CaseCmd::Timeline { reference, json } => {
             let store = open(cli)?;
             let case = cases::get(&store, reference)?;

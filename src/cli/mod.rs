@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod output;
+mod pull;
 mod unlock;
 
 use std::process::ExitCode;

@@ -4,6 +4,17 @@
 //! Invariant: identifiers are only ever bound as SQL parameters, URL-encoded into URLs, or
 //! compared in memory — never spliced into SQL text, globs, URLs or shell commands.
 
+pub mod keys;
+
+mod csv;
+mod file;
+mod json;
+mod jsonl;
+mod manual;
+mod matching;
+mod sqlite;
+mod text_encoding;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -163,6 +174,46 @@ pub trait Source: Send + Sync {
     /// prepares) without searching for anyone; returns a one-line description of what was
     /// checked.
     fn test(&self) -> Result<String, ConnectorError>;
+
+    /// Like [`Source::search`], also saying what was skipped (e.g. JSON Lines that are not
+    /// JSON), so the pull can tell the user without failing the system. Kinds that never
+    /// skip anything keep this default.
+    fn search_report(&self, keys: &SearchKeys, cancel: &Cancel) -> Result<SearchReport, ConnectorError> {
+        Ok(SearchReport { found: self.search(keys, cancel)?, skipped: 0, warning: None })
+    }
+}
+
+/// What one search found and what it had to skip.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchReport {
+    /// The subject's records.
+    pub found: Vec<Found>,
+    /// Parts of the source that could not be read (lines, records) and were left out.
+    pub skipped: u64,
+    /// One line for the user when something was skipped (no personal data).
+    pub warning: Option<String>,
+}
+
+/// Opens one system's source for its connector kind.
+pub fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
+    use crate::register::Settings;
+    let unsupported = || ConnectorError::Unsupported { kind: cx.connector.kind().code().into() };
+    match &cx.connector.settings {
+        Settings::Sqlite(_) => sqlite::open(cx),
+        Settings::Csv(_) => csv::open(cx),
+        Settings::Json(_) => json::open(cx),
+        Settings::Jsonl(_) => jsonl::open(cx),
+        Settings::Manual(_) => manual::open(cx),
+        // wired by the lead when merging
+        Settings::Logs(_) => Err(unsupported()),
+        // wired by the lead when merging
+        Settings::Http(_) => Err(unsupported()),
+        // wired by the lead when merging
+        Settings::Postgres(_) => Err(unsupported()),
+        // wired by the lead when merging
+        Settings::Mysql(_) => Err(unsupported()),
+        Settings::Imap => Err(unsupported()),
+    }
 }
 
 /// What a kind module needs to open one system's source.

@@ -1,0 +1,552 @@
+//! The pull end to end on generated data for the fixture firms: exactly the planted records
+//! per system (counts and content), manual systems as tasks with a ready e-mail, broken
+//! systems failing alone, re-pulling one system, injection probes, cancellation, the audit
+//! event, and the CLI's `case pull --json` contract (SPEC §8).
+
+mod common;
+mod firms;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use common::*;
+use dsar::cases::{self, NewCase};
+use dsar::connectors::Cancel;
+use dsar::domain::{Channel, IdentifierKind, Right};
+use dsar::evidence::{self, PullStatus};
+use dsar::pull::{self, PullEvent, PullOptions, PullReport};
+use dsar::store::Store;
+use dsar::{register_store, secrets, tasks};
+use firms::Firm;
+use serde_json::{json, Value};
+
+const OTHERS: usize = 3000;
+const TODAY: &str = "2026-11-21";
+
+struct Desk {
+    /// Keeps the temporary folder alive for the test's duration.
+    _db: TempDb,
+    store: Store,
+    firm: Firm,
+    reference: String,
+    case_id: String,
+}
+
+fn kind(k: &str) -> IdentifierKind {
+    IdentifierKind::from_key(k).unwrap()
+}
+
+fn new_case(store: &mut Store, name: &str, identifiers: &[(String, String)]) -> cases::Case {
+    cases::create(
+        store,
+        &ctx(TODAY),
+        NewCase {
+            rights: vec![Right::Access, Right::Erasure],
+            name: name.into(),
+            address: vec![],
+            identifiers: identifiers.iter().map(|(k, v)| (kind(k), v.clone())).collect(),
+            received: date("2026-11-02"),
+            jurisdiction: None,
+            region: None,
+            language: None,
+            channel: Channel::Email,
+        },
+    )
+    .unwrap()
+}
+
+/// A desk with the firm's generated data, its register imported, and the subject's case.
+fn desk(make: fn(&Path, usize, u64) -> Firm, seed: u64) -> Desk {
+    desk_with(make, seed, |_| {})
+}
+
+fn desk_with(make: fn(&Path, usize, u64) -> Firm, seed: u64, edit: impl FnOnce(&Firm)) -> Desk {
+    let db = TempDb::new();
+    let firm = make(&db.dir.path().join("firm"), OTHERS, seed);
+    edit(&firm);
+    let mut store = db.create();
+    register_store::import_file(&mut store, &ctx(TODAY), &firm.register).unwrap();
+    let case = new_case(&mut store, &firm.name, &firm.identifiers);
+    Desk { _db: db, store, firm, reference: case.reference.to_string(), case_id: case.id }
+}
+
+fn pull_all(d: &mut Desk) -> PullReport {
+    pull::run(&mut d.store, &ctx(TODAY), &d.reference, &PullOptions::default(), &|_| {}, &Cancel::new()).unwrap()
+}
+
+fn status_of(report: &PullReport, id: &str) -> (PullStatus, u64, Option<String>) {
+    let s = report.systems.iter().find(|s| s.result.system_id == id).unwrap_or_else(|| panic!("no result for {id}"));
+    (s.result.status, s.result.records, s.result.error.clone())
+}
+
+/// The stored evidence of one system as sorted (dataset, locator, record) triples.
+fn stored(d: &Desk, system: &str) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = evidence::for_case(d.store.conn(), &d.case_id)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.system_id == system)
+        .map(|e| (e.dataset, e.locator, e.record.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn expected(d: &Desk, system: &str) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = d.firm.expected[system].records.iter().map(|(ds, loc, r)| (ds.clone(), loc.clone(), r.to_string())).collect();
+    v.sort();
+    v
+}
+
+/// Records compare as JSON values (key order aside): re-parse both sides.
+fn same_records(a: &[(String, String, String)], b: &[(String, String, String)]) -> bool {
+    let norm = |v: &[(String, String, String)]| {
+        let mut out: Vec<(String, String, Value)> = v.iter().map(|(d, l, r)| (d.clone(), l.clone(), serde_json::from_str(r).unwrap())).collect();
+        out.sort_by(|x, y| (&x.0, &x.1, x.2.to_string()).cmp(&(&y.0, &y.1, y.2.to_string())));
+        out
+    };
+    norm(a) == norm(b)
+}
+
+/// The whole check for one firm: every searchable system finds exactly the planted records,
+/// manual systems become tasks with a ready e-mail, unsupported kinds report an error.
+fn check_firm(d: &mut Desk) -> PullReport {
+    let report = pull_all(d);
+    assert_eq!(report.systems.len(), d.firm.expected.len() + d.firm.manual.len() + d.firm.unsupported.len());
+    for system in d.firm.expected.keys() {
+        let (status, records, error) = status_of(&report, system);
+        let want = expected(d, system);
+        assert_eq!(status, PullStatus::Ok, "{system}: {error:?}");
+        assert_eq!(records as usize, want.len(), "{system}: record count");
+        let got = stored(d, system);
+        assert!(same_records(&got, &want), "{system}: records differ\n got: {got:#?}\nwant: {want:#?}");
+    }
+    let tasks = tasks::for_case(&d.store, &d.reference).unwrap();
+    for system in &d.firm.manual {
+        assert_eq!(status_of(&report, system).0, PullStatus::Manual, "{system}");
+        let t = tasks.iter().find(|t| t.system_id.as_deref() == Some(system)).unwrap_or_else(|| panic!("no task for {system}"));
+        assert_eq!(t.kind, tasks::MANUAL_SEARCH);
+        assert_eq!(t.status, tasks::TaskStatus::Open);
+        assert!(t.body.contains(&d.reference), "{}", t.body);
+        assert!(t.body.contains(&d.firm.name), "{}", t.body);
+        let case = cases::get(&d.store, &d.reference).unwrap();
+        for id in &case.subject.identifiers {
+            assert!(t.body.contains(&id.value), "the e-mail names the identifier to search for: {}", t.body);
+        }
+        // Case language is the controller's (de): a German e-mail with a date to answer by.
+        assert!(t.body.contains("Betreff: Betroffenenanfrage") && t.body.contains("bis zum 28.11.2026"), "{}", t.body);
+    }
+    assert_eq!(tasks.len(), d.firm.manual.len());
+    for system in &d.firm.unsupported {
+        let (status, records, error) = status_of(&report, system);
+        assert_eq!((status, records), (PullStatus::Error, 0), "{system}");
+        assert!(error.unwrap_or_default().contains("cannot search yet"), "{system}");
+    }
+    report
+}
+
+#[test]
+fn jaimo_pull_finds_exactly_the_planted_records() {
+    let mut d = desk(firms::jaimo, 1);
+    let report = check_firm(&mut d);
+    // Two torn lines in the Slack export are skipped and reported, not fatal.
+    let slack = report.systems.iter().find(|s| s.result.system_id == "slack").unwrap();
+    let warning = slack.warning.as_deref().unwrap_or_default();
+    assert!(warning.starts_with("2 line(s) of slack-notifications.jsonl skipped"), "{warning}");
+    assert!(!warning.contains("mustermann"), "{warning}");
+    // Windows-1252 read right: umlauts in the header and values.
+    let fastbill = stored(&d, "fastbill");
+    assert!(fastbill[0].2.contains("\"Straße\":\"Große Straße 5\"") && fastbill[0].2.contains("\"Währung\":\"€\""), "{fastbill:?}");
+    let gmail = tasks::for_case(&d.store, &d.reference).unwrap().remove(0);
+    assert!(gmail.body.contains("Postfach nach Absender- und Empfängeradresse durchsuchen"), "instructions are part of the e-mail");
+}
+
+#[test]
+fn websmart_pull_finds_exactly_the_planted_records() {
+    let mut d = desk(firms::websmart, 2);
+    check_firm(&mut d);
+    let task = tasks::for_case(&d.store, &d.reference).unwrap().remove(0);
+    assert!(task.body.starts_with("An: privacy@inbox-solutions.example\n"), "{}", task.body);
+    assert!(task.body.contains("Guten Tag Inbox Solutions GmbH,"), "{}", task.body);
+    assert!(task.body.contains("Als unser Auftragsverarbeiter für „Messenger-Kommunikation"), "{}", task.body);
+    // The BLOB column arrives as base64 text.
+    assert!(stored(&d, "crm").iter().any(|(_, _, r)| r.contains("\"unterschrift\":\"AP")));
+}
+
+#[test]
+fn smart_cx_pull_finds_exactly_the_planted_records() {
+    let mut d = desk(firms::smart_cx, 3);
+    check_firm(&mut d);
+    let twilio = stored(&d, "twilio");
+    assert!(twilio.iter().all(|(_, loc, _)| loc.starts_with("twilio-messages.json#/messages/")), "{twilio:?}");
+}
+
+#[test]
+fn manual_task_email_follows_the_case_language() {
+    let mut d = desk(firms::websmart, 4);
+    let mut ids = d.firm.identifiers.clone();
+    ids.push(("customer_id".into(), "K-1001".into()));
+    for (lang, subject_line, answer_by) in [("en", "Subject: Data subject request", "by 28 November 2026"), ("nl", "Onderwerp: Verzoek van betrokkene", "uiterlijk 28-11-2026")] {
+        let mut new = NewCase {
+            rights: vec![Right::Access],
+            name: "Erika Musterfrau".into(),
+            address: vec![],
+            identifiers: ids.iter().map(|(k, v)| (kind(k), v.clone())).collect(),
+            received: date("2026-11-02"),
+            jurisdiction: None,
+            region: None,
+            language: Some(lang.parse().unwrap()),
+            channel: Channel::Email,
+        };
+        new.rights.push(Right::Erasure);
+        let case = cases::create(&mut d.store, &ctx(TODAY), new).unwrap();
+        let opts = PullOptions { systems: vec!["messenger".into()], ..PullOptions::default() };
+        pull::run(&mut d.store, &ctx(TODAY), &case.reference.to_string(), &opts, &|_| {}, &Cancel::new()).unwrap();
+        let t = tasks::for_case(&d.store, &case.reference.to_string()).unwrap().remove(0);
+        assert!(t.body.contains(subject_line) && t.body.contains(answer_by), "{lang}: {}", t.body);
+        assert!(t.body.contains("K-1001"), "{lang}: custom identifiers are listed");
+    }
+}
+
+#[test]
+fn a_broken_system_reports_its_own_error_while_the_others_succeed() {
+    let mut d = desk_with(firms::jaimo, 5, |firm| {
+        std::fs::remove_file(&firm.files["salesforce"]).unwrap();
+        let text = std::fs::read_to_string(&firm.register).unwrap();
+        let text = text.replace("SELECT st.name, st.handle, st.sources FROM stages", "SELECT st.name, st.handel, st.sources FROM stages");
+        std::fs::write(&firm.register, text).unwrap();
+    });
+    let report = pull_all(&mut d);
+    let (status, _, error) = status_of(&report, "salesforce");
+    let error = error.unwrap();
+    assert_eq!(status, PullStatus::Error);
+    assert!(error.starts_with("file missing: ") && error.contains("salesforce-contacts.csv"), "{error}");
+    let (status, records, error) = status_of(&report, "dashboard");
+    let error = error.unwrap();
+    assert_eq!((status, records), (PullStatus::Error, 0));
+    assert!(error.contains("query 'stages' is invalid") && error.contains("no such column: st.handel"), "{error}");
+    for system in ["slack", "fastbill"] {
+        let (status, records, _) = status_of(&report, system);
+        assert_eq!((status, records as usize), (PullStatus::Ok, d.firm.expected[system].records.len()), "{system}");
+    }
+    assert_eq!(status_of(&report, "gmail").0, PullStatus::Manual);
+    for s in &report.systems {
+        let e = s.result.error.as_deref().unwrap_or("").to_lowercase();
+        assert!(!e.contains("mustermann") && !e.contains("1234567"), "no identifier in errors: {e}");
+    }
+    // A failing system stores nothing, and says why in the checklist.
+    assert!(stored(&d, "dashboard").is_empty());
+    let results = evidence::results(d.store.conn(), &d.case_id).unwrap();
+    assert!(results.iter().any(|r| r.system_id == "salesforce" && r.error.as_deref() == Some(error_of(&report, "salesforce"))));
+}
+
+fn error_of<'a>(report: &'a PullReport, id: &str) -> &'a str {
+    report.systems.iter().find(|s| s.result.system_id == id).and_then(|s| s.result.error.as_deref()).unwrap_or("")
+}
+
+#[test]
+fn re_pulling_one_system_replaces_only_its_evidence() {
+    let mut d = desk(firms::websmart, 6);
+    pull_all(&mut d);
+    let crm_before = stored(&d, "crm");
+    let webchat_before = stored(&d, "webchat");
+    let results_before = evidence::results(d.store.conn(), &d.case_id).unwrap();
+    // One more newsletter event; the CRM file disappears (re-pulling it would now fail).
+    let mut f = std::fs::OpenOptions::new().append(true).open(&d.firm.files["newsletter"]).unwrap();
+    std::io::Write::write_all(&mut f, b"{\"event\": \"click\", \"recipient\": \"ERIKA.MUSTERFRAU@example.de\", \"campaign\": \"2026-11\"}\n").unwrap();
+    std::fs::remove_file(&d.firm.files["crm"]).unwrap();
+    let mut later = ctx(TODAY);
+    later.now += chrono::Duration::seconds(5);
+    let opts = PullOptions { systems: vec!["newsletter".into()], ..PullOptions::default() };
+    let report = pull::run(&mut d.store, &later, &d.reference, &opts, &|_| {}, &Cancel::new()).unwrap();
+    assert_eq!(report.systems.len(), 1);
+    assert_eq!(status_of(&report, "newsletter").1 as usize, d.firm.expected["newsletter"].records.len() + 1);
+    assert_eq!(stored(&d, "newsletter").len(), d.firm.expected["newsletter"].records.len() + 1, "no duplicates: replaced, not added");
+    assert_eq!(stored(&d, "crm"), crm_before);
+    assert_eq!(stored(&d, "webchat"), webchat_before);
+    let results_after = evidence::results(d.store.conn(), &d.case_id).unwrap();
+    for r in &results_after {
+        let before = results_before.iter().find(|b| b.system_id == r.system_id).unwrap();
+        if r.system_id == "newsletter" {
+            assert_ne!(r.pulled_at, before.pulled_at);
+        } else {
+            assert_eq!(r, before, "{} untouched", r.system_id);
+        }
+    }
+}
+
+#[test]
+fn unknown_system_id_is_one_clear_error_and_changes_nothing() {
+    let mut d = desk(firms::websmart, 7);
+    let opts = PullOptions { systems: vec!["crm".into(), "crmm".into()], ..PullOptions::default() };
+    let e = pull::run(&mut d.store, &ctx(TODAY), &d.reference, &opts, &|_| {}, &Cancel::new()).unwrap_err();
+    assert!(e.is_user_error());
+    assert_eq!(e.to_string(), "system: unknown system id 'crmm' — use one of: webchat, messenger, crm, newsletter");
+    assert!(evidence::results(d.store.conn(), &d.case_id).unwrap().is_empty());
+    let events = dsar::audit::for_case(d.store.conn(), &d.case_id).unwrap();
+    assert!(events.iter().all(|e| e.action != "case.pulled"));
+}
+
+#[test]
+fn cancellation_before_start_records_every_system_as_cancelled() {
+    let mut d = desk(firms::smart_cx, 8);
+    let cancel = Cancel::new();
+    cancel.cancel();
+    let events = Mutex::new(Vec::new());
+    let report = pull::run(&mut d.store, &ctx(TODAY), &d.reference, &PullOptions::default(), &|e| events.lock().unwrap().push(e.clone()), &cancel).unwrap();
+    assert!(report.cancelled);
+    assert_eq!(report.systems.len(), 5);
+    assert!(report.systems.iter().all(|s| s.result.status == PullStatus::Cancelled && s.result.records == 0), "{report:?}");
+    let events = events.into_inner().unwrap();
+    assert_eq!(events.len(), 5);
+    assert!(events.iter().all(|e| matches!(e, PullEvent::Finished { status: PullStatus::Cancelled, .. })));
+    let stored_results = evidence::results(d.store.conn(), &d.case_id).unwrap();
+    assert_eq!(stored_results.len(), 5);
+    assert!(stored_results.iter().all(|r| r.status == PullStatus::Cancelled));
+    assert!(evidence::for_case(d.store.conn(), &d.case_id).unwrap().is_empty());
+    assert!(tasks::for_case(&d.store, &d.reference).unwrap().is_empty(), "a cancelled manual system creates no task");
+}
+
+#[test]
+fn progress_reports_every_system_start_and_end() {
+    let mut d = desk(firms::jaimo, 9);
+    let events = Mutex::new(Vec::new());
+    let opts = PullOptions { concurrency: 2, ..PullOptions::default() };
+    let report = pull::run(&mut d.store, &ctx(TODAY), &d.reference, &opts, &|e| events.lock().unwrap().push(e.clone()), &Cancel::new()).unwrap();
+    let events = events.into_inner().unwrap();
+    for s in &report.systems {
+        let id = &s.result.system_id;
+        let started = events.iter().position(|e| matches!(e, PullEvent::Started { system } if system == id)).unwrap();
+        let finished = events
+            .iter()
+            .position(|e| matches!(e, PullEvent::Finished { system, status, records, .. } if system == id && *status == s.result.status && *records == s.result.records))
+            .unwrap();
+        assert!(started < finished, "{id}");
+    }
+    assert_eq!(events.len(), 2 * report.systems.len());
+}
+
+#[test]
+fn the_pull_audit_event_holds_counts_but_no_identifier() {
+    let mut d = desk(firms::jaimo, 10);
+    pull_all(&mut d);
+    let events = dsar::audit::for_case(d.store.conn(), &d.case_id).unwrap();
+    let pulled: Vec<_> = events.iter().filter(|e| e.action == "case.pulled").collect();
+    assert_eq!(pulled.len(), 1);
+    let details: Value = serde_json::from_str(&pulled[0].details).unwrap();
+    assert_eq!(details["reference"], d.reference.as_str());
+    let systems = details["systems"].as_array().unwrap();
+    let dashboard = systems.iter().find(|s| s["id"] == "dashboard").unwrap();
+    assert_eq!(dashboard["status"], "ok");
+    assert_eq!(dashboard["records"], 6);
+    assert_eq!(systems.iter().find(|s| s["id"] == "slack").unwrap()["skipped"], 2);
+    let all_audit: String = dsar::audit::for_case(d.store.conn(), &d.case_id).unwrap().iter().map(|e| e.details.clone()).collect();
+    for secret in ["mustermann", "Mustermann", "1711234567", "171 1234567", "203.0.113.", "Große Straße", "cannot search yet"] {
+        assert!(!all_audit.contains(secret), "audit trail contains {secret:?}: {all_audit}");
+    }
+    assert!(dsar::audit::verify(d.store.conn()).unwrap().is_intact());
+}
+
+#[test]
+fn injection_probes_as_identifiers_find_nothing_and_break_nothing() {
+    let mut d = desk(firms::jaimo, 11);
+    let probes = ["' OR 1=1 --", "%", "_", "%00", "../../../../etc/passwd", "{secret:cleverreach_token}", "*", "a\0b", "\" OR \"\"=\""];
+    secrets::set(&mut d.store, &ctx(TODAY), "cleverreach_token", "s3cr3t-token").unwrap();
+    let hashes = |firm: &Firm| -> BTreeMap<String, Vec<u8>> { firm.files.iter().map(|(k, p)| (k.clone(), std::fs::read(p).unwrap())).collect() };
+    let before = hashes(&d.firm);
+    for (i, probe) in probes.iter().enumerate() {
+        let mut ids: Vec<(String, String)> = vec![("customer_id".into(), probe.to_string()), ("username".into(), probe.to_string())];
+        // E-mail probes must still be e-mail addresses; these carry SQL and LIKE metacharacters.
+        ids.push(("email".into(), ["o'reilly+1=1@example.org", "%@example.org", "_@example.org", "max.mustermann%@example.org"][i % 4].into()));
+        let case = new_case(&mut d.store, probe, &ids);
+        let report = pull::run(&mut d.store, &ctx(TODAY), &case.reference.to_string(), &PullOptions::default(), &|_| {}, &Cancel::new()).unwrap();
+        for s in &report.systems {
+            let r = &s.result;
+            if r.system_id == "cleverreach" {
+                continue;
+            }
+            assert_eq!(r.records, 0, "probe {probe:?} found records in {}", r.system_id);
+            assert_ne!(r.status, PullStatus::Error, "probe {probe:?} broke {}: {:?}", r.system_id, r.error);
+            let e = r.error.as_deref().unwrap_or("");
+            assert!(!e.contains("s3cr3t"), "secret in an error");
+        }
+    }
+    assert_eq!(before, hashes(&d.firm), "no source file was changed");
+    // The original subject is still found afterwards: nothing was damaged.
+    let report = pull_all(&mut d);
+    assert_eq!(status_of(&report, "dashboard").1, 6);
+}
+
+/// A register of every file kind on this branch, matching on custom identifiers, the name
+/// and a derived keyed hash, to run probes and derived identifiers through each connector.
+fn probe_register(dir: &Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let c = rusqlite::Connection::open(dir.join("data/accounts.sqlite")).unwrap();
+    c.execute_batch(
+        "CREATE TABLE accounts (id INTEGER PRIMARY KEY, customer_id TEXT, username TEXT, name TEXT, phone_hash TEXT);
+         INSERT INTO accounts VALUES (1, 'K-1', 'anna', 'Anna Schmidt', 'x'), (2, 'K-2', 'ben', 'Ben Weber', 'y'), (3, 'K-1001', 'jana', 'Jana Beispiel', 'z');",
+    )
+    .unwrap();
+    std::fs::write(dir.join("data/members.csv"), "member_no;user;full_name;tel_hash\nM-1;anna;Anna Schmidt;aa\nM-2;ben;Ben Weber;bb\n").unwrap();
+    std::fs::write(dir.join("data/members.jsonl"), "{\"member\": {\"no\": \"M-1\", \"user\": \"anna\"}}\n{\"member\": {\"no\": 7, \"user\": \"ben\"}}\n").unwrap();
+    std::fs::write(dir.join("data/members.json"), "{\"data\": [{\"no\": \"M-1\", \"name\": \"Anna Schmidt\"}]}").unwrap();
+    let system = |id: &str, connector: Value| {
+        json!({"id": id, "name": id, "role": "internal", "purposes": ["p"], "data_categories": ["c"], "legal_bases": ["art6-1-b"],
+               "retention": {"description": "r"}, "recipients": [], "transfers": [], "source": "data-subject",
+               "automated_decision_making": false, "connector": connector})
+    };
+    let register = json!({
+        "format": "dsar-register", "version": 1,
+        "controller": {"name": "Probe GmbH", "address": ["Weg 1", "12345 Berlin"], "email": "privacy@probe.example", "country": "DE",
+                       "region": "DE-BE", "language": "en", "jurisdiction": "gdpr", "supervisory_authority": {"name": "BlnBDI"}},
+        "systems": [
+            system("accounts", json!({"kind": "sqlite", "path": "data/accounts.sqlite", "identifiers": ["member_no"], "queries": [
+                {"name": "by_customer", "sql": "SELECT * FROM accounts WHERE customer_id = :customer_id"},
+                {"name": "by_username", "sql": "SELECT * FROM accounts WHERE username = :username"},
+                {"name": "by_name", "sql": "SELECT * FROM accounts WHERE lower(name) = lower(:name)"},
+                {"name": "by_member", "sql": "SELECT * FROM accounts WHERE customer_id = :member_no"}]})),
+            system("members-csv", json!({"kind": "csv", "path": "data/members.csv", "delimiter": ";", "identifiers": ["member_no"],
+                "match": {"member_no": ["member_no"], "username": ["user"], "name": ["full_name"], "tel_hash": ["tel_hash"]},
+                "derive": {"tel_hash": {"from": "phone", "hmac_sha256_key": "{secret:hash_key}", "prefix": "wa:"}}})),
+            system("members-jsonl", json!({"kind": "jsonl", "path": "data/members.jsonl", "identifiers": ["member_no"],
+                "match": {"member_no": ["/member/no"], "username": ["/member/user"]}})),
+            system("members-json", json!({"kind": "json", "path": "data/members.json", "records": "/data", "identifiers": ["member_no"],
+                "match": {"member_no": ["/no"], "name": ["/name"]}})),
+        ]
+    });
+    let path = dir.join("register.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&register).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn probes_through_custom_identifiers_match_only_exact_values() {
+    let db = TempDb::new();
+    let mut store = db.create();
+    let reg = probe_register(&db.dir.path().join("probe"));
+    register_store::import_file(&mut store, &ctx(TODAY), &reg).unwrap();
+    secrets::set(&mut store, &ctx(TODAY), "hash_key", "hash-key").unwrap();
+    for probe in ["' OR 1=1 --", "%", "_", "%00", "../data/accounts.sqlite", "{secret:hash_key}", "K-%", "anna' --", "Anna Schmidt' OR '1'='1"] {
+        let ids = vec![("customer_id".to_string(), probe.to_string()), ("username".into(), probe.into()), ("member_no".into(), probe.into())];
+        let case = new_case(&mut store, probe, &ids);
+        let report = pull::run(&mut store, &ctx(TODAY), &case.reference.to_string(), &PullOptions::default(), &|_| {}, &Cancel::new()).unwrap();
+        for s in &report.systems {
+            assert_eq!((s.result.status, s.result.records), (PullStatus::Ok, 0), "probe {probe:?} in {}: {:?}", s.result.system_id, s.result.error);
+        }
+    }
+    // The same connectors do find exact values: member M-1 / number 7, user anna, the name.
+    let ids = vec![("member_no".to_string(), "7".to_string()), ("username".into(), "anna".into()), ("customer_id".into(), "K-1001".into())];
+    let case = new_case(&mut store, "  anna   SCHMIDT ", &ids);
+    let report = pull::run(&mut store, &ctx(TODAY), &case.reference.to_string(), &PullOptions::default(), &|_| {}, &Cancel::new()).unwrap();
+    let counts: BTreeMap<_, _> = report.systems.iter().map(|s| (s.result.system_id.as_str(), s.result.records)).collect();
+    assert_eq!(counts, BTreeMap::from([("accounts", 3), ("members-csv", 1), ("members-json", 1), ("members-jsonl", 2)]), "{report:?}");
+}
+
+#[test]
+fn derived_identifiers_match_keyed_hashes_and_need_their_secret() {
+    let db = TempDb::new();
+    let mut store = db.create();
+    let reg = probe_register(&db.dir.path().join("probe"));
+    // A member row holding the subject's keyed phone hash (upper-case hex: compared ignoring case).
+    let csv_path = db.dir.path().join("probe/data/members.csv");
+    let mut text = std::fs::read_to_string(&csv_path).unwrap();
+    text.push_str(&format!("M-9;zed;Zed Null;{}\n", hmac_hex("hash-key", "wa:+491711234567").to_uppercase()));
+    std::fs::write(&csv_path, text).unwrap();
+    register_store::import_file(&mut store, &ctx(TODAY), &reg).unwrap();
+    let ids = vec![("phone".to_string(), "0171 1234567".to_string())];
+    let case = new_case(&mut store, "Nobody Here", &ids);
+    let reference = case.reference.to_string();
+    let opts = PullOptions { systems: vec!["members-csv".into()], ..PullOptions::default() };
+    let report = pull::run(&mut store, &ctx(TODAY), &reference, &opts, &|_| {}, &Cancel::new()).unwrap();
+    assert_eq!(report.systems[0].result.status, PullStatus::Error);
+    assert_eq!(report.systems[0].result.error.as_deref(), Some("secret 'hash_key' is not set — run: dsar secret set hash_key"));
+    secrets::set(&mut store, &ctx(TODAY), "hash_key", "hash-key").unwrap();
+    let report = pull::run(&mut store, &ctx(TODAY), &reference, &opts, &|_| {}, &Cancel::new()).unwrap();
+    assert_eq!((report.systems[0].result.status, report.systems[0].result.records), (PullStatus::Ok, 1), "{report:?}");
+    let ev = evidence::for_case(store.conn(), &case.id).unwrap();
+    assert_eq!(ev[0].record["member_no"], "M-9");
+    assert_eq!(ev[0].locator, "members.csv:4");
+}
+
+/// Independent HMAC-SHA256 (RFC 2104 over the sha2 crate) for the expected digest.
+fn hmac_hex(key: &str, msg: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut k = [0u8; 64];
+    k[..key.len()].copy_from_slice(key.as_bytes());
+    let inner: Vec<u8> = k.iter().map(|b| b ^ 0x36).chain(msg.bytes()).collect();
+    let inner = Sha256::digest(&inner);
+    let outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).chain(inner.iter().copied()).collect();
+    hex::encode(Sha256::digest(&outer))
+}
+
+#[test]
+fn case_pull_json_and_the_other_subcommands_through_the_cli() {
+    let db = TempDb::new();
+    let firm = firms::jaimo(&db.dir.path().join("firm"), 500, 12);
+    ok(db.dsar(&["init"]));
+    ok(db.dsar(&["register", "import", firm.register.to_str().unwrap()]));
+    let reference = ok(db.dsar(&["case", "new", "--right", "access", "--name", "Max Mustermann", "--email", "max.mustermann@example.org", "--phone", "0171 1234567", "--received", "2026-11-02"]));
+    let reference = reference.trim();
+
+    let out = db.dsar(&["case", "pull", reference, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "partial success exits 0: {}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["systems"]);
+    let systems = v["systems"].as_array().unwrap();
+    let ids: Vec<_> = systems.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["dashboard", "slack", "salesforce", "gmail", "fastbill", "cleverreach"], "register order");
+    for s in systems {
+        let keys: Vec<_> = s.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["id", "status", "records", "duration_ms", "error"]);
+        assert!(s["records"].is_u64() && s["duration_ms"].is_u64());
+        match s["status"].as_str().unwrap() {
+            "ok" | "manual" => assert!(s["error"].is_null()),
+            "error" => assert!(s["error"].is_string()),
+            other => panic!("status {other}"),
+        }
+    }
+    let by_id = |id: &str| systems.iter().find(|s| s["id"] == id).unwrap().clone();
+    assert_eq!(by_id("dashboard")["records"], 6);
+    assert_eq!(by_id("gmail")["status"], "manual");
+    assert_eq!(by_id("cleverreach")["status"], "error");
+    assert!(stderr(&out).contains("dsar: warning: slack: 2 line(s)"), "{}", stderr(&out));
+
+    let human = ok(db.dsar(&["case", "pull", reference, "--system", "salesforce"]));
+    assert!(human.contains("salesforce") && human.contains("ok") && !human.contains("dashboard"), "{human}");
+    let bad = db.dsar(&["case", "pull", reference, "--system", "nope"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(stderr(&bad).lines().count(), 1);
+    assert!(stderr(&bad).contains("unknown system id 'nope'") && stderr(&bad).contains("dashboard, slack"), "{}", stderr(&bad));
+
+    let ev: Value = serde_json::from_str(&ok(db.dsar(&["case", "evidence", reference, "--system", "dashboard", "--json"]))).unwrap();
+    let items = ev["evidence"].as_array().unwrap();
+    assert_eq!(items.len(), 6);
+    assert!(items.iter().all(|e| e["system"] == "dashboard" && e["locator"].as_str().unwrap().starts_with("query ")));
+    let preview = ok(db.dsar(&["case", "evidence", reference]));
+    assert!(preview.contains("slack-notifications.jsonl:") && preview.contains("16 records"), "{preview}");
+
+    let t: Value = serde_json::from_str(&ok(db.dsar(&["case", "tasks", reference, "--json"]))).unwrap();
+    let tasks = t["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 1);
+    assert_eq!((tasks[0]["system"].as_str(), tasks[0]["status"].as_str(), tasks[0]["kind"].as_str()), (Some("gmail"), Some("open"), Some("manual-search")));
+    let id = tasks[0]["id"].as_str().unwrap();
+    assert!(ok(db.dsar(&["task", "done", id])).contains("done"));
+    let t: Value = serde_json::from_str(&ok(db.dsar(&["case", "tasks", reference, "--json"]))).unwrap();
+    assert_eq!(t["tasks"][0]["status"], "done");
+    let missing = db.dsar(&["task", "done", "0190-nope"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let timeline = ok(db.dsar(&["case", "timeline", reference]));
+    assert!(timeline.contains("case.pulled") && timeline.contains("task.done"), "{timeline}");
+
+    let test = db.dsar(&["register", "test"]);
+    assert_eq!(test.status.code(), Some(1), "cleverreach cannot be tested yet");
+    assert!(stdout(&test).contains("ok    dashboard") && stdout(&test).contains("FAIL  cleverreach"), "{}", stdout(&test));
+    assert_eq!(stderr(&test).trim(), "dsar: 1 of 6 systems failed the test: cleverreach");
+    let test = ok(db.dsar(&["register", "test", "dashboard", "fastbill", "gmail", "--json"]));
+    let v: Value = serde_json::from_str(&test).unwrap();
+    assert!(v["systems"].as_array().unwrap().iter().all(|s| s["ok"] == true), "{v}");
+    std::fs::remove_file(&firm.files["fastbill"]).unwrap();
+    let test = db.dsar(&["register", "test", "fastbill"]);
+    assert_eq!(test.status.code(), Some(1));
+    assert!(stdout(&test).contains("file missing"), "{}", stdout(&test));
+}
