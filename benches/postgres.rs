@@ -42,15 +42,24 @@ fn main() {
 
     let register = register(&url);
     let system = &register.systems[0];
-    let Some(connector) = system.connector.as_ref() else { unreachable!("the bench register has a connector") };
+    let Some(connector) = system.connector.as_ref() else {
+        unreachable!("the bench register has a connector")
+    };
     let lookup = |_: &str| Some(password.clone());
     let mut keys = SearchKeys::new();
     keys.add("email", SUBJECT);
 
     let ours = || {
-        let cx = OpenContext { system, connector, secrets: &lookup, default_country: "DE" };
+        let cx = OpenContext {
+            system,
+            connector,
+            secrets: &lookup,
+            default_country: "DE",
+        };
         let source = open_sql_server(&cx).unwrap_or_else(|e| panic!("{e}"));
-        let found = source.search(&keys, &Cancel::new()).unwrap_or_else(|e| panic!("{e}"));
+        let found = source
+            .search(&keys, &Cancel::new())
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found.len(), 14, "1 customer + 3 orders + 10 login events");
     };
     let script: String = QUERIES
@@ -66,11 +75,19 @@ fn main() {
             .spawn()
             .unwrap_or_else(|e| panic!("psql: {e} (Debian package postgresql-client)"));
         if let Some(mut stdin) = child.stdin.take() {
-            stdin.write_all(script.as_bytes()).unwrap_or_else(|e| panic!("psql stdin: {e}"));
+            stdin
+                .write_all(script.as_bytes())
+                .unwrap_or_else(|e| panic!("psql stdin: {e}"));
         }
-        let out = child.wait_with_output().unwrap_or_else(|e| panic!("psql: {e}"));
+        let out = child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("psql: {e}"));
         assert!(out.status.success(), "psql failed");
-        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 14, "psql rows");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).lines().count(),
+            14,
+            "psql rows"
+        );
     };
 
     // One warm-up each: the server's caches and the page cache are then equal for both.
@@ -80,7 +97,10 @@ fn main() {
     println!("postgres search, 1 subject in 1M customers / 3M orders / 5M login events (14 records, connect included)");
     println!("  dsar postgres connector  median {ours_ms:8.2} ms  ({RUNS} runs)");
     println!("  psql, same 3 queries     median {psql_ms:8.2} ms  ({RUNS} runs)");
-    println!("  ratio dsar / psql        {:8.2}x  (target <= 1.0x)", ours_ms / psql_ms);
+    println!(
+        "  ratio dsar / psql        {:8.2}x  (target <= 1.0x)",
+        ours_ms / psql_ms
+    );
 }
 
 /// Median wall time of `runs` calls, in milliseconds (alternating calls are not needed: the
@@ -98,7 +118,10 @@ fn median(runs: usize, f: impl Fn()) -> f64 {
 }
 
 fn register(url: &str) -> dsar::register::Register {
-    let queries: Vec<_> = QUERIES.iter().map(|(name, sql)| json!({"name": name, "sql": sql})).collect();
+    let queries: Vec<_> = QUERIES
+        .iter()
+        .map(|(name, sql)| json!({"name": name, "sql": sql}))
+        .collect();
     let doc = json!({
         "format": "dsar-register", "version": 1,
         "controller": {
@@ -114,7 +137,8 @@ fn register(url: &str) -> dsar::register::Register {
             "connector": {"kind": "postgres", "url": url, "password": "{secret:bench_pg}", "queries": queries}
         }]
     });
-    dsar::register::parse(&doc.to_string(), std::path::Path::new("/")).unwrap_or_else(|e| panic!("{e}"))
+    dsar::register::parse(&doc.to_string(), std::path::Path::new("/"))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Creates the tables once (about a minute on 2 cores); a finished set is marked by
@@ -122,7 +146,9 @@ fn register(url: &str) -> dsar::register::Register {
 fn seed(url: &str, password: &str) {
     let mut config: postgres::Config = url.parse().unwrap_or_else(|e| panic!("{e}"));
     config.password(password);
-    let mut client = config.connect(postgres::NoTls).unwrap_or_else(|e| panic!("{e}"));
+    let mut client = config
+        .connect(postgres::NoTls)
+        .unwrap_or_else(|e| panic!("{e}"));
     let ready = client
         .query_one("SELECT to_regclass('bench.ready') IS NOT NULL", &[])
         .map(|r| r.get::<_, bool>(0))

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use dsar::connectors::{open_sql_server, Cancel, ConnectorError, Found, OpenContext, SearchKeys, Source};
+use dsar::connectors::{
+    open_sql_server, Cancel, ConnectorError, Found, OpenContext, SearchKeys, Source,
+};
 use dsar::register::{self, Register};
 use serde_json::{json, Value};
 
@@ -105,7 +107,8 @@ CREATE INDEX ON login_events (ip);
 
 fn seed_mysql(s: &Servers) {
     use mysql::prelude::Queryable;
-    let opts = mysql::OptsBuilder::from_opts(mysql::Opts::from_url(&s.my_url).unwrap()).pass(Some(s.my_password.clone()));
+    let opts = mysql::OptsBuilder::from_opts(mysql::Opts::from_url(&s.my_url).unwrap())
+        .pass(Some(s.my_password.clone()));
     let mut conn = mysql::Conn::new(opts).unwrap();
     for statement in [
         "SET time_zone = '+00:00'",
@@ -166,7 +169,10 @@ fn register(systems: &[(&str, Value)]) -> Register {
 }
 
 fn connector(kind: &str, url: &str, secret: &str, queries: &[(&str, &str)]) -> Value {
-    let queries: Vec<Value> = queries.iter().map(|(name, sql)| json!({"name": name, "sql": sql})).collect();
+    let queries: Vec<Value> = queries
+        .iter()
+        .map(|(name, sql)| json!({"name": name, "sql": sql}))
+        .collect();
     json!({"kind": kind, "url": url, "password": format!("{{secret:{secret}}}"), "queries": queries})
 }
 
@@ -196,12 +202,24 @@ const MY_QUERIES: &[(&str, &str)] = &[
 ];
 
 /// Opens one system of `register` with the given stored secrets.
-fn open(register: &Register, id: &str, secrets: &[(&str, &str)]) -> Result<Box<dyn Source>, ConnectorError> {
-    let secrets: HashMap<String, String> = secrets.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+fn open(
+    register: &Register,
+    id: &str,
+    secrets: &[(&str, &str)],
+) -> Result<Box<dyn Source>, ConnectorError> {
+    let secrets: HashMap<String, String> = secrets
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let lookup = |name: &str| secrets.get(name).cloned();
     let system = register.system(id).unwrap();
     let connector = system.connector.as_ref().unwrap();
-    open_sql_server(&OpenContext { system, connector, secrets: &lookup, default_country: "DE" })
+    open_sql_server(&OpenContext {
+        system,
+        connector,
+        secrets: &lookup,
+        default_country: "DE",
+    })
 }
 
 fn pg(queries: &[(&str, &str)]) -> Box<dyn Source> {
@@ -267,12 +285,18 @@ fn postgres_finds_exactly_the_planted_records_with_typed_values() {
     // Two e-mail runs find the planted customer's orders twice; each is kept once.
     let orders = dataset(&found, "orders");
     assert_eq!(ids(&orders), [900001, 900002, 900003, 900004]);
-    assert_eq!(orders[0], json!({"id": 900001, "customer_id": 424242, "total": "19.99", "placed": "2025-04-01"}));
+    assert_eq!(
+        orders[0],
+        json!({"id": 900001, "customer_id": 424242, "total": "19.99", "placed": "2025-04-01"})
+    );
     let logins = dataset(&found, "logins");
     let mut expected: Vec<i64> = (800001..=800010).collect();
     expected.extend([800100, 800101]);
     assert_eq!(ids(&logins), expected);
-    assert_eq!(logins[0], json!({"id": 800001, "customer_id": 424242, "ip": "203.0.113.7", "at": "2025-08-02T08:00:00Z"}));
+    assert_eq!(
+        logins[0],
+        json!({"id": 800001, "customer_id": 424242, "ip": "203.0.113.7", "at": "2025-08-02T08:00:00Z"})
+    );
     assert_eq!(logins[11]["customer_id"], Value::Null);
     // The subject has no phone number: that query matches nothing and is no error.
     assert!(dataset(&found, "by_phone").is_empty());
@@ -296,7 +320,10 @@ fn mysql_finds_exactly_the_planted_records_with_typed_values() {
     let tickets = dataset(&found, "tickets");
     assert_eq!(ids(&tickets), [700001, 700002, 700003]);
     assert_eq!(
-        tickets.iter().map(|t| t["handling"].clone()).collect::<Vec<_>>(),
+        tickets
+            .iter()
+            .map(|t| t["handling"].clone())
+            .collect::<Vec<_>>(),
         [json!("01:30:00"), json!("-00:00:05"), json!("26:00:00")]
     );
     assert_eq!(tickets[0]["opened"], json!("2025-04-01"));
@@ -308,27 +335,43 @@ fn mysql_finds_exactly_the_planted_records_with_typed_values() {
 fn wrong_password_is_auth_refused_with_a_clean_message_and_the_other_system_still_works() {
     let s = servers();
     let r = register(&[
-        ("shop", connector("postgres", &s.pg_url, "pg_pw", PG_QUERIES)),
+        (
+            "shop",
+            connector("postgres", &s.pg_url, "pg_pw", PG_QUERIES),
+        ),
         ("crm", connector("mysql", &s.my_url, "my_pw", MY_QUERIES)),
     ]);
     let wrong = "not-the-password-42";
     let secrets = [("pg_pw", wrong), ("my_pw", s.my_password.as_str())];
     let pg = open(&r, "shop", &secrets).unwrap_or_else(|e| panic!("{e}"));
     let err = search(&*pg, &subject()).unwrap_err();
-    assert_eq!(err, ConnectorError::AuthRefused { endpoint: endpoint_of(&s.pg_url) });
+    assert_eq!(
+        err,
+        ConnectorError::AuthRefused {
+            endpoint: endpoint_of(&s.pg_url)
+        }
+    );
     assert_eq!(pg.test().unwrap_err(), err);
     let message = err.to_string();
     for secret in [wrong, &s.pg_password, &s.my_password, "dsar_test@"] {
         assert!(!message.contains(secret), "{message}");
     }
-    assert!(message.starts_with("authentication refused by 127.0.0.1:"), "{message}");
+    assert!(
+        message.starts_with("authentication refused by 127.0.0.1:"),
+        "{message}"
+    );
 
     let my = open(&r, "crm", &secrets).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(search(&*my, &subject()).unwrap().len(), 5);
 
     let my_wrong = open(&r, "crm", &[("my_pw", wrong)]).unwrap_or_else(|e| panic!("{e}"));
     let err = search(&*my_wrong, &subject()).unwrap_err();
-    assert_eq!(err, ConnectorError::AuthRefused { endpoint: endpoint_of(&s.my_url) });
+    assert_eq!(
+        err,
+        ConnectorError::AuthRefused {
+            endpoint: endpoint_of(&s.my_url)
+        }
+    );
     assert!(!err.to_string().contains(wrong));
 }
 
@@ -336,13 +379,21 @@ fn wrong_password_is_auth_refused_with_a_clean_message_and_the_other_system_stil
 fn a_missing_secret_is_reported_before_connecting() {
     let s = servers();
     let r = register(&[
-        ("shop", connector("postgres", &s.pg_url, "pg_pw", PG_QUERIES)),
+        (
+            "shop",
+            connector("postgres", &s.pg_url, "pg_pw", PG_QUERIES),
+        ),
         ("crm", connector("mysql", &s.my_url, "my_pw", MY_QUERIES)),
     ]);
     for id in ["shop", "crm"] {
         let secret = if id == "shop" { "pg_pw" } else { "my_pw" };
         match open(&r, id, &[]) {
-            Err(e) => assert_eq!(e, ConnectorError::SecretMissing { name: secret.into() }),
+            Err(e) => assert_eq!(
+                e,
+                ConnectorError::SecretMissing {
+                    name: secret.into()
+                }
+            ),
             Ok(_) => panic!("{id} opened without its secret"),
         }
     }
@@ -351,23 +402,49 @@ fn a_missing_secret_is_reported_before_connecting() {
 #[test]
 fn an_invalid_query_is_query_invalid_naming_it_and_test_prepares_every_query() {
     for (kind, source) in [
-        ("postgres", pg(&[PG_QUERIES[0], ("broken", "SELECT * FROM no_such_table WHERE email = :email")])),
-        ("mysql", my(&[MY_QUERIES[0], ("broken", "SELECT * FROM no_such_table WHERE email = :email")])),
+        (
+            "postgres",
+            pg(&[
+                PG_QUERIES[0],
+                ("broken", "SELECT * FROM no_such_table WHERE email = :email"),
+            ]),
+        ),
+        (
+            "mysql",
+            my(&[
+                MY_QUERIES[0],
+                ("broken", "SELECT * FROM no_such_table WHERE email = :email"),
+            ]),
+        ),
     ] {
         let err = search(&*source, &subject()).unwrap_err();
-        let ConnectorError::QueryInvalid { query, detail } = &err else { panic!("{kind}: {err:?}") };
+        let ConnectorError::QueryInvalid { query, detail } = &err else {
+            panic!("{kind}: {err:?}")
+        };
         assert_eq!(query, "broken", "{kind}");
         assert!(detail.contains("no_such_table"), "{kind}: {detail}");
-        assert!(err.to_string().starts_with("query 'broken' is invalid: "), "{kind}: {err}");
+        assert!(
+            err.to_string().starts_with("query 'broken' is invalid: "),
+            "{kind}: {err}"
+        );
         // The broken query is the last one: test() prepares all of them, not just the first.
         assert_eq!(source.test().unwrap_err(), err, "{kind}");
     }
     for (kind, source) in [
-        ("postgres", pg(&[("typo", "SELEC id FROM customers WHERE email = :email")])),
-        ("mysql", my(&[("typo", "SELEC id FROM contacts WHERE email = :email")])),
+        (
+            "postgres",
+            pg(&[("typo", "SELEC id FROM customers WHERE email = :email")]),
+        ),
+        (
+            "mysql",
+            my(&[("typo", "SELEC id FROM contacts WHERE email = :email")]),
+        ),
     ] {
         let err = search(&*source, &subject()).unwrap_err();
-        assert!(matches!(&err, ConnectorError::QueryInvalid { query, .. } if query == "typo"), "{kind}: {err:?}");
+        assert!(
+            matches!(&err, ConnectorError::QueryInvalid { query, .. } if query == "typo"),
+            "{kind}: {err:?}"
+        );
         assert!(err.to_string().contains("SELEC"), "{kind}: {err}");
     }
 }
@@ -375,8 +452,20 @@ fn an_invalid_query_is_query_invalid_naming_it_and_test_prepares_every_query() {
 #[test]
 fn test_connects_and_prepares_every_query_without_searching() {
     let s = servers();
-    assert_eq!(pg(PG_QUERIES).test().unwrap(), format!("connected to {}; 4 queries prepared", endpoint_of(&s.pg_url)));
-    assert_eq!(my(MY_QUERIES).test().unwrap(), format!("connected to {}; 3 queries prepared", endpoint_of(&s.my_url)));
+    assert_eq!(
+        pg(PG_QUERIES).test().unwrap(),
+        format!(
+            "connected to {}; 4 queries prepared",
+            endpoint_of(&s.pg_url)
+        )
+    );
+    assert_eq!(
+        my(MY_QUERIES).test().unwrap(),
+        format!(
+            "connected to {}; 3 queries prepared",
+            endpoint_of(&s.my_url)
+        )
+    );
 }
 
 #[test]
@@ -389,10 +478,16 @@ fn a_server_that_is_down_is_unreachable() {
         ("shop", connector("postgres", &pg_url, "pg_pw", PG_QUERIES)),
         ("crm", connector("mysql", &my_url, "my_pw", MY_QUERIES)),
     ]);
-    let secrets = [("pg_pw", s.pg_password.as_str()), ("my_pw", s.my_password.as_str())];
+    let secrets = [
+        ("pg_pw", s.pg_password.as_str()),
+        ("my_pw", s.my_password.as_str()),
+    ];
     for (id, url) in [("shop", &pg_url), ("crm", &my_url)] {
         let source = open(&r, id, &secrets).unwrap_or_else(|e| panic!("{e}"));
-        let expected = ConnectorError::Unreachable { endpoint: endpoint_of(url), reason: "connection refused".into() };
+        let expected = ConnectorError::Unreachable {
+            endpoint: endpoint_of(url),
+            reason: "connection refused".into(),
+        };
         assert_eq!(search(&*source, &subject()).unwrap_err(), expected, "{id}");
         assert_eq!(source.test().unwrap_err(), expected, "{id}");
         // A subject without any identifier the queries use costs no connection at all.
@@ -402,7 +497,15 @@ fn a_server_that_is_down_is_unreachable() {
 
 fn port(url: &str) -> u16 {
     let after_host = endpoint_of(url);
-    after_host.split_once(':').unwrap().1.split_once('/').unwrap().0.parse().unwrap()
+    after_host
+        .split_once(':')
+        .unwrap()
+        .1
+        .split_once('/')
+        .unwrap()
+        .0
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -445,16 +548,38 @@ fn injection_probes_as_values_find_nothing_and_break_nothing() {
 fn search_sessions_are_read_only() {
     let mut keys = SearchKeys::new();
     keys.add("email", "delete-me@example.org");
-    let pg_wipe = pg(&[("wipe", "DELETE FROM customers WHERE email = :email RETURNING id")]);
+    let pg_wipe = pg(&[(
+        "wipe",
+        "DELETE FROM customers WHERE email = :email RETURNING id",
+    )]);
     let err = search(&*pg_wipe, &keys).unwrap_err();
-    assert!(matches!(&err, ConnectorError::QueryInvalid { query, detail } if query == "wipe" && detail.contains("25006")), "{err:?}");
+    assert!(
+        matches!(&err, ConnectorError::QueryInvalid { query, detail } if query == "wipe" && detail.contains("25006")),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("only SELECT statements belong in \"queries\""),
+        "{err}"
+    );
     let my_wipe = my(&[("wipe", "DELETE FROM contacts WHERE email = :email")]);
     let err = search(&*my_wipe, &keys).unwrap_err();
-    assert!(matches!(&err, ConnectorError::QueryInvalid { query, .. } if query == "wipe"), "{err:?}");
+    assert!(
+        matches!(&err, ConnectorError::QueryInvalid { query, detail } if query == "wipe" && detail.contains("1792")),
+        "{err:?}"
+    );
 
-    let still_there = search(&*pg(&[("c", "SELECT id FROM customers WHERE email = :email")]), &keys).unwrap();
+    let still_there = search(
+        &*pg(&[("c", "SELECT id FROM customers WHERE email = :email")]),
+        &keys,
+    )
+    .unwrap();
     assert_eq!(still_there.len(), 1);
-    let still_there = search(&*my(&[("c", "SELECT id FROM contacts WHERE email = :email")]), &keys).unwrap();
+    let still_there = search(
+        &*my(&[("c", "SELECT id FROM contacts WHERE email = :email")]),
+        &keys,
+    )
+    .unwrap();
     assert_eq!(still_there.len(), 1);
 }
 
@@ -463,23 +588,46 @@ fn a_statement_over_the_timeout_is_timeout() {
     let s = servers();
     // The URL's own options may lower (or raise) the statement timeout; the message says which.
     let url = format!("{}?options=-c%20statement_timeout%3D300", s.pg_url);
-    let r = register(&[("slow", connector("postgres", &url, "pg_pw", &[("slow", "SELECT pg_sleep(5) WHERE :email::text IS NOT NULL")]))]);
+    let r = register(&[(
+        "slow",
+        connector(
+            "postgres",
+            &url,
+            "pg_pw",
+            &[("slow", "SELECT pg_sleep(5) WHERE :email::text IS NOT NULL")],
+        ),
+    )]);
     let source = open(&r, "slow", &[("pg_pw", &s.pg_password)]).unwrap_or_else(|e| panic!("{e}"));
     let err = search(&*source, &subject()).unwrap_err();
-    assert_eq!(err, ConnectorError::Timeout { endpoint: endpoint_of(&s.pg_url), seconds: 1 });
+    assert_eq!(
+        err,
+        ConnectorError::Timeout {
+            endpoint: endpoint_of(&s.pg_url),
+            seconds: 1
+        }
+    );
 }
 
 #[test]
 fn a_cancelled_pull_stops_before_the_next_query() {
     let cancel = Cancel::new();
     cancel.cancel();
-    assert_eq!(pg(PG_QUERIES).search(&subject(), &cancel).unwrap_err(), ConnectorError::Cancelled);
-    assert_eq!(my(MY_QUERIES).search(&subject(), &cancel).unwrap_err(), ConnectorError::Cancelled);
+    assert_eq!(
+        pg(PG_QUERIES).search(&subject(), &cancel).unwrap_err(),
+        ConnectorError::Cancelled
+    );
+    assert_eq!(
+        my(MY_QUERIES).search(&subject(), &cancel).unwrap_err(),
+        ConnectorError::Cancelled
+    );
 }
 
 #[test]
 fn other_kinds_are_not_opened_here() {
-    let r = register(&[("sheet", json!({"kind": "csv", "path": "x.csv", "match": {"email": ["E"]}}))]);
+    let r = register(&[(
+        "sheet",
+        json!({"kind": "csv", "path": "x.csv", "match": {"email": ["E"]}}),
+    )]);
     match open(&r, "sheet", &[]) {
         Err(e) => assert_eq!(e, ConnectorError::Unsupported { kind: "csv".into() }),
         Ok(_) => panic!("a csv system opened as a SQL server"),

@@ -9,7 +9,8 @@ use mysql::{Column, Conn, Opts, OptsBuilder, Params, SslOpts, Statement};
 use serde_json::Value;
 
 use super::sql_server::{
-    self, Placeholders, ServerQuery, Session, CONNECT_TIMEOUT_SECS, STATEMENT_TIMEOUT_SECS,
+    self, Placeholders, ServerQuery, Session, CONNECT_TIMEOUT_SECS, READ_ONLY,
+    STATEMENT_TIMEOUT_SECS,
 };
 use super::{Cancel, ConnectorError, Found, OpenContext, SearchKeys, Source};
 use crate::register::Settings;
@@ -21,7 +22,9 @@ const BINARY_CHARSET: u16 = 63;
 /// Nothing connects until a search or test.
 pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
     let Settings::Mysql(settings) = &cx.connector.settings else {
-        return Err(ConnectorError::Unsupported { kind: cx.connector.kind().code().to_string() });
+        return Err(ConnectorError::Unsupported {
+            kind: cx.connector.kind().code().to_string(),
+        });
     };
     let bad_url = |reason: String| ConnectorError::Unreachable {
         endpoint: "the mysql URL".to_string(),
@@ -44,7 +47,10 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
         .prefer_socket(false)
         // TIMESTAMP values in UTC so they can be written with a `Z`; read-only so a search
         // query that writes fails instead of changing the firm's data.
-        .init(vec!["SET SESSION time_zone = '+00:00'", "SET SESSION TRANSACTION READ ONLY"]);
+        .init(vec![
+            "SET SESSION time_zone = '+00:00'",
+            "SET SESSION TRANSACTION READ ONLY",
+        ]);
     if tls && opts.get_ssl_opts().is_none() {
         builder = builder.ssl_opts(SslOpts::default());
     }
@@ -92,7 +98,10 @@ impl MysqlSource {
     fn connect(&self) -> Result<MySession, ConnectorError> {
         sql_server::install_crypto_provider();
         let conn = Conn::new(self.opts.clone()).map_err(|e| connect_error(e, &self.endpoint))?;
-        Ok(MySession { conn, endpoint: self.endpoint.clone() })
+        Ok(MySession {
+            conn,
+            endpoint: self.endpoint.clone(),
+        })
     }
 }
 
@@ -103,7 +112,10 @@ impl Source for MysqlSource {
 
     fn test(&self) -> Result<String, ConnectorError> {
         let n = sql_server::prepare_all(&self.queries, self.connect()?)?;
-        Ok(format!("connected to {}; {n} queries prepared", self.endpoint))
+        Ok(format!(
+            "connected to {}; {n} queries prepared",
+            self.endpoint
+        ))
     }
 }
 
@@ -116,21 +128,38 @@ impl Session for MySession {
     type Statement = Statement;
 
     fn prepare(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
-        self.conn.prep(&query.sql).map_err(|e| statement_error(e, query, &self.endpoint, Stage::Prepare))
+        self.conn
+            .prep(&query.sql)
+            .map_err(|e| statement_error(e, query, &self.endpoint, Stage::Prepare))
     }
 
-    fn rows(&mut self, query: &ServerQuery, statement: &Statement, run: &[&str]) -> Result<Vec<Value>, ConnectorError> {
-        let params: Vec<mysql::Value> = query.per_placeholder(run).into_iter().map(mysql::Value::from).collect();
-        let params = if params.is_empty() { Params::Empty } else { Params::Positional(params) };
+    fn rows(
+        &mut self,
+        query: &ServerQuery,
+        statement: &Statement,
+        run: &[&str],
+    ) -> Result<Vec<Value>, ConnectorError> {
+        let params: Vec<mysql::Value> = query
+            .per_placeholder(run)
+            .into_iter()
+            .map(mysql::Value::from)
+            .collect();
+        let params = if params.is_empty() {
+            Params::Empty
+        } else {
+            Params::Positional(params)
+        };
         let fail = |e| statement_error(e, query, &self.endpoint, Stage::Run);
         let mut out = Vec::new();
         for row in self.conn.exec_iter(statement, params).map_err(fail)? {
             let row = row.map_err(fail)?;
             let columns = row.columns_ref();
-            out.push(sql_server::record(columns.iter().enumerate().map(|(i, column)| {
-                let value = row.as_ref(i).map_or(Value::Null, |v| cell(v, column));
-                (column.name_str().into_owned(), value)
-            })));
+            out.push(sql_server::record(columns.iter().enumerate().map(
+                |(i, column)| {
+                    let value = row.as_ref(i).map_or(Value::Null, |v| cell(v, column));
+                    (column.name_str().into_owned(), value)
+                },
+            )));
         }
         Ok(out)
     }
@@ -150,7 +179,11 @@ fn cell(value: &mysql::Value, column: &Column) -> Value {
         My::Double(d) => sql_server::float(*d),
         My::Date(y, mo, d, h, mi, s, us) => {
             let date = format!("{y:04}-{mo:02}-{d:02}");
-            let fraction = if *us > 0 { format!(".{us:06}") } else { String::new() };
+            let fraction = if *us > 0 {
+                format!(".{us:06}")
+            } else {
+                String::new()
+            };
             Value::String(match kind {
                 ColumnType::MYSQL_TYPE_DATE | ColumnType::MYSQL_TYPE_NEWDATE => date,
                 ColumnType::MYSQL_TYPE_TIMESTAMP | ColumnType::MYSQL_TYPE_TIMESTAMP2 => {
@@ -162,14 +195,20 @@ fn cell(value: &mysql::Value, column: &Column) -> Value {
         My::Time(negative, days, h, mi, s, us) => {
             let hours = u64::from(*days) * 24 + u64::from(*h);
             let sign = if *negative { "-" } else { "" };
-            let fraction = if *us > 0 { format!(".{us:06}") } else { String::new() };
+            let fraction = if *us > 0 {
+                format!(".{us:06}")
+            } else {
+                String::new()
+            };
             Value::String(format!("{sign}{hours:02}:{mi:02}:{s:02}{fraction}"))
         }
         My::Bytes(bytes) => match kind {
             ColumnType::MYSQL_TYPE_DECIMAL | ColumnType::MYSQL_TYPE_NEWDECIMAL => {
                 Value::String(String::from_utf8_lossy(bytes).into_owned())
             }
-            ColumnType::MYSQL_TYPE_JSON => serde_json::from_slice(bytes).unwrap_or_else(|_| text(bytes)),
+            ColumnType::MYSQL_TYPE_JSON => {
+                serde_json::from_slice(bytes).unwrap_or_else(|_| text(bytes))
+            }
             _ if column.character_set() == BINARY_CHARSET => sql_server::base64(bytes),
             _ => text(bytes),
         },
@@ -195,27 +234,51 @@ const STATEMENT_ERRORS: &[u16] = &[1054, 1064, 1142, 1143, 1146, 1253, 1267, 127
 /// MySQL's `max_execution_time` and MariaDB's `max_statement_time` interruptions.
 const TIMEOUT_ERRORS: &[u16] = &[3024, 1969];
 
-fn statement_error(e: mysql::Error, query: &ServerQuery, endpoint: &str, stage: Stage) -> ConnectorError {
-    let timeout = ConnectorError::Timeout { endpoint: endpoint.to_string(), seconds: STATEMENT_TIMEOUT_SECS };
+fn statement_error(
+    e: mysql::Error,
+    query: &ServerQuery,
+    endpoint: &str,
+    stage: Stage,
+) -> ConnectorError {
+    let timeout = ConnectorError::Timeout {
+        endpoint: endpoint.to_string(),
+        seconds: STATEMENT_TIMEOUT_SECS,
+    };
     match e {
         mysql::Error::MySqlError(server) if TIMEOUT_ERRORS.contains(&server.code) => timeout,
+        mysql::Error::MySqlError(server) if server.code == 1792 => ConnectorError::QueryInvalid {
+            query: query.name.clone(),
+            detail: format!("{READ_ONLY} (error 1792)"),
+        },
         mysql::Error::MySqlError(server) => {
             let detail = if stage == Stage::Prepare || STATEMENT_ERRORS.contains(&server.code) {
                 format!("{} (error {})", server.message, server.code)
             } else {
                 format!("the server refused to run it (error {})", server.code)
             };
-            ConnectorError::QueryInvalid { query: query.name.clone(), detail }
+            ConnectorError::QueryInvalid {
+                query: query.name.clone(),
+                detail,
+            }
         }
         mysql::Error::IoError(io) if is_timeout(io.kind()) => timeout,
-        _ => ConnectorError::Unreachable { endpoint: endpoint.to_string(), reason: "the connection was lost".to_string() },
+        _ => ConnectorError::Unreachable {
+            endpoint: endpoint.to_string(),
+            reason: "the connection was lost".to_string(),
+        },
     }
 }
 
 fn connect_error(e: mysql::Error, endpoint: &str) -> ConnectorError {
     use mysql::DriverError;
-    let unreachable = |reason: String| ConnectorError::Unreachable { endpoint: endpoint.to_string(), reason };
-    let timeout = ConnectorError::Timeout { endpoint: endpoint.to_string(), seconds: CONNECT_TIMEOUT_SECS };
+    let unreachable = |reason: String| ConnectorError::Unreachable {
+        endpoint: endpoint.to_string(),
+        reason,
+    };
+    let timeout = ConnectorError::Timeout {
+        endpoint: endpoint.to_string(),
+        seconds: CONNECT_TIMEOUT_SECS,
+    };
     let io = |kind: std::io::ErrorKind, what: String| match kind {
         k if is_timeout(k) => timeout.clone(),
         std::io::ErrorKind::ConnectionRefused => unreachable("connection refused".to_string()),
@@ -235,12 +298,18 @@ fn connect_error(e: mysql::Error, endpoint: &str) -> ConnectorError {
         mysql::Error::DriverError(DriverError::CouldNotConnect(Some((_, what, kind)))) => io(kind, what),
         mysql::Error::IoError(e) => io(e.kind(), e.to_string()),
         mysql::Error::TlsError(e) => unreachable(format!("TLS: {e}")),
+        mysql::Error::DriverError(DriverError::TlsNotSupported) => {
+            unreachable("the server does not offer TLS — enable it there, or remove sslmode=require from the URL".to_string())
+        }
         other => unreachable(other.to_string()),
     }
 }
 
 fn is_timeout(kind: std::io::ErrorKind) -> bool {
-    matches!(kind, std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock)
+    matches!(
+        kind,
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+    )
 }
 
 #[cfg(test)]
@@ -249,9 +318,15 @@ mod tests {
 
     #[test]
     fn sslmode_is_taken_out_of_the_url_and_other_options_stay() {
-        let (url, tls) = take_sslmode("mysql://app@db.example:3306/crm?sslmode=require&tcp_connect_timeout_ms=500").unwrap();
+        let (url, tls) = take_sslmode(
+            "mysql://app@db.example:3306/crm?sslmode=require&tcp_connect_timeout_ms=500",
+        )
+        .unwrap();
         assert!(tls);
-        assert_eq!(url, "mysql://app@db.example:3306/crm?tcp_connect_timeout_ms=500");
+        assert_eq!(
+            url,
+            "mysql://app@db.example:3306/crm?tcp_connect_timeout_ms=500"
+        );
         let (url, tls) = take_sslmode("mysql://app@127.0.0.1:3306/crm").unwrap();
         assert!(!tls);
         assert_eq!(url, "mysql://app@127.0.0.1:3306/crm");

@@ -4,14 +4,15 @@
 use std::error::Error as StdError;
 use std::time::Duration;
 
-use postgres::config::{Host, SslMode};
-use postgres::types::{FromSql, Format, IsNull, Kind, ToSql, Type};
-use postgres::{Client, Config, NoTls, Statement};
 use bytes::BytesMut;
+use postgres::config::{Host, SslMode};
+use postgres::types::{Format, FromSql, IsNull, Kind, ToSql, Type};
+use postgres::{Client, Config, NoTls, Statement};
 use serde_json::Value;
 
 use super::sql_server::{
-    self, Placeholders, ServerQuery, Session, CONNECT_TIMEOUT_SECS, STATEMENT_TIMEOUT_SECS,
+    self, Placeholders, ServerQuery, Session, CONNECT_TIMEOUT_SECS, READ_ONLY,
+    STATEMENT_TIMEOUT_SECS,
 };
 use super::{Cancel, ConnectorError, Found, OpenContext, SearchKeys, Source};
 use crate::register::Settings;
@@ -20,12 +21,18 @@ use crate::register::Settings;
 /// Nothing connects until a search or test.
 pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
     let Settings::Postgres(settings) = &cx.connector.settings else {
-        return Err(ConnectorError::Unsupported { kind: cx.connector.kind().code().to_string() });
+        return Err(ConnectorError::Unsupported {
+            kind: cx.connector.kind().code().to_string(),
+        });
     };
-    let mut config: Config = settings.url.parse().map_err(|e: postgres::Error| ConnectorError::Unreachable {
-        endpoint: "the postgres URL".to_string(),
-        reason: format!("the URL is not valid ({e})"),
-    })?;
+    let mut config: Config =
+        settings
+            .url
+            .parse()
+            .map_err(|e: postgres::Error| ConnectorError::Unreachable {
+                endpoint: "the postgres URL".to_string(),
+                reason: format!("the URL is not valid ({e})"),
+            })?;
     let endpoint = endpoint(&config);
     if let Some(password) = sql_server::password(settings, cx)? {
         config.password(password);
@@ -42,7 +49,11 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
     );
     let theirs = config.get_options().unwrap_or_default().trim().to_string();
     let timeout_secs = statement_timeout_secs(&theirs).unwrap_or(STATEMENT_TIMEOUT_SECS);
-    let options = if theirs.is_empty() { ours } else { format!("{ours} {theirs}") };
+    let options = if theirs.is_empty() {
+        ours
+    } else {
+        format!("{ours} {theirs}")
+    };
     config.options(&options);
     if config.get_application_name().is_none() {
         config.application_name("dsar-desk");
@@ -68,28 +79,44 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
     }))
 }
 
-/// The statement timeout a URL's `options` set in plain milliseconds
-/// (`-c statement_timeout=120000`), in whole seconds, for the timeout message.
+/// The statement timeout a URL's `options` set (`-c statement_timeout=120000` or `=2min`),
+/// in whole seconds, for the timeout message.
 fn statement_timeout_secs(options: &str) -> Option<u64> {
-    options
+    // The last setting wins on the server too.
+    let value = options
         .split_whitespace()
-        .filter_map(|t| t.strip_prefix("statement_timeout="))
-        .filter_map(|ms| ms.parse::<u64>().ok())
-        .last()
-        .map(|ms| ms.div_ceil(1000))
+        .rev()
+        .find_map(|t| t.strip_prefix("statement_timeout="))?;
+    let digits = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let number: u64 = value[..digits].parse().ok()?;
+    let ms_per_unit = match value[digits..].trim() {
+        "" | "ms" => 1,
+        "s" => 1000,
+        "min" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return None,
+    };
+    Some(number.saturating_mul(ms_per_unit).div_ceil(1000))
 }
 
 /// TLS with the server certificate checked against the Mozilla roots and the system's
 /// store (where a firm installs its own CA).
 fn rustls_connector() -> tokio_postgres_rustls::MakeRustlsConnect {
     sql_server::install_crypto_provider();
-    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
     // A system store that cannot be read leaves the Mozilla roots, which is still safe.
     for cert in rustls_native_certs::load_native_certs().certs {
         let _ = roots.add(cert);
     }
     // The provider installed above (or one another crate installed) makes this infallible.
-    let config = rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth();
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
     tokio_postgres_rustls::MakeRustlsConnect::new(config)
 }
 
@@ -104,9 +131,16 @@ fn endpoint(config: &Config) -> String {
             Host::Unix(path) => path.display().to_string(),
         })
         .collect();
-    let host = if hosts.is_empty() { "localhost".to_string() } else { hosts.join(",") };
+    let host = if hosts.is_empty() {
+        "localhost".to_string()
+    } else {
+        hosts.join(",")
+    };
     let port = config.get_ports().first().copied().unwrap_or(5432);
-    let db = config.get_dbname().or(config.get_user()).unwrap_or("postgres");
+    let db = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or("postgres");
     format!("{host}:{port}/{db}")
 }
 
@@ -125,7 +159,11 @@ impl PostgresSource {
             Some(tls) => self.config.connect(tls.clone()),
         };
         let client = client.map_err(|e| connect_error(&e, &self.endpoint))?;
-        Ok(PgSession { client, endpoint: self.endpoint.clone(), timeout_secs: self.timeout_secs })
+        Ok(PgSession {
+            client,
+            endpoint: self.endpoint.clone(),
+            timeout_secs: self.timeout_secs,
+        })
     }
 }
 
@@ -136,7 +174,10 @@ impl Source for PostgresSource {
 
     fn test(&self) -> Result<String, ConnectorError> {
         let n = sql_server::prepare_all(&self.queries, self.connect()?)?;
-        Ok(format!("connected to {}; {n} queries prepared", self.endpoint))
+        Ok(format!(
+            "connected to {}; {n} queries prepared",
+            self.endpoint
+        ))
     }
 }
 
@@ -148,7 +189,10 @@ struct PgSession {
 
 impl PgSession {
     fn at(&self) -> At<'_> {
-        At { endpoint: &self.endpoint, timeout_secs: self.timeout_secs }
+        At {
+            endpoint: &self.endpoint,
+            timeout_secs: self.timeout_secs,
+        }
     }
 }
 
@@ -163,12 +207,20 @@ impl Session for PgSession {
     type Statement = Statement;
 
     fn prepare(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
-        self.client.prepare(&query.sql).map_err(|e| statement_error(&e, query, self.at(), Stage::Prepare))
+        self.client
+            .prepare(&query.sql)
+            .map_err(|e| statement_error(&e, query, self.at(), Stage::Prepare))
     }
 
-    fn rows(&mut self, query: &ServerQuery, statement: &Statement, run: &[&str]) -> Result<Vec<Value>, ConnectorError> {
+    fn rows(
+        &mut self,
+        query: &ServerQuery,
+        statement: &Statement,
+        run: &[&str],
+    ) -> Result<Vec<Value>, ConnectorError> {
         let params: Vec<TextParam<'_>> = run.iter().map(|v| TextParam(v)).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let rows = match self.client.query(statement, &refs) {
             Ok(rows) => rows,
             Err(e) if value_cannot_match(&e) => return Ok(Vec::new()),
@@ -194,7 +246,11 @@ impl Session for PgSession {
 struct TextParam<'a>(&'a str);
 
 impl ToSql for TextParam<'_> {
-    fn to_sql(&self, _: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+    fn to_sql(
+        &self,
+        _: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
         out.extend_from_slice(self.0.as_bytes());
         Ok(IsNull::No)
     }
@@ -235,7 +291,12 @@ enum Stage {
     Run,
 }
 
-fn statement_error(e: &postgres::Error, query: &ServerQuery, at: At<'_>, stage: Stage) -> ConnectorError {
+fn statement_error(
+    e: &postgres::Error,
+    query: &ServerQuery,
+    at: At<'_>,
+    stage: Stage,
+) -> ConnectorError {
     use postgres::error::SqlState;
     let Some(db) = e.as_db_error() else {
         return ConnectorError::Unreachable {
@@ -244,9 +305,18 @@ fn statement_error(e: &postgres::Error, query: &ServerQuery, at: At<'_>, stage: 
         };
     };
     if *db.code() == SqlState::QUERY_CANCELED {
-        return ConnectorError::Timeout { endpoint: at.endpoint.to_string(), seconds: at.timeout_secs };
+        return ConnectorError::Timeout {
+            endpoint: at.endpoint.to_string(),
+            seconds: at.timeout_secs,
+        };
     }
     let code = db.code().code();
+    if *db.code() == SqlState::READ_ONLY_SQL_TRANSACTION {
+        return ConnectorError::QueryInvalid {
+            query: query.name.clone(),
+            detail: format!("{READ_ONLY} (SQLSTATE {code})"),
+        };
+    }
     // Before any value is bound, and for syntax or access rules (class 42), the message is
     // about the statement; at run time other messages may quote the subject's values.
     let detail = if stage == Stage::Prepare || code.starts_with("42") {
@@ -254,37 +324,53 @@ fn statement_error(e: &postgres::Error, query: &ServerQuery, at: At<'_>, stage: 
     } else {
         format!("the server refused to run it (SQLSTATE {code})")
     };
-    ConnectorError::QueryInvalid { query: query.name.clone(), detail }
+    ConnectorError::QueryInvalid {
+        query: query.name.clone(),
+        detail,
+    }
 }
 
 fn connect_error(e: &postgres::Error, endpoint: &str) -> ConnectorError {
     use postgres::error::SqlState;
-    let unreachable = |reason: String| ConnectorError::Unreachable { endpoint: endpoint.to_string(), reason };
+    let unreachable = |reason: String| ConnectorError::Unreachable {
+        endpoint: endpoint.to_string(),
+        reason,
+    };
     if let Some(db) = e.as_db_error() {
         let code = db.code();
-        return if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
-            ConnectorError::AuthRefused { endpoint: endpoint.to_string() }
+        return if *code == SqlState::INVALID_PASSWORD
+            || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+        {
+            ConnectorError::AuthRefused {
+                endpoint: endpoint.to_string(),
+            }
         } else if *code == SqlState::INVALID_CATALOG_NAME {
             unreachable("the database does not exist".to_string())
         } else {
             // Other refusals (too many connections, starting up) may name the user: the
             // code is enough to look up.
-            unreachable(format!("the server refused the connection (SQLSTATE {})", code.code()))
+            unreachable(format!(
+                "the server refused the connection (SQLSTATE {})",
+                code.code()
+            ))
         };
     }
     if let Some(io) = io_source(e) {
         return match io.kind() {
-            std::io::ErrorKind::TimedOut => {
-                ConnectorError::Timeout { endpoint: endpoint.to_string(), seconds: CONNECT_TIMEOUT_SECS }
-            }
+            std::io::ErrorKind::TimedOut => ConnectorError::Timeout {
+                endpoint: endpoint.to_string(),
+                seconds: CONNECT_TIMEOUT_SECS,
+            },
             std::io::ErrorKind::ConnectionRefused => unreachable("connection refused".to_string()),
             _ => unreachable(io.to_string()),
         };
     }
-    let text = e.to_string();
+    let text = chain(e);
     // tokio-postgres exposes no error kind for these; its messages are fixed strings.
     if text.contains("password missing") || text.contains("error performing authentication") {
-        return ConnectorError::AuthRefused { endpoint: endpoint.to_string() };
+        return ConnectorError::AuthRefused {
+            endpoint: endpoint.to_string(),
+        };
     }
     if text.contains("TLS") {
         return unreachable(format!(
@@ -292,6 +378,21 @@ fn connect_error(e: &postgres::Error, endpoint: &str) -> ConnectorError {
         ));
     }
     unreachable(text)
+}
+
+/// The error and its causes, `a: b: c` (tokio-postgres puts the reason in the cause).
+fn chain(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
 }
 
 fn io_source(e: &postgres::Error) -> Option<&std::io::Error> {
@@ -339,22 +440,36 @@ fn decode(ty: &Type, raw: &[u8]) -> Option<Value> {
         Type::FLOAT4 => sql_server::float(f64::from(get::<f32>(ty, raw)?)),
         Type::FLOAT8 => sql_server::float(get(ty, raw)?),
         Type::NUMERIC => string(numeric_text(raw)?),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => string(get(ty, raw)?),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+            string(get(ty, raw)?)
+        }
         Type::BYTEA => sql_server::base64(raw),
         Type::JSON | Type::JSONB => get::<Value>(ty, raw)?,
         Type::UUID => string(get::<uuid::Uuid>(ty, raw)?.to_string()),
         Type::DATE => string(get::<chrono::NaiveDate>(ty, raw)?.to_string()),
-        Type::TIME => string(get::<chrono::NaiveTime>(ty, raw)?.format("%H:%M:%S%.f").to_string()),
+        Type::TIME => string(
+            get::<chrono::NaiveTime>(ty, raw)?
+                .format("%H:%M:%S%.f")
+                .to_string(),
+        ),
         // Without a time zone there is no offset to write: ISO 8601 local date-time.
-        Type::TIMESTAMP => {
-            string(get::<chrono::NaiveDateTime>(ty, raw)?.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
-        }
+        Type::TIMESTAMP => string(
+            get::<chrono::NaiveDateTime>(ty, raw)?
+                .format("%Y-%m-%dT%H:%M:%S%.f")
+                .to_string(),
+        ),
         Type::TIMESTAMPTZ => string(
-            get::<chrono::DateTime<chrono::Utc>>(ty, raw)?.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            get::<chrono::DateTime<chrono::Utc>>(ty, raw)?
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
         ),
         Type::INET => string(get::<std::net::IpAddr>(ty, raw)?.to_string()),
         _ => match ty.kind() {
-            Kind::Array(_) => Value::Array(get::<Vec<Cell>>(ty, raw)?.into_iter().map(|c| c.0).collect()),
+            Kind::Array(_) => Value::Array(
+                get::<Vec<Cell>>(ty, raw)?
+                    .into_iter()
+                    .map(|c| c.0)
+                    .collect(),
+            ),
             Kind::Domain(base) => decode(base, raw)?,
             Kind::Enum(_) => string(std::str::from_utf8(raw).ok()?.to_string()),
             _ => return None,
@@ -364,7 +479,13 @@ fn decode(ty: &Type, raw: &[u8]) -> Option<Value> {
 
 fn text_or_base64(raw: &[u8]) -> Value {
     match std::str::from_utf8(raw) {
-        Ok(s) if !s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) => Value::String(s.to_string()),
+        Ok(s)
+            if !s
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
+        {
+            Value::String(s.to_string())
+        }
         _ => sql_server::base64(raw),
     }
 }
@@ -377,7 +498,9 @@ fn numeric_text(raw: &[u8]) -> Option<String> {
     let weight = i64::from(word(2)?);
     let sign = word(4)? as u16;
     let dscale = usize::from(word(6)? as u16);
-    let digits: Vec<i16> = (0..ndigits).map(|i| word(8 + 2 * i)).collect::<Option<_>>()?;
+    let digits: Vec<i16> = (0..ndigits)
+        .map(|i| word(8 + 2 * i))
+        .collect::<Option<_>>()?;
     match sign {
         0x0000 | 0x4000 => {}
         0xC000 => return Some("NaN".to_string()),
@@ -385,7 +508,13 @@ fn numeric_text(raw: &[u8]) -> Option<String> {
         0xF000 => return Some("-Infinity".to_string()),
         _ => return None,
     }
-    let group = |index: i64| usize::try_from(index).ok().and_then(|i| digits.get(i)).copied().unwrap_or(0);
+    let group = |index: i64| {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| digits.get(i))
+            .copied()
+            .unwrap_or(0)
+    };
     let mut out = String::new();
     if sign == 0x4000 {
         out.push('-');
@@ -418,7 +547,10 @@ mod tests {
 
     fn numeric(ndigits: i16, weight: i16, sign: u16, dscale: u16, digits: &[i16]) -> Vec<u8> {
         let mut raw = Vec::new();
-        for w in [ndigits, weight, sign as i16, dscale as i16].into_iter().chain(digits.iter().copied()) {
+        for w in [ndigits, weight, sign as i16, dscale as i16]
+            .into_iter()
+            .chain(digits.iter().copied())
+        {
             raw.extend_from_slice(&w.to_be_bytes());
         }
         raw
@@ -426,31 +558,64 @@ mod tests {
 
     #[test]
     fn numeric_is_exact_decimal_text() {
-        assert_eq!(numeric_text(&numeric(3, 1, 0, 3, &[1, 2345, 6780])).as_deref(), Some("12345.678"));
-        assert_eq!(numeric_text(&numeric(1, -1, 0, 3, &[10])).as_deref(), Some("0.001"));
-        assert_eq!(numeric_text(&numeric(1, 1, 0, 0, &[10])).as_deref(), Some("100000"));
-        assert_eq!(numeric_text(&numeric(1, -2, 0x4000, 5, &[1000])).as_deref(), Some("-0.00001"));
-        assert_eq!(numeric_text(&numeric(0, 0, 0, 2, &[])).as_deref(), Some("0.00"));
-        assert_eq!(numeric_text(&numeric(0, 0, 0xC000, 0, &[])).as_deref(), Some("NaN"));
+        assert_eq!(
+            numeric_text(&numeric(3, 1, 0, 3, &[1, 2345, 6780])).as_deref(),
+            Some("12345.678")
+        );
+        assert_eq!(
+            numeric_text(&numeric(1, -1, 0, 3, &[10])).as_deref(),
+            Some("0.001")
+        );
+        assert_eq!(
+            numeric_text(&numeric(1, 1, 0, 0, &[10])).as_deref(),
+            Some("100000")
+        );
+        assert_eq!(
+            numeric_text(&numeric(1, -2, 0x4000, 5, &[1000])).as_deref(),
+            Some("-0.00001")
+        );
+        assert_eq!(
+            numeric_text(&numeric(0, 0, 0, 2, &[])).as_deref(),
+            Some("0.00")
+        );
+        assert_eq!(
+            numeric_text(&numeric(0, 0, 0xC000, 0, &[])).as_deref(),
+            Some("NaN")
+        );
         assert_eq!(numeric_text(&[0, 1]), None);
     }
 
     #[test]
     fn endpoint_never_shows_user_or_password() {
-        let config: Config = "postgres://alice:hunter2@db.example:6543/crm".parse().unwrap();
+        let config: Config = "postgres://alice:hunter2@db.example:6543/crm"
+            .parse()
+            .unwrap();
         assert_eq!(endpoint(&config), "db.example:6543/crm");
     }
 
     #[test]
     fn statement_timeout_from_url_options() {
-        assert_eq!(statement_timeout_secs("-c statement_timeout=1500 -c x=y"), Some(2));
-        assert_eq!(statement_timeout_secs("-c statement_timeout=5min"), None);
+        assert_eq!(
+            statement_timeout_secs("-c statement_timeout=1500 -c x=y"),
+            Some(2)
+        );
+        assert_eq!(
+            statement_timeout_secs("-c statement_timeout=9 -c statement_timeout=5min"),
+            Some(300)
+        );
+        assert_eq!(
+            statement_timeout_secs("-c statement_timeout=5fortnights"),
+            None
+        );
         assert_eq!(statement_timeout_secs(""), None);
     }
 
     #[test]
     fn unknown_binary_falls_back_to_base64_and_text_stays_text() {
         assert_eq!(text_or_base64(b"gold"), Value::String("gold".into()));
-        assert_eq!(text_or_base64(&[0, 0, 1, 244]), Value::String("AAAB9A==".into()));
+        assert_eq!(
+            text_or_base64(&[0, 0, 1, 244]),
+            Value::String("AAAB9A==".into())
+        );
     }
 }

@@ -17,6 +17,10 @@ pub(crate) const CONNECT_TIMEOUT_SECS: u64 = 10;
 /// How long one statement may run before the system is reported as timed out.
 pub(crate) const STATEMENT_TIMEOUT_SECS: u64 = 60;
 
+/// Why a search query that writes fails: search sessions are read-only.
+pub(crate) const READ_ONLY: &str =
+    "it tries to change data, but searches are read-only: only SELECT statements belong in \"queries\"";
+
 /// Opens a `postgres` or `mysql` system's source (any other kind is `Unsupported`).
 ///
 /// The pull reaches these kinds through the connector dispatch; this entry exists so the
@@ -25,7 +29,9 @@ pub fn open_sql_server(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, Connecto
     match &cx.connector.settings {
         Settings::Postgres(_) => super::postgres::open(cx),
         Settings::Mysql(_) => super::mysql::open(cx),
-        _ => Err(ConnectorError::Unsupported { kind: cx.connector.kind().code().to_string() }),
+        _ => Err(ConnectorError::Unsupported {
+            kind: cx.connector.kind().code().to_string(),
+        }),
     }
 }
 
@@ -79,7 +85,12 @@ impl ServerQuery {
             last = p.span.end;
         }
         sql.push_str(&query.sql[last..]);
-        ServerQuery { name: query.name.clone(), sql, names, slots }
+        ServerQuery {
+            name: query.name.clone(),
+            sql,
+            names,
+            slots,
+        }
     }
 
     /// The locator of every record this query finds.
@@ -110,7 +121,10 @@ impl ServerQuery {
 
     /// The values of one run in placeholder order (what `?` placeholders bind).
     pub fn per_placeholder<'v>(&self, run: &[&'v str]) -> Vec<&'v str> {
-        self.slots.iter().filter_map(|&i| run.get(i).copied()).collect()
+        self.slots
+            .iter()
+            .filter_map(|&i| run.get(i).copied())
+            .collect()
     }
 }
 
@@ -267,12 +281,18 @@ pub(crate) fn password(
     };
     (cx.secrets)(name)
         .map(Some)
-        .ok_or_else(|| ConnectorError::SecretMissing { name: name.to_string() })
+        .ok_or_else(|| ConnectorError::SecretMissing {
+            name: name.to_string(),
+        })
 }
 
 /// The queries of a server system, rewritten for its placeholder style.
 pub(crate) fn server_queries(settings: &ServerSettings, style: Placeholders) -> Vec<ServerQuery> {
-    settings.queries.iter().map(|q| ServerQuery::rewrite(q, style)).collect()
+    settings
+        .queries
+        .iter()
+        .map(|q| ServerQuery::rewrite(q, style))
+        .collect()
 }
 
 /// Whether a URL host is this machine (then TLS protects nothing and is not attempted
@@ -280,7 +300,9 @@ pub(crate) fn server_queries(settings: &ServerSettings, style: Placeholders) -> 
 pub(crate) fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Makes rustls usable by both clients whichever crypto features other crates enable: the
@@ -297,7 +319,10 @@ mod tests {
     use serde_json::json;
 
     fn query(sql: &str) -> Query {
-        Query { name: "q".into(), sql: sql.into() }
+        Query {
+            name: "q".into(),
+            sql: sql.into(),
+        }
     }
 
     #[test]
@@ -306,7 +331,10 @@ mod tests {
             &query("SELECT ':email' AS x, a::text FROM t WHERE e = :email OR p = :phone OR e2 = :email"),
             Placeholders::Numbered,
         );
-        assert_eq!(q.sql, "SELECT ':email' AS x, a::text FROM t WHERE e = $1 OR p = $2 OR e2 = $1");
+        assert_eq!(
+            q.sql,
+            "SELECT ':email' AS x, a::text FROM t WHERE e = $1 OR p = $2 OR e2 = $1"
+        );
         assert_eq!(q.names, ["email", "phone"]);
         assert_eq!(q.slots, [0, 1, 0]);
     }
@@ -317,13 +345,19 @@ mod tests {
             &query("SELECT * FROM t WHERE e = :email OR p = :phone OR e2 = :email -- :ip"),
             Placeholders::Question,
         );
-        assert_eq!(q.sql, "SELECT * FROM t WHERE e = ? OR p = ? OR e2 = ? -- :ip");
+        assert_eq!(
+            q.sql,
+            "SELECT * FROM t WHERE e = ? OR p = ? OR e2 = ? -- :ip"
+        );
         assert_eq!(q.per_placeholder(&["a@x", "+49"]), ["a@x", "+49", "a@x"]);
     }
 
     #[test]
     fn runs_cover_every_combination_and_none_when_a_kind_is_missing() {
-        let q = ServerQuery::rewrite(&query("SELECT 1 WHERE a = :email AND b = :phone"), Placeholders::Numbered);
+        let q = ServerQuery::rewrite(
+            &query("SELECT 1 WHERE a = :email AND b = :phone"),
+            Placeholders::Numbered,
+        );
         let mut keys = SearchKeys::new();
         keys.add("email", "a@x");
         assert!(q.runs(&keys).is_empty());
@@ -332,7 +366,12 @@ mod tests {
         keys.add("phone", "+2");
         assert_eq!(
             q.runs(&keys),
-            [vec!["a@x", "+1"], vec!["a@x", "+2"], vec!["b@x", "+1"], vec!["b@x", "+2"]]
+            [
+                vec!["a@x", "+1"],
+                vec!["a@x", "+2"],
+                vec!["b@x", "+1"],
+                vec!["b@x", "+2"]
+            ]
         );
     }
 
@@ -344,13 +383,23 @@ mod tests {
         d.add_run(vec![json!({"id": 2}), json!({"id": 2}), json!({"id": 2})]);
         assert_eq!(
             d.into_records(),
-            [json!({"id": 1}), json!({"id": 2}), json!({"id": 2}), json!({"id": 3}), json!({"id": 2})]
+            [
+                json!({"id": 1}),
+                json!({"id": 2}),
+                json!({"id": 2}),
+                json!({"id": 3}),
+                json!({"id": 2})
+            ]
         );
     }
 
     #[test]
     fn duplicate_column_names_are_all_kept() {
-        let r = record([("id".to_string(), json!(1)), ("id".to_string(), json!(7)), ("id".to_string(), json!(9))]);
+        let r = record([
+            ("id".to_string(), json!(1)),
+            ("id".to_string(), json!(7)),
+            ("id".to_string(), json!(9)),
+        ]);
         assert_eq!(r, json!({"id": 1, "id (2)": 7, "id (3)": 9}));
     }
 
