@@ -57,6 +57,10 @@ fn seed_postgres(s: &Servers) {
         .batch_execute(
             r#"
 DROP TABLE IF EXISTS login_events, orders, customers;
+DROP TYPE IF EXISTS tier;
+CREATE TYPE tier AS ENUM ('gold', 'silver');
+DROP DOMAIN IF EXISTS email_address;
+CREATE DOMAIN email_address AS text CHECK (VALUE LIKE '%@%');
 CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, name text, phone text,
     balance numeric(12,2), vip boolean, created_at timestamptz, birthday date, avatar bytea,
     prefs jsonb, tags text[], note text);
@@ -301,6 +305,34 @@ fn postgres_finds_exactly_the_planted_records_with_typed_values() {
     // The subject has no phone number: that query matches nothing and is no error.
     assert!(dataset(&found, "by_phone").is_empty());
     assert_eq!(found.len(), 2 + 4 + 12);
+}
+
+#[test]
+fn postgres_types_become_plain_json() {
+    let sql = "SELECT :email::text AS e, interval '1 year 2 mons 3 days 04:05:06.5' AS iv, 12.34::money AS m,
+        '10.1.0.0/16'::cidr AS net, '10.1.2.3/24'::inet AS in_net, '::1'::inet AS v6,
+        '08:00:2b:01:02:03'::macaddr AS mac, '13:05:07.25+02'::timetz AS tz, '13:05:07'::time AS t,
+        '2026-01-02 03:04:05.123'::timestamp AS ts, 'infinity'::timestamptz AS inf, '-infinity'::date AS ninf,
+        B'1010' AS bits, B'101'::varbit AS vbits, 'NaN'::float8 AS nan, 1.5::float4 AS f4, 'x'::\"char\" AS ch,
+        '<a/>'::xml AS doc, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS id, ARRAY[1, NULL, 3] AS arr,
+        ARRAY['gold', 'silver']::tier[] AS tiers, 'gold'::tier AS tier, 'x@y'::email_address AS dom,
+        12345678901234567890.000001::numeric AS big, 9007199254740993::int8 AS i8, point(1, 2) AS pt";
+    let found = search(&*pg(&[("types", sql)]), &subject()).unwrap();
+    let records = dataset(&found, "types");
+    assert_eq!(records.len(), 2, "one row per e-mail value");
+    let mut expected = json!({
+        "e": SUBJECT_EMAIL, "iv": "P1Y2M3DT4H5M6.5S", "m": "12.34", "net": "10.1.0.0/16", "in_net": "10.1.2.3/24",
+        "v6": "::1", "mac": "08:00:2b:01:02:03", "tz": "13:05:07.25+02:00", "t": "13:05:07",
+        "ts": "2026-01-02T03:04:05.123", "inf": "infinity", "ninf": "-infinity", "bits": "1010", "vbits": "101",
+        "nan": "NaN", "f4": 1.5, "ch": "x", "doc": "<a/>", "id": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        "arr": [1, null, 3], "tiers": ["gold", "silver"], "tier": "gold", "dom": "x@y",
+        "big": "12345678901234567890.000001", "i8": 9007199254740993i64,
+        // A geometric type it does not decode: its binary form, as base64.
+        "pt": "P/AAAAAAAABAAAAAAAAAAA=="
+    });
+    assert_eq!(records[0], expected);
+    expected["e"] = json!(SUBJECT_EMAIL_2);
+    assert_eq!(records[1], expected);
 }
 
 #[test]

@@ -6,16 +6,19 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use postgres::config::{Host, SslMode};
-use postgres::types::{Format, FromSql, IsNull, Kind, ToSql, Type};
+use postgres::types::{Format, IsNull, ToSql, Type};
 use postgres::{Client, Config, NoTls, Statement};
 use serde_json::Value;
 
+use self::values::Cell;
 use super::sql_server::{
     self, Placeholders, ServerQuery, Session, CONNECT_TIMEOUT_SECS, READ_ONLY,
     STATEMENT_TIMEOUT_SECS,
 };
 use super::{Cancel, ConnectorError, Found, OpenContext, SearchKeys, Source};
 use crate::register::Settings;
+
+mod values;
 
 /// Opens a `postgres` system: parses its URL, looks up its password and rewrites its queries.
 /// Nothing connects until a search or test.
@@ -406,184 +409,9 @@ fn io_source(e: &postgres::Error) -> Option<&std::io::Error> {
     None
 }
 
-/// One column value as JSON. Accepts every type: integers and booleans as JSON numbers and
-/// booleans, `numeric` as an exact decimal string, times as ISO 8601 / RFC 3339 text, `bytea`
-/// as base64, `json` as JSON, arrays as arrays, NULL as null; a type it does not know as its
-/// bytes when they are text (enums, `citext`), else base64.
-struct Cell(Value);
-
-impl<'a> FromSql<'a> for Cell {
-    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Cell, Box<dyn StdError + Sync + Send>> {
-        Ok(Cell(decode(ty, raw).unwrap_or_else(|| text_or_base64(raw))))
-    }
-
-    fn from_sql_null(_: &Type) -> Result<Cell, Box<dyn StdError + Sync + Send>> {
-        Ok(Cell(Value::Null))
-    }
-
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-}
-
-fn decode(ty: &Type, raw: &[u8]) -> Option<Value> {
-    fn get<'a, T: FromSql<'a>>(ty: &Type, raw: &'a [u8]) -> Option<T> {
-        T::from_sql(ty, raw).ok()
-    }
-    let string = Value::String;
-    Some(match *ty {
-        Type::BOOL => Value::Bool(get(ty, raw)?),
-        Type::INT2 => Value::from(get::<i16>(ty, raw)?),
-        Type::INT4 => Value::from(get::<i32>(ty, raw)?),
-        Type::INT8 => Value::from(get::<i64>(ty, raw)?),
-        Type::OID => Value::from(get::<u32>(ty, raw)?),
-        Type::FLOAT4 => sql_server::float(f64::from(get::<f32>(ty, raw)?)),
-        Type::FLOAT8 => sql_server::float(get(ty, raw)?),
-        Type::NUMERIC => string(numeric_text(raw)?),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
-            string(get(ty, raw)?)
-        }
-        Type::BYTEA => sql_server::base64(raw),
-        Type::JSON | Type::JSONB => get::<Value>(ty, raw)?,
-        Type::UUID => string(get::<uuid::Uuid>(ty, raw)?.to_string()),
-        Type::DATE => string(get::<chrono::NaiveDate>(ty, raw)?.to_string()),
-        Type::TIME => string(
-            get::<chrono::NaiveTime>(ty, raw)?
-                .format("%H:%M:%S%.f")
-                .to_string(),
-        ),
-        // Without a time zone there is no offset to write: ISO 8601 local date-time.
-        Type::TIMESTAMP => string(
-            get::<chrono::NaiveDateTime>(ty, raw)?
-                .format("%Y-%m-%dT%H:%M:%S%.f")
-                .to_string(),
-        ),
-        Type::TIMESTAMPTZ => string(
-            get::<chrono::DateTime<chrono::Utc>>(ty, raw)?
-                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-        ),
-        Type::INET => string(get::<std::net::IpAddr>(ty, raw)?.to_string()),
-        _ => match ty.kind() {
-            Kind::Array(_) => Value::Array(
-                get::<Vec<Cell>>(ty, raw)?
-                    .into_iter()
-                    .map(|c| c.0)
-                    .collect(),
-            ),
-            Kind::Domain(base) => decode(base, raw)?,
-            Kind::Enum(_) => string(std::str::from_utf8(raw).ok()?.to_string()),
-            _ => return None,
-        },
-    })
-}
-
-fn text_or_base64(raw: &[u8]) -> Value {
-    match std::str::from_utf8(raw) {
-        Ok(s)
-            if !s
-                .chars()
-                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
-        {
-            Value::String(s.to_string())
-        }
-        _ => sql_server::base64(raw),
-    }
-}
-
-/// PostgreSQL's binary `numeric` as exact decimal text (base-10000 digit groups; `weight`
-/// is the power of the first group, `dscale` the digits after the point).
-fn numeric_text(raw: &[u8]) -> Option<String> {
-    let word = |i: usize| raw.get(i..i + 2).map(|b| i16::from_be_bytes([b[0], b[1]]));
-    let ndigits = usize::try_from(word(0)?).ok()?;
-    let weight = i64::from(word(2)?);
-    let sign = word(4)? as u16;
-    let dscale = usize::from(word(6)? as u16);
-    let digits: Vec<i16> = (0..ndigits)
-        .map(|i| word(8 + 2 * i))
-        .collect::<Option<_>>()?;
-    match sign {
-        0x0000 | 0x4000 => {}
-        0xC000 => return Some("NaN".to_string()),
-        0xD000 => return Some("Infinity".to_string()),
-        0xF000 => return Some("-Infinity".to_string()),
-        _ => return None,
-    }
-    let group = |index: i64| {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| digits.get(i))
-            .copied()
-            .unwrap_or(0)
-    };
-    let mut out = String::new();
-    if sign == 0x4000 {
-        out.push('-');
-    }
-    if weight < 0 {
-        out.push('0');
-    } else {
-        out.push_str(&group(0).to_string());
-        for index in 1..=weight {
-            out.push_str(&format!("{:04}", group(index)));
-        }
-    }
-    if dscale > 0 {
-        let mut fraction = String::new();
-        let mut k = 1;
-        while fraction.len() < dscale {
-            fraction.push_str(&format!("{:04}", group(weight + k)));
-            k += 1;
-        }
-        fraction.truncate(dscale);
-        out.push('.');
-        out.push_str(&fraction);
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn numeric(ndigits: i16, weight: i16, sign: u16, dscale: u16, digits: &[i16]) -> Vec<u8> {
-        let mut raw = Vec::new();
-        for w in [ndigits, weight, sign as i16, dscale as i16]
-            .into_iter()
-            .chain(digits.iter().copied())
-        {
-            raw.extend_from_slice(&w.to_be_bytes());
-        }
-        raw
-    }
-
-    #[test]
-    fn numeric_is_exact_decimal_text() {
-        assert_eq!(
-            numeric_text(&numeric(3, 1, 0, 3, &[1, 2345, 6780])).as_deref(),
-            Some("12345.678")
-        );
-        assert_eq!(
-            numeric_text(&numeric(1, -1, 0, 3, &[10])).as_deref(),
-            Some("0.001")
-        );
-        assert_eq!(
-            numeric_text(&numeric(1, 1, 0, 0, &[10])).as_deref(),
-            Some("100000")
-        );
-        assert_eq!(
-            numeric_text(&numeric(1, -2, 0x4000, 5, &[1000])).as_deref(),
-            Some("-0.00001")
-        );
-        assert_eq!(
-            numeric_text(&numeric(0, 0, 0, 2, &[])).as_deref(),
-            Some("0.00")
-        );
-        assert_eq!(
-            numeric_text(&numeric(0, 0, 0xC000, 0, &[])).as_deref(),
-            Some("NaN")
-        );
-        assert_eq!(numeric_text(&[0, 1]), None);
-    }
 
     #[test]
     fn endpoint_never_shows_user_or_password() {
@@ -608,14 +436,5 @@ mod tests {
             None
         );
         assert_eq!(statement_timeout_secs(""), None);
-    }
-
-    #[test]
-    fn unknown_binary_falls_back_to_base64_and_text_stays_text() {
-        assert_eq!(text_or_base64(b"gold"), Value::String("gold".into()));
-        assert_eq!(
-            text_or_base64(&[0, 0, 1, 244]),
-            Value::String("AAAB9A==".into())
-        );
     }
 }
