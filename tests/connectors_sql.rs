@@ -116,7 +116,12 @@ fn seed_mysql(s: &Servers) {
     let mut conn = mysql::Conn::new(opts).unwrap();
     for statement in [
         "SET time_zone = '+00:00'",
-        "DROP TABLE IF EXISTS tickets, contacts",
+        "DROP TABLE IF EXISTS tickets, contacts, kinds",
+        "CREATE TABLE kinds (email VARCHAR(100), flags BIT(10), tier ENUM('gold', 'silver'), born YEAR, ratio FLOAT,
+             tiny TINYINT, perms SET('read', 'write'), code CHAR(3), raw VARBINARY(4), at DATETIME, neg BIGINT,
+             name VARCHAR(50)) CHARACTER SET utf8mb4",
+        "INSERT INTO kinds VALUES ('jana.beispiel@example.org', b'1000000001', 'silver', 1990, 0.5, -3, 'read,write',
+             'abc', x'DEADBEEF', '2026-01-02 03:04:05', -9007199254740993, 'Jürgen Groß ĳ €')",
         "CREATE TABLE contacts (id INT UNSIGNED PRIMARY KEY, email VARCHAR(255) NOT NULL, full_name VARCHAR(255),
              amount DECIMAL(10,2), score DOUBLE, created DATETIME(3), seen TIMESTAMP NULL, photo BLOB,
              prefs JSON, big BIGINT UNSIGNED, KEY (email))
@@ -361,6 +366,23 @@ fn mysql_finds_exactly_the_planted_records_with_typed_values() {
     assert_eq!(tickets[0]["opened"], json!("2025-04-01"));
     assert!(dataset(&found, "by_phone").is_empty());
     assert_eq!(found.len(), 5);
+}
+
+#[test]
+fn mysql_types_become_plain_json() {
+    let found = search(
+        &*my(&[("kinds", "SELECT * FROM kinds WHERE email = :email")]),
+        &subject(),
+    )
+    .unwrap();
+    assert_eq!(
+        dataset(&found, "kinds"),
+        [json!({
+            "email": SUBJECT_EMAIL, "flags": 513, "tier": "silver", "born": 1990, "ratio": 0.5, "tiny": -3,
+            "perms": "read,write", "code": "abc", "raw": "3q2+7w==", "at": "2026-01-02T03:04:05",
+            "neg": -9007199254740993i64, "name": "Jürgen Groß ĳ €"
+        })]
+    );
 }
 
 #[test]

@@ -167,7 +167,8 @@ impl Session for MySession {
 
 /// One column value as JSON: integers and floats as numbers, DECIMAL as exact decimal text,
 /// DATE / DATETIME as ISO 8601 text, TIMESTAMP as RFC 3339 in UTC, TIME as `[-]HH:MM:SS`,
-/// binary columns (BLOB, VARBINARY, BIT, geometry) as base64, JSON as JSON, NULL as null.
+/// BIT as a number, binary columns (BLOB, VARBINARY, geometry) as base64, JSON as JSON, NULL
+/// as null.
 fn cell(value: &mysql::Value, column: &Column) -> Value {
     use mysql::Value as My;
     let kind = column.column_type();
@@ -205,6 +206,10 @@ fn cell(value: &mysql::Value, column: &Column) -> Value {
         My::Bytes(bytes) => match kind {
             ColumnType::MYSQL_TYPE_DECIMAL | ColumnType::MYSQL_TYPE_NEWDECIMAL => {
                 Value::String(String::from_utf8_lossy(bytes).into_owned())
+            }
+            // BIT(n) arrives as big-endian bytes; up to 64 bits it is a number.
+            ColumnType::MYSQL_TYPE_BIT if bytes.len() <= 8 => {
+                Value::from(bytes.iter().fold(0u64, |n, b| (n << 8) | u64::from(*b)))
             }
             ColumnType::MYSQL_TYPE_JSON => {
                 serde_json::from_slice(bytes).unwrap_or_else(|_| text(bytes))
