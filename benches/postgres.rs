@@ -141,7 +141,7 @@ fn register(url: &str) -> dsar::register::Register {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Creates the tables once (about a minute on 2 cores); a finished set is marked by
+/// Creates the tables once (about 10 s with the test server's settings); a finished set is marked by
 /// `bench.ready` so later runs start at once.
 fn seed(url: &str, password: &str) {
     let mut config: postgres::Config = url.parse().unwrap_or_else(|e| panic!("{e}"));
