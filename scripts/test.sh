@@ -13,4 +13,11 @@ fi
 
 # Debug info off: halves build time and disk on a 2-core machine.
 export CARGO_PROFILE_DEV_DEBUG=0
+# The postgres/mysql connector tests need real servers: PostgreSQL and MariaDB on 127.0.0.1
+# (own ports, temporary data), installed when missing; stopped again afterwards unless they
+# were already running before.
+sql_servers_were_running=0
+bash scripts/sql-servers.sh env >/dev/null 2>&1 && sql_servers_were_running=1
+[ "$sql_servers_were_running" -eq 1 ] || trap 'bash scripts/sql-servers.sh stop' EXIT
+eval "$(bash scripts/sql-servers.sh start)"
 cargo test --workspace --locked

@@ -21,6 +21,12 @@ use std::sync::Arc;
 
 pub use crate::evidence::Found;
 
+mod mysql;
+mod postgres;
+mod sql_server;
+
+pub use sql_server::open_sql_server;
+
 /// The values a connector searches with, by identifier kind (`email`, `phone`, `name`,
 /// `customer_id`, `ip`, `username`, any custom `--id` key, and the system's derived
 /// identifiers such as `phone_hash`). Values are already normalised; a kind may have several
@@ -208,10 +214,8 @@ pub fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
         Settings::Logs(_) => Err(unsupported()),
         // wired by the lead when merging
         Settings::Http(_) => Err(unsupported()),
-        // wired by the lead when merging
-        Settings::Postgres(_) => Err(unsupported()),
-        // wired by the lead when merging
-        Settings::Mysql(_) => Err(unsupported()),
+        Settings::Postgres(_) => postgres::open(cx),
+        Settings::Mysql(_) => mysql::open(cx),
         Settings::Imap => Err(unsupported()),
     }
 }

@@ -1,0 +1,440 @@
+//! The `postgres` connector: runs a system's named queries on a PostgreSQL server with the
+//! subject's values bound as `$n` parameters, one read-only session per search.
+
+use std::error::Error as StdError;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use postgres::config::{Host, SslMode};
+use postgres::types::{Format, IsNull, ToSql, Type};
+use postgres::{Client, Config, NoTls, Statement};
+use serde_json::Value;
+
+use self::values::Cell;
+use super::sql_server::{
+    self, Placeholders, ServerQuery, Session, CONNECT_TIMEOUT_SECS, READ_ONLY,
+    STATEMENT_TIMEOUT_SECS,
+};
+use super::{Cancel, ConnectorError, Found, OpenContext, SearchKeys, Source};
+use crate::register::Settings;
+
+mod values;
+
+/// Opens a `postgres` system: parses its URL, looks up its password and rewrites its queries.
+/// Nothing connects until a search or test.
+pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
+    let Settings::Postgres(settings) = &cx.connector.settings else {
+        return Err(ConnectorError::Unsupported {
+            kind: cx.connector.kind().code().to_string(),
+        });
+    };
+    let mut config: Config =
+        settings
+            .url
+            .parse()
+            .map_err(|e: postgres::Error| ConnectorError::Unreachable {
+                endpoint: "the postgres URL".to_string(),
+                reason: format!("the URL is not valid ({e})"),
+            })?;
+    let endpoint = endpoint(&config);
+    if let Some(password) = sql_server::password(settings, cx)? {
+        config.password(password);
+    }
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(CONNECT_TIMEOUT_SECS));
+    }
+    // Startup options cost no extra round trip. Read-only: a search query that writes (a
+    // DELETE pasted into the wrong list) fails instead of changing the firm's data. The URL's
+    // own `options` come last, so a slow system can raise the statement timeout there.
+    let ours = format!(
+        "-c statement_timeout={} -c default_transaction_read_only=on",
+        STATEMENT_TIMEOUT_SECS * 1000
+    );
+    let theirs = config.get_options().unwrap_or_default().trim().to_string();
+    let timeout_secs = statement_timeout_secs(&theirs).unwrap_or(STATEMENT_TIMEOUT_SECS);
+    let options = if theirs.is_empty() {
+        ours
+    } else {
+        format!("{ours} {theirs}")
+    };
+    config.options(&options);
+    if config.get_application_name().is_none() {
+        config.application_name("dsar-desk");
+    }
+    let all_local = config.get_hosts().iter().all(|h| match h {
+        Host::Tcp(name) => sql_server::is_loopback(name),
+        #[cfg(unix)]
+        Host::Unix(_) => true,
+    });
+    if all_local && !settings.url.contains("sslmode=") {
+        config.ssl_mode(SslMode::Disable);
+    }
+    let tls = match config.get_ssl_mode() {
+        SslMode::Disable => None,
+        _ => Some(rustls_connector()),
+    };
+    Ok(Box::new(PostgresSource {
+        config,
+        tls,
+        endpoint,
+        timeout_secs,
+        queries: sql_server::server_queries(settings, Placeholders::Numbered),
+    }))
+}
+
+/// The statement timeout a URL's `options` set (`-c statement_timeout=120000` or `=2min`),
+/// in whole seconds, for the timeout message.
+fn statement_timeout_secs(options: &str) -> Option<u64> {
+    // The last setting wins on the server too.
+    let value = options
+        .split_whitespace()
+        .rev()
+        .find_map(|t| t.strip_prefix("statement_timeout="))?;
+    let digits = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let number: u64 = value[..digits].parse().ok()?;
+    let ms_per_unit = match value[digits..].trim() {
+        "" | "ms" => 1,
+        "s" => 1000,
+        "min" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return None,
+    };
+    Some(number.saturating_mul(ms_per_unit).div_ceil(1000))
+}
+
+/// TLS with the server certificate checked against the Mozilla roots and the system's
+/// store (where a firm installs its own CA).
+fn rustls_connector() -> tokio_postgres_rustls::MakeRustlsConnect {
+    sql_server::install_crypto_provider();
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    // A system store that cannot be read leaves the Mozilla roots, which is still safe.
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    // The provider installed above (or one another crate installed) makes this infallible.
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tokio_postgres_rustls::MakeRustlsConnect::new(config)
+}
+
+/// `host:port/db` for messages: never the user or the password.
+fn endpoint(config: &Config) -> String {
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            #[cfg(unix)]
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let host = if hosts.is_empty() {
+        "localhost".to_string()
+    } else {
+        hosts.join(",")
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let db = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or("postgres");
+    format!("{host}:{port}/{db}")
+}
+
+struct PostgresSource {
+    config: Config,
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    endpoint: String,
+    timeout_secs: u64,
+    queries: Vec<ServerQuery>,
+}
+
+impl PostgresSource {
+    fn connect(&self) -> Result<PgSession, ConnectorError> {
+        let client = match &self.tls {
+            None => self.config.connect(NoTls),
+            Some(tls) => self.config.connect(tls.clone()),
+        };
+        let client = client.map_err(|e| connect_error(&e, &self.endpoint))?;
+        Ok(PgSession {
+            client,
+            endpoint: self.endpoint.clone(),
+            timeout_secs: self.timeout_secs,
+        })
+    }
+}
+
+impl Source for PostgresSource {
+    fn search(&self, keys: &SearchKeys, cancel: &Cancel) -> Result<Vec<Found>, ConnectorError> {
+        sql_server::search(&self.queries, keys, cancel, || self.connect())
+    }
+
+    fn test(&self) -> Result<String, ConnectorError> {
+        let n = sql_server::prepare_all(&self.queries, self.connect()?)?;
+        Ok(format!(
+            "connected to {}; {n} queries prepared",
+            self.endpoint
+        ))
+    }
+}
+
+struct PgSession {
+    client: Client,
+    endpoint: String,
+    timeout_secs: u64,
+}
+
+impl PgSession {
+    fn at(&self) -> At<'_> {
+        At {
+            endpoint: &self.endpoint,
+            timeout_secs: self.timeout_secs,
+        }
+    }
+}
+
+/// Where a statement failed, for its error.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    endpoint: &'a str,
+    timeout_secs: u64,
+}
+
+impl Session for PgSession {
+    type Statement = Statement;
+
+    fn prepare(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
+        self.client
+            .prepare(&query.sql)
+            .map_err(|e| statement_error(&e, query, self.at(), Stage::Prepare))
+    }
+
+    fn rows(
+        &mut self,
+        query: &ServerQuery,
+        statement: &Statement,
+        run: &[&str],
+    ) -> Result<Vec<Value>, ConnectorError> {
+        let params: Vec<TextParam<'_>> = run.iter().map(|v| TextParam(v)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let rows = match self.client.query(statement, &refs) {
+            Ok(rows) => rows,
+            Err(e) if value_cannot_match(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(statement_error(&e, query, self.at(), Stage::Run)),
+        };
+        Ok(rows
+            .iter()
+            .map(|row| {
+                sql_server::record(row.columns().iter().enumerate().map(|(i, column)| {
+                    // `Cell` accepts every type and never fails, so an error here is a row
+                    // shorter than its description: show the gap rather than drop the record.
+                    let value = row.try_get::<_, Cell>(i).map_or(Value::Null, |c| c.0);
+                    (column.name().to_string(), value)
+                }))
+            })
+            .collect())
+    }
+}
+
+/// A subject's value sent in text form, so the server converts it to whatever type it
+/// inferred for the parameter (`customer_id = $1` on an integer column gets an integer).
+#[derive(Debug)]
+struct TextParam<'a>(&'a str);
+
+impl ToSql for TextParam<'_> {
+    fn to_sql(
+        &self,
+        _: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        out.extend_from_slice(self.0.as_bytes());
+        Ok(IsNull::No)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    fn encode_format(&self, _: &Type) -> Format {
+        Format::Text
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// The value a value of this type cannot take (`abc` for an integer, a date out of range, a
+/// NUL byte): that run matches nothing. The server's message quotes the value, so it is
+/// never shown.
+fn value_cannot_match(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    e.code().is_some_and(|c| {
+        [
+            SqlState::INVALID_TEXT_REPRESENTATION,
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            SqlState::INVALID_DATETIME_FORMAT,
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            SqlState::CHARACTER_NOT_IN_REPERTOIRE,
+            SqlState::UNTRANSLATABLE_CHARACTER,
+            SqlState::STRING_DATA_RIGHT_TRUNCATION,
+        ]
+        .contains(c)
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Prepare,
+    Run,
+}
+
+fn statement_error(
+    e: &postgres::Error,
+    query: &ServerQuery,
+    at: At<'_>,
+    stage: Stage,
+) -> ConnectorError {
+    use postgres::error::SqlState;
+    let Some(db) = e.as_db_error() else {
+        return ConnectorError::Unreachable {
+            endpoint: at.endpoint.to_string(),
+            reason: "the connection was lost".to_string(),
+        };
+    };
+    if *db.code() == SqlState::QUERY_CANCELED {
+        return ConnectorError::Timeout {
+            endpoint: at.endpoint.to_string(),
+            seconds: at.timeout_secs,
+        };
+    }
+    let code = db.code().code();
+    if *db.code() == SqlState::READ_ONLY_SQL_TRANSACTION {
+        return ConnectorError::QueryInvalid {
+            query: query.name.clone(),
+            detail: format!("{READ_ONLY} (SQLSTATE {code})"),
+        };
+    }
+    // Before any value is bound, and for syntax or access rules (class 42), the message is
+    // about the statement; at run time other messages may quote the subject's values.
+    let detail = if stage == Stage::Prepare || code.starts_with("42") {
+        format!("{} (SQLSTATE {code})", db.message())
+    } else {
+        format!("the server refused to run it (SQLSTATE {code})")
+    };
+    ConnectorError::QueryInvalid {
+        query: query.name.clone(),
+        detail,
+    }
+}
+
+fn connect_error(e: &postgres::Error, endpoint: &str) -> ConnectorError {
+    use postgres::error::SqlState;
+    let unreachable = |reason: String| ConnectorError::Unreachable {
+        endpoint: endpoint.to_string(),
+        reason,
+    };
+    if let Some(db) = e.as_db_error() {
+        let code = db.code();
+        return if *code == SqlState::INVALID_PASSWORD
+            || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+        {
+            ConnectorError::AuthRefused {
+                endpoint: endpoint.to_string(),
+            }
+        } else if *code == SqlState::INVALID_CATALOG_NAME {
+            unreachable("the database does not exist".to_string())
+        } else {
+            // Other refusals (too many connections, starting up) may name the user: the
+            // code is enough to look up.
+            unreachable(format!(
+                "the server refused the connection (SQLSTATE {})",
+                code.code()
+            ))
+        };
+    }
+    if let Some(io) = io_source(e) {
+        return match io.kind() {
+            std::io::ErrorKind::TimedOut => ConnectorError::Timeout {
+                endpoint: endpoint.to_string(),
+                seconds: CONNECT_TIMEOUT_SECS,
+            },
+            std::io::ErrorKind::ConnectionRefused => unreachable("connection refused".to_string()),
+            _ => unreachable(io.to_string()),
+        };
+    }
+    let text = chain(e);
+    // tokio-postgres exposes no error kind for these; its messages are fixed strings.
+    if text.contains("password missing") || text.contains("error performing authentication") {
+        return ConnectorError::AuthRefused {
+            endpoint: endpoint.to_string(),
+        };
+    }
+    if text.contains("TLS") {
+        return unreachable(format!(
+            "{text} — for a server without a trusted certificate on a private network, add sslmode=disable to the URL"
+        ));
+    }
+    unreachable(text)
+}
+
+/// The error and its causes, `a: b: c` (tokio-postgres puts the reason in the cause).
+fn chain(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}
+
+fn io_source(e: &postgres::Error) -> Option<&std::io::Error> {
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        source = s.source();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_never_shows_user_or_password() {
+        let config: Config = "postgres://alice:hunter2@db.example:6543/crm"
+            .parse()
+            .unwrap();
+        assert_eq!(endpoint(&config), "db.example:6543/crm");
+    }
+
+    #[test]
+    fn statement_timeout_from_url_options() {
+        assert_eq!(
+            statement_timeout_secs("-c statement_timeout=1500 -c x=y"),
+            Some(2)
+        );
+        assert_eq!(
+            statement_timeout_secs("-c statement_timeout=9 -c statement_timeout=5min"),
+            Some(300)
+        );
+        assert_eq!(
+            statement_timeout_secs("-c statement_timeout=5fortnights"),
+            None
+        );
+        assert_eq!(statement_timeout_secs(""), None);
+    }
+}
