@@ -10,6 +10,10 @@ use std::sync::Arc;
 
 pub use crate::evidence::Found;
 
+pub mod http;
+pub mod logs;
+mod tokens;
+
 /// The values a connector searches with, by identifier kind (`email`, `phone`, `name`,
 /// `customer_id`, `ip`, `username`, any custom `--id` key, and the system's derived
 /// identifiers such as `phone_hash`). Values are already normalised; a kind may have several

@@ -1,0 +1,2 @@
+//! Benchmark: the logs connector against ripgrep (placeholder until written).
+fn main() {}
