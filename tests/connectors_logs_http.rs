@@ -113,14 +113,22 @@ fn plan(name: &'static str, seed: u64, count: usize, planted_every: usize) -> Pl
     Planned { name, lines, hits }
 }
 
-/// Writes `access.log` (last line without newline), `access.log.1` (CRLF) and
-/// `access.log.2.gz` (two gzip members) and returns what each must yield.
+/// Writes `access.log` (last line without newline, just written: read with `read`),
+/// `access.log.1` (CRLF, two days old: memory-mapped) and `access.log.2.gz` (two gzip
+/// members) and returns what each must yield.
 fn rotated_logs(dir: &Path) -> Vec<Planned> {
     let current = plan("access.log", 1, 5000, 211);
     let first = plan("access.log.1", 2, 4000, 173);
     let second = plan("access.log.2.gz", 3, 6000, 149);
     fs::write(dir.join(current.name), current.lines.join("\n")).unwrap();
     fs::write(dir.join(first.name), first.lines.join("\r\n") + "\r\n").unwrap();
+    let two_days_ago = std::time::SystemTime::now() - Duration::from_secs(2 * 86_400);
+    fs::File::options()
+        .write(true)
+        .open(dir.join(first.name))
+        .unwrap()
+        .set_modified(two_days_ago)
+        .unwrap();
     let mut gz = Vec::new();
     for half in second.lines.chunks(2500) {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());

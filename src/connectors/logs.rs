@@ -5,8 +5,10 @@
 //! once (see `tokens`), and only at a hit is the enclosing line cut out; line numbers come
 //! from counting newlines per block while it is still in the CPU cache. Large plain files are
 //! split into segments so that one big file also uses every core; `.gz` files are streamed.
-//! Files are read with `read`, not memory-mapped: a log rotated with `copytruncate` while
-//! mapped would kill the process with SIGBUS instead of giving an error.
+//! Rotated logs (unchanged for [`SETTLED`]) are memory-mapped: no copy into a buffer. The
+//! live log and anything changed recently are read with `read(2)` instead: log rotation's
+//! `copytruncate` truncates the live file, and a truncated mapping kills the process with
+//! SIGBUS rather than returning an error.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -48,6 +50,9 @@ impl Default for ScanOptions {
 /// rather than buffered without bound.
 const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 
+/// A plain file unchanged for this long is taken to be a rotated log that nobody truncates.
+pub const SETTLED: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 /// A `logs` system: glob patterns and the identifier kinds searched for.
 #[derive(Debug, Clone)]
 pub struct LogsSource {
@@ -75,6 +80,8 @@ struct LogFile {
     path: PathBuf,
     len: u64,
     gzip: bool,
+    /// Plain and settled: searched through a memory map.
+    mapped: bool,
 }
 
 /// The files the globs name, and how many matches were refused because they resolve
@@ -165,7 +172,17 @@ impl LogsSource {
                 any = true;
                 if seen.insert(real) {
                     let gzip = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-                    files.push(LogFile { path, len: meta.len(), gzip });
+                    let settled = meta
+                        .modified()
+                        .ok()
+                        .and_then(|m| m.elapsed().ok())
+                        .is_some_and(|age| age >= SETTLED);
+                    files.push(LogFile {
+                        path,
+                        len: meta.len(),
+                        gzip,
+                        mapped: settled && !gzip,
+                    });
                 }
             }
             if !any {
@@ -275,7 +292,9 @@ impl LogsSource {
         let mut f = File::open(&file.path).map_err(unreadable)?;
         let stopped = || cancel.is_cancelled() || stop.load(Ordering::Relaxed);
         let block = self.options.block_bytes;
-        let scanned = if file.gzip {
+        let scanned = if file.mapped {
+            scan_mapped(&f, unit, matcher, block, &stopped)
+        } else if file.gzip {
             let reader = MultiGzDecoder::new(BufReader::with_capacity(block.max(64 * 1024), f));
             LineStream::new(reader, 0, None).scan(matcher, block, &stopped)
         } else {
@@ -447,6 +466,46 @@ impl<R: Read> LineStream<R> {
             filled -= complete;
         }
     }
+}
+
+/// Searches the lines starting in `unit.start..unit.end` of a settled plain file through a
+/// memory map, block by block (a block stays in the CPU cache for the newline count).
+fn scan_mapped(file: &File, unit: Work, matcher: &TokenMatcher, block_bytes: usize, stopped: &dyn Fn() -> bool) -> Result<Part, StreamError> {
+    // SAFETY: the map is only read, and only files unchanged for `SETTLED` are mapped:
+    // rotated logs, which rotation renames or deletes (harmless to a mapping) but does not
+    // truncate. A file that shrank since it was listed is bounded by the map's own length.
+    let map = unsafe { memmap2::Mmap::map(file) }.map_err(StreamError::Io)?;
+    let data: &[u8] = &map;
+    let start = usize::try_from(unit.start).unwrap_or(usize::MAX).min(data.len());
+    let end = usize::try_from(unit.end).unwrap_or(usize::MAX).min(data.len());
+    let mut part = Part::default();
+    // The first line starting at or after `start`, and the end of the line holding `end - 1`.
+    let mut pos = match start {
+        0 => 0,
+        _ => match memchr(b'\n', &data[start - 1..]) {
+            Some(i) => start + i,
+            None => return Ok(part),
+        },
+    };
+    let stop = match end {
+        0 => 0,
+        _ => memchr(b'\n', &data[end - 1..]).map_or(data.len(), |i| end + i),
+    };
+    while pos < stop {
+        if stopped() {
+            return Err(StreamError::Cancelled);
+        }
+        let mut next = (pos + block_bytes.max(4096)).min(stop);
+        if next < stop {
+            next = match memrchr(b'\n', &data[pos..next]) {
+                Some(i) => pos + i + 1,
+                None => memchr(b'\n', &data[next..stop]).map_or(stop, |i| next + i + 1),
+            };
+        }
+        scan_block(matcher, &data[pos..next], &mut part);
+        pos = next;
+    }
+    Ok(part)
 }
 
 /// Searches one block of whole lines, adding hits (numbered from `part.newlines + 1`) and

@@ -68,8 +68,6 @@ pub(crate) struct TokenMatcher {
     finder: Finder,
 }
 
-/// The longest anchor window; short enough that its case variants stay few.
-const ANCHOR_LEN: usize = 4;
 /// At most this many ASCII letters in an anchor (2^3 = 8 case variants).
 const ANCHOR_MAX_LETTERS: usize = 3;
 
@@ -224,23 +222,34 @@ fn national_digits(e164: &str, default_country: &str) -> Option<String> {
     (national.len() >= 4).then_some(national)
 }
 
-/// The anchor window of a spelling: the whole spelling when it has no letters (Teddy then
-/// verifies it exactly), else the 4-byte (or 3-byte) window with the fewest letters.
+/// The anchor of a spelling: the whole spelling when it has at most
+/// [`ANCHOR_MAX_LETTERS`] letters (IPs, phone numbers: Teddy then verifies it exactly), else
+/// the longest window with that many letters, preferring one with a byte that is rare in
+/// logs (`@`, `%`), then the earliest (the local part of an address is its most specific
+/// piece). Long anchors keep false candidates rare: a generic `%40e` would stop at every
+/// encoded address in a log.
 fn anchor_of(text: &[u8]) -> (usize, usize) {
-    let letters = |w: &[u8]| w.iter().filter(|b| b.is_ascii_alphabetic()).count();
-    if letters(text) == 0 {
-        return (0, text.len());
-    }
-    for len in [ANCHOR_LEN, ANCHOR_LEN - 1] {
-        let len = len.min(text.len());
-        let best = (0..=text.len() - len).min_by_key(|&i| letters(&text[i..i + len]));
-        if let Some(i) = best {
-            if letters(&text[i..i + len]) <= ANCHOR_MAX_LETTERS || len < ANCHOR_LEN {
-                return (i, len);
+    let is_letter = |b: &u8| b.is_ascii_alphabetic();
+    let is_rare = |b: &u8| matches!(b, b'@' | b'%' | b'+' | b'_' | b'~' | b'!' | b'#' | b'$' | b'&' | b'=');
+    // (start, length, has a rare byte); spellings are short, so every start is tried.
+    let mut best = (0, 0, false);
+    for start in 0..text.len() {
+        let mut letters = 0;
+        let mut end = start;
+        while end < text.len() {
+            let letter = usize::from(is_letter(&text[end]));
+            if letters + letter > ANCHOR_MAX_LETTERS {
+                break;
             }
+            letters += letter;
+            end += 1;
+        }
+        let rare = text[start..end].iter().any(is_rare);
+        if (end - start, rare) > (best.1, best.2) {
+            best = (start, end - start, rare);
         }
     }
-    (0, text.len().min(ANCHOR_LEN - 1))
+    (best.0, best.1)
 }
 
 /// Every ASCII case variant of `anchor` (at most 2^ANCHOR_MAX_LETTERS when chosen by
@@ -514,5 +523,13 @@ mod tests {
         }
         assert_eq!(case_variants(b"x@e").len(), 4);
         assert_eq!(anchor_of(b"198.51.100.23"), (0, 13));
+        assert_eq!(anchor_of(b"2001:0db8:0000:0000:0000:0000:0000:0001"), (0, 39));
+        let pick = |t: &'static [u8]| {
+            let (at, len) = anchor_of(t);
+            &t[at..at + len]
+        };
+        assert_eq!(pick(b"max.muster@example.org"), b"ter@");
+        assert_eq!(pick(b"max.muster%40example.org"), b"ter%40");
+        assert_eq!(pick(b"abcdefgh"), b"abc");
     }
 }
