@@ -257,6 +257,38 @@ fn logs_do_not_follow_a_symlink_out_of_the_named_folder() {
 }
 
 #[test]
+fn logs_handle_empty_tiny_and_settled_files_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = std::time::SystemTime::now() - Duration::from_secs(86_400);
+    let files: [(&str, &[u8], bool); 6] = [
+        ("a-empty.log", b"", false),
+        ("b-empty.log", b"", true),
+        ("c-newline.log", b"\n", true),
+        ("d-only.log", b"198.51.100.23", true),
+        ("e-only.log", b"198.51.100.23", false),
+        ("f-crlf.log", b"\r\n198.51.100.23\r\n\r\n", true),
+    ];
+    for (name, content, settled) in files {
+        fs::write(dir.path().join(name), content).unwrap();
+        if settled {
+            fs::File::options().write(true).open(dir.path().join(name)).unwrap().set_modified(old).unwrap();
+        }
+    }
+    let found = logs(&[dir.path().join("*.log")], &["ip"]).search(&subject(), &Cancel::new()).unwrap();
+    let got: Vec<_> = found.iter().map(|f| (f.locator.clone(), f.record["text"].clone())).collect();
+    let at = |name: &str, line: u32| format!("{}:{line}", dir.path().join(name).display());
+    assert_eq!(
+        got,
+        [
+            (at("d-only.log", 1), serde_json::json!(IP)),
+            (at("e-only.log", 1), serde_json::json!(IP)),
+            (at("f-crlf.log", 2), serde_json::json!(IP)),
+        ]
+    );
+    assert_eq!(found[0].dataset, "d-only.log");
+}
+
+#[test]
 fn logs_stop_when_cancelled_and_refuse_a_broken_gzip() {
     let dir = tempfile::tempdir().unwrap();
     rotated_logs(dir.path());
@@ -337,6 +369,7 @@ fn answer(request: tiny_http::Request, url: &str) {
         "/status/403" => (403, "{}".to_string()),
         "/status/404" => (404, "{}".to_string()),
         "/bad-json" => (200, "<html>not json</html>".to_string()),
+        "/moved" => (302, "{}".to_string()),
         "/slow" => {
             std::thread::sleep(Duration::from_secs(3));
             (200, "{\"data\": []}".to_string())
@@ -435,12 +468,14 @@ fn http_injection_probes_arrive_as_single_literal_values() {
 fn http_maps_each_failure_to_its_own_error_without_secrets_or_identifiers() {
     let server = Server::start();
     let keys = emails(&[EMAIL]);
-    let cases: Vec<(&str, Option<&str>, fn(&ConnectorError) -> bool)> = vec![
+    type Expect = fn(&ConnectorError) -> bool;
+    let cases: Vec<(&str, Option<&str>, Expect)> = vec![
         ("/status/500?email={email}", None, |e| matches!(e, ConnectorError::HttpStatus { status: 500, .. })),
         ("/status/404?email={email}", None, |e| matches!(e, ConnectorError::HttpStatus { status: 404, .. })),
         ("/status/401?email={email}", None, |e| matches!(e, ConnectorError::AuthRefused { .. })),
         ("/status/403?email={email}", None, |e| matches!(e, ConnectorError::AuthRefused { .. })),
         ("/bad-json?email={email}", None, |e| matches!(e, ConnectorError::BadData { .. })),
+        ("/moved?email={email}", None, |e| matches!(e, ConnectorError::HttpStatus { status: 302, .. })),
         ("/v3/receivers?email={email}", Some("/items"), |e| matches!(e, ConnectorError::BadData { .. })),
         ("/v3/receivers?email={email}", Some("/total"), |e| matches!(e, ConnectorError::BadData { .. })),
     ];

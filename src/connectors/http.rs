@@ -179,7 +179,10 @@ impl HttpSource {
     }
 
     fn fetch(&self, url: &str) -> Result<Value, ConnectorError> {
-        let mut request = self.agent.get(url).header("Accept", "application/json");
+        let mut request = self.agent.get(url);
+        if !self.headers.iter().any(|(name, _)| name == ureq::http::header::ACCEPT) {
+            request = request.header("Accept", "application/json");
+        }
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }

@@ -39,7 +39,7 @@ impl Default for ScanOptions {
     fn default() -> ScanOptions {
         ScanOptions {
             // Fits the L2 cache, so counting newlines after the search reads cached bytes.
-            block_bytes: 256 * 1024,
+            block_bytes: 128 * 1024,
             segment_bytes: 64 * 1024 * 1024,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
@@ -214,6 +214,9 @@ impl LogsSource {
     }
 
     fn scan(&self, files: &[LogFile], matcher: &TokenMatcher, cancel: &Cancel) -> Result<Vec<Found>, ConnectorError> {
+        // One map per file, shared by its segments: each page is faulted in once and the
+        // file unmapped once (unmapping flushes the TLB of every core).
+        let maps = files.iter().map(map_settled).collect::<Result<Vec<_>, _>>()?;
         let work = self.plan(files);
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
@@ -226,7 +229,9 @@ impl LogsSource {
                 if i >= work.len() || stop.load(Ordering::Relaxed) {
                     break;
                 }
-                let result = self.scan_unit(&files[work[i].file], work[i], matcher, cancel, &stop);
+                let unit = work[i];
+                let map = maps[unit.file].as_deref();
+                let result = self.scan_unit(&files[unit.file], map, unit, matcher, cancel, &stop);
                 if result.is_err() {
                     stop.store(true, Ordering::Relaxed);
                 }
@@ -281,7 +286,15 @@ impl LogsSource {
         Ok(per_file.into_iter().flatten().collect())
     }
 
-    fn scan_unit(&self, file: &LogFile, unit: Work, matcher: &TokenMatcher, cancel: &Cancel, stop: &AtomicBool) -> Result<Part, Stop> {
+    fn scan_unit(
+        &self,
+        file: &LogFile,
+        map: Option<&[u8]>,
+        unit: Work,
+        matcher: &TokenMatcher,
+        cancel: &Cancel,
+        stop: &AtomicBool,
+    ) -> Result<Part, Stop> {
         let shown = || file.path.to_string_lossy().into_owned();
         let unreadable = |e: io::Error| {
             Stop::Failed(ConnectorError::Unreadable {
@@ -289,12 +302,13 @@ impl LogsSource {
                 reason: e.kind().to_string(),
             })
         };
-        let mut f = File::open(&file.path).map_err(unreadable)?;
         let stopped = || cancel.is_cancelled() || stop.load(Ordering::Relaxed);
         let block = self.options.block_bytes;
-        let scanned = if file.mapped {
-            scan_mapped(&f, unit, matcher, block, &stopped)
-        } else if file.gzip {
+        if let Some(data) = map {
+            return scan_mapped(data, unit, matcher, block, &stopped).ok_or(Stop::Cancelled);
+        }
+        let mut f = File::open(&file.path).map_err(unreadable)?;
+        let scanned = if file.gzip {
             let reader = MultiGzDecoder::new(BufReader::with_capacity(block.max(64 * 1024), f));
             LineStream::new(reader, 0, None).scan(matcher, block, &stopped)
         } else {
@@ -468,14 +482,27 @@ impl<R: Read> LineStream<R> {
     }
 }
 
-/// Searches the lines starting in `unit.start..unit.end` of a settled plain file through a
-/// memory map, block by block (a block stays in the CPU cache for the newline count).
-fn scan_mapped(file: &File, unit: Work, matcher: &TokenMatcher, block_bytes: usize, stopped: &dyn Fn() -> bool) -> Result<Part, StreamError> {
+/// Maps a settled plain file; `None` for the others (read as a stream).
+fn map_settled(file: &LogFile) -> Result<Option<memmap2::Mmap>, ConnectorError> {
+    if !file.mapped {
+        return Ok(None);
+    }
+    let unreadable = |e: io::Error| ConnectorError::Unreadable {
+        path: file.path.to_string_lossy().into_owned(),
+        reason: e.kind().to_string(),
+    };
+    let f = File::open(&file.path).map_err(unreadable)?;
     // SAFETY: the map is only read, and only files unchanged for `SETTLED` are mapped:
     // rotated logs, which rotation renames or deletes (harmless to a mapping) but does not
     // truncate. A file that shrank since it was listed is bounded by the map's own length.
-    let map = unsafe { memmap2::Mmap::map(file) }.map_err(StreamError::Io)?;
-    let data: &[u8] = &map;
+    let map = unsafe { memmap2::Mmap::map(&f) }.map_err(unreadable)?;
+    Ok(Some(map))
+}
+
+/// Searches the lines starting in `unit.start..unit.end` of a settled plain file through a
+/// memory map, block by block (a block stays in the CPU cache for the newline count);
+/// `None` when stopped.
+fn scan_mapped(data: &[u8], unit: Work, matcher: &TokenMatcher, block_bytes: usize, stopped: &dyn Fn() -> bool) -> Option<Part> {
     let start = usize::try_from(unit.start).unwrap_or(usize::MAX).min(data.len());
     let end = usize::try_from(unit.end).unwrap_or(usize::MAX).min(data.len());
     let mut part = Part::default();
@@ -484,7 +511,7 @@ fn scan_mapped(file: &File, unit: Work, matcher: &TokenMatcher, block_bytes: usi
         0 => 0,
         _ => match memchr(b'\n', &data[start - 1..]) {
             Some(i) => start + i,
-            None => return Ok(part),
+            None => return Some(part),
         },
     };
     let stop = match end {
@@ -493,7 +520,7 @@ fn scan_mapped(file: &File, unit: Work, matcher: &TokenMatcher, block_bytes: usi
     };
     while pos < stop {
         if stopped() {
-            return Err(StreamError::Cancelled);
+            return None;
         }
         let mut next = (pos + block_bytes.max(4096)).min(stop);
         if next < stop {
@@ -505,7 +532,7 @@ fn scan_mapped(file: &File, unit: Work, matcher: &TokenMatcher, block_bytes: usi
         scan_block(matcher, &data[pos..next], &mut part);
         pos = next;
     }
-    Ok(part)
+    Some(part)
 }
 
 /// Searches one block of whole lines, adding hits (numbered from `part.newlines + 1`) and
