@@ -357,7 +357,7 @@ fn answer(request: tiny_http::Request, url: &str) {
     let email = query
         .split('&')
         .find_map(|p| p.strip_prefix("email="))
-        .map(|v| percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned());
+        .map(|v| percent_encoding::percent_decode_str(v).decode_utf8_lossy().to_lowercase());
     let (status, body) = match path {
         "/v3/receivers" if email.as_deref() == Some(EMAIL) => (
             200,
@@ -439,6 +439,10 @@ fn http_sends_one_request_per_value_and_none_without_one() {
     let found = source.search(&emails(&["other@example.org", EMAIL]), &Cancel::new()).unwrap();
     assert_eq!(found.len(), 2);
     assert_eq!(server.seen().len(), 2);
+    // Two spellings that the server resolves to the same records: each record once.
+    let found = source.search(&emails(&[EMAIL, "MAX@example.org"]), &Cancel::new()).unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(server.seen().len(), 4);
 }
 
 #[test]

@@ -99,18 +99,18 @@ impl HttpSource {
     /// A source for the register's `http` settings. Every `{secret:NAME}` in the URL and the
     /// headers is looked up now: a missing one is [`ConnectorError::SecretMissing`].
     pub fn new(settings: &HttpSettings, secrets: &dyn Fn(&str) -> Option<String>) -> Result<HttpSource, ConnectorError> {
-        let shown = display_template(&settings.url);
-        let endpoint = without_query(&without_userinfo(&shown)).to_string();
+        let url = settings.url.trim();
+        let endpoint = without_query(&without_userinfo(url)).to_string();
         let bad = |detail: String| ConnectorError::BadData {
             location: endpoint.clone(),
             detail,
         };
-        let lower = settings.url.to_ascii_lowercase();
+        let lower = url.to_ascii_lowercase();
         if !(lower.starts_with("http://") || lower.starts_with("https://")) {
             return Err(bad("the URL must start with http:// or https://".into()));
         }
         let mut pieces = Vec::new();
-        for piece in parse_template(&settings.url) {
+        for piece in parse_template(url) {
             pieces.push(match piece {
                 Piece::Secret { name, .. } => {
                     if !is_secret_name(&name) {
@@ -142,7 +142,7 @@ impl HttpSource {
             pieces,
             headers,
             records: settings.records.clone(),
-            redacted: redact_query(&without_userinfo(&shown)),
+            redacted: redact_query(&without_userinfo(url)),
             origin: origin_of(&endpoint),
             dataset: dataset_of(&endpoint),
             endpoint,
@@ -289,14 +289,15 @@ impl HttpSource {
 impl Source for HttpSource {
     fn search(&self, keys: &SearchKeys, cancel: &Cancel) -> Result<Vec<Found>, ConnectorError> {
         let mut found: Vec<Found> = Vec::new();
+        // Two of the subject's addresses may return the same record: keep it once.
+        let mut seen = std::collections::HashSet::new();
         for url in self.urls(keys) {
             if cancel.is_cancelled() {
                 return Err(ConnectorError::Cancelled);
             }
             let answer = self.fetch(&url)?;
             for (pointer, record) in self.records_of(&answer)? {
-                // Two of the subject's addresses may return the same record.
-                if found.iter().any(|f| f.record == record) {
+                if !seen.insert(record.to_string()) {
                     continue;
                 }
                 found.push(Found {
@@ -371,11 +372,6 @@ fn parse_template(url: &str) -> Vec<Piece> {
         out.push(Piece::Literal(literal));
     }
     out
-}
-
-/// The URL as the register writes it (placeholders unexpanded): safe to show.
-fn display_template(url: &str) -> String {
-    url.trim().to_string()
 }
 
 /// Removes `user:password@` from the authority.
