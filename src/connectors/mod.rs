@@ -26,6 +26,9 @@ mod postgres;
 mod sql_server;
 
 pub use sql_server::open_sql_server;
+pub mod http;
+pub mod logs;
+mod tokens;
 
 /// The values a connector searches with, by identifier kind (`email`, `phone`, `name`,
 /// `customer_id`, `ip`, `username`, any custom `--id` key, and the system's derived
@@ -210,10 +213,8 @@ pub fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
         Settings::Json(_) => json::open(cx),
         Settings::Jsonl(_) => jsonl::open(cx),
         Settings::Manual(_) => manual::open(cx),
-        // wired by the lead when merging
-        Settings::Logs(_) => Err(unsupported()),
-        // wired by the lead when merging
-        Settings::Http(_) => Err(unsupported()),
+        Settings::Logs(_) => logs::open(cx),
+        Settings::Http(_) => http::open(cx),
         Settings::Postgres(_) => postgres::open(cx),
         Settings::Mysql(_) => mysql::open(cx),
         Settings::Imap => Err(unsupported()),
