@@ -17,5 +17,7 @@ pub mod register;
 pub mod register_store;
 pub mod secrets;
 pub mod store;
+pub mod letters;
+pub mod pdf;
 
 pub use error::{Error, InputError, Result};

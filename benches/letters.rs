@@ -1,0 +1,2 @@
+//! Benchmark: 1 000 access letters to PDF.
+fn main() {}
