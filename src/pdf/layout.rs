@@ -164,7 +164,12 @@ impl Flow<'_> {
         self.y += 2.0;
         for (i, row) in rows.iter().enumerate() {
             let height = row.lines as f32 * lead + 2.0 * pad_y;
-            if height > self.room() && !self.at_top() && height <= BOTTOM - TOP {
+            // A header row never ends a page: it stays with (the start of) the next row.
+            let next = match rows.get(i + 1) {
+                Some(n) if row.header => (n.lines.min(3) as f32) * lead + 2.0 * pad_y,
+                _ => 0.0,
+            };
+            if height + next > self.room() && !self.at_top() && height + next <= BOTTOM - TOP {
                 self.new_page();
                 if let Some(h) = repeat.filter(|&h| h != i) {
                     self.draw_row(&rows[h], 0, rows[h].lines, pad_x, pad_y, grid);
