@@ -418,3 +418,23 @@ fn cli_refuses_bad_letter_requests_with_one_line() {
         assert!(err.contains(expect) && err.lines().count() == 1, "{args:?}: {err}");
     }
 }
+
+#[test]
+fn dutch_letters_name_the_registers_authority_and_the_uavg_court_route_only_for_dutch_firms() {
+    let german = desk("jaimo", Language::Nl);
+    let text = compose(&german, LetterKind::Refusal, Language::Nl, reasons(), &Templates::builtin()).unwrap().letter.text;
+    assert!(text.contains("Baden-Württemberg") && !text.contains("Autoriteit Persoonsgegevens") && !text.contains("UAVG"), "{text}");
+
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(data("registers/jaimo.json")).unwrap()).unwrap();
+    doc["controller"]["country"] = "NL".into();
+    doc["controller"]["region"] = "NL".into();
+    doc["controller"]["language"] = "nl".into();
+    doc["controller"]["supervisory_authority"] = serde_json::json!({"name": "Autoriteit Persoonsgegevens", "address": ["Postbus 93374", "2509 AJ Den Haag"]});
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nl.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let dutch = desk_with(&file, "jaimo", Language::Nl, "Jan de Vries", vec![]);
+    let text = compose(&dutch, LetterKind::Refusal, Language::Nl, reasons(), &Templates::builtin()).unwrap().letter.text;
+    assert!(text.contains("Autoriteit Persoonsgegevens\nPostbus 93374") && text.contains("binnen zes weken") && text.contains("art. 35 UAVG"), "{text}");
+    assert!(text.starts_with("Geachte Jan de Vries,"), "{text}");
+}

@@ -140,8 +140,5 @@ mod tests {
         assert!(pages.len() > 3, "{} pages", pages.len());
         let pdf = render(&doc).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
-        if let Ok(path) = std::env::var("DSAR_PDF_SAMPLE") {
-            std::fs::write(path, &pdf).unwrap();
-        }
     }
 }

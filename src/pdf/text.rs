@@ -273,4 +273,25 @@ mod tests {
         let texts: Vec<&str> = lines[0].runs.iter().map(|r| r.text.as_str()).collect();
         assert_eq!(texts.last(), Some(&"שלום"), "{texts:?}");
     }
+
+    #[test]
+    fn any_mix_of_scripts_controls_and_separators_lays_out_without_losing_text() {
+        let pool: Vec<char> = "aZ ß€ĳ-/\n\t\r\u{2029}\u{2028}\u{200d}\u{fe0f}\u{1c}\u{85}שלוםمرحبا👍🏽😀漢字\u{301}".chars().collect();
+        let fonts = Fonts::get().unwrap();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..300 {
+            let len = (seed % 60) as usize;
+            let mut s = String::new();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(pool[(seed % pool.len() as u64) as usize]);
+            }
+            let lines = lay_out(fonts, &plain(&s), 10.0, 40.0, false);
+            let kept: usize = lines.iter().flat_map(|l| &l.runs).map(|r| r.text.chars().filter(|c| !c.is_whitespace()).count()).sum();
+            let expected = s.chars().filter(|c| !c.is_whitespace() && !c.is_control()).count();
+            assert_eq!(kept, expected, "{s:?}");
+        }
+    }
 }
