@@ -114,9 +114,9 @@ fn baseline(text: &str, dir: &Path) -> Result<Vec<Duration>, String> {
     Ok(times)
 }
 
-/// Page objects in the PDF: `/Type /Page` not followed by `s` (that is the page tree).
+/// Page objects in the PDF: `/Type/Page` not followed by `s` (that is the page tree).
 fn count_pages(pdf: &[u8]) -> usize {
-    let key = b"/Type /Page";
+    let key = b"/Type/Page";
     pdf.windows(key.len() + 1).filter(|w| w.starts_with(key) && w[key.len()] != b's').count()
 }
 
