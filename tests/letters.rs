@@ -438,3 +438,15 @@ fn dutch_letters_name_the_registers_authority_and_the_uavg_court_route_only_for_
     assert!(text.contains("Autoriteit Persoonsgegevens\nPostbus 93374") && text.contains("binnen zes weken") && text.contains("art. 35 UAVG"), "{text}");
     assert!(text.starts_with("Geachte Jan de Vries,"), "{text}");
 }
+
+#[test]
+fn partial_erasure_names_the_retention_duty_and_the_restriction_instead() {
+    let d = desk("jaimo", Language::De);
+    let l = compose(&d, LetterKind::ErasurePartial, Language::De, LetterExtra::default(), &Templates::builtin()).unwrap().letter;
+    for part in ["Fastbill (Rechnungen)", "HGB § 257, AO § 147", "Aufbewahrungsfrist: 8 Jahre", "Art. 17 Abs. 3 lit. b DSGVO; § 35 Abs. 3 BDSG", "eingeschränkt", "Fastbill GmbH"] {
+        assert!(l.text.contains(part), "missing {part:?} in\n{}", l.text);
+        assert_has(&pdf_text(&l.pdf, None), part, "erasure-partial PDF");
+    }
+    let en = compose(&d, LetterKind::ErasurePartial, Language::En, LetterExtra::default(), &Templates::builtin()).unwrap().letter;
+    assert!(en.text.contains("Retention period: 8 years") && en.text.contains("Art. 17(3)(b) GDPR; § 35(3) BDSG"), "{}", en.text);
+}
