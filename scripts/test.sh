@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-packages.sh cc:build-essential perl:perl make:make pkg-config:pkg-config python3:python3
+# Letters: the PDF checks (tests/letters.rs) use poppler's pdftotext/pdfinfo and qpdf.
+bash scripts/ensure-packages.sh qpdf:qpdf pdftotext:poppler-utils pdfinfo:poppler-utils
 if ! command -v cargo >/dev/null; then
   echo "cargo is missing: install Rust (https://rustup.rs) and run this again" >&2
   exit 1

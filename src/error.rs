@@ -50,6 +50,9 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A letter could not be made.
+    #[error(transparent)]
+    Letter(#[from] crate::letters::LetterError),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -63,6 +66,7 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         match self {
             Error::Store(e) => e.is_user_error(),
+            Error::Letter(e) => e.is_user_error(),
             _ => true,
         }
     }

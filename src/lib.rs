@@ -19,5 +19,7 @@ pub mod register_store;
 pub mod secrets;
 pub mod store;
 pub mod tasks;
+pub mod letters;
+pub mod pdf;
 
 pub use error::{Error, InputError, Result};

@@ -52,6 +52,8 @@ pub enum Command {
     /// Tasks of cases (manual searches and other to-dos).
     #[command(subcommand)]
     Task(TaskCmd),
+    /// Write a letter to the subject as PDF (and, later, e-mail).
+    Letter(LetterArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,6 +63,39 @@ pub enum TaskCmd {
         /// The task's id (see dsar case tasks REF).
         task_id: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct LetterArgs {
+    /// Reference, e.g. DSAR-2026-0042.
+    pub reference: String,
+    /// acknowledgement, identity-request, clarification-request, extension-notice, access-response,
+    /// portability-response, erasure-confirmation, erasure-partial, restriction-confirmation,
+    /// restriction-lift-notice, objection-accepted, objection-rejected, rectification-confirmation,
+    /// refusal, no-data.
+    #[arg(long)]
+    pub kind: String,
+    /// de, en, nl (default: the case's language).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Where to write the PDF.
+    #[arg(long, value_name = "FILE.pdf")]
+    pub out: PathBuf,
+    /// Also save the e-mail (plain text + PDF) as an .eml file.
+    #[arg(long, value_name = "FILE.eml")]
+    pub eml: Option<PathBuf>,
+    /// Also send the e-mail over the SMTP server in the settings.
+    #[arg(long)]
+    pub send: bool,
+    /// The reasons (refusal, extension notice, rejected objection; blank lines separate paragraphs).
+    #[arg(long)]
+    pub reasons: Option<String>,
+    /// Notes for the letter (what was corrected, which details are needed, …).
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Folder of the firm's letter templates (<dir>/<lang>/<kind>.j2); default: templates/ beside the database.
+    #[arg(long, env = "DSAR_TEMPLATES", value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

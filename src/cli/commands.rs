@@ -15,7 +15,7 @@ use super::output::{print_table, CaseJson, DeadlineJson, SummaryJson};
 use super::unlock::{db_path, open, passphrase};
 use super::{Cli, Failure};
 
-fn ctx(cli: &Cli) -> Context {
+pub(super) fn ctx(cli: &Cli) -> Context {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
     let mut c = Context::now(format!("cli:{user}"));
     if let Some(t) = cli.today {
@@ -24,7 +24,7 @@ fn ctx(cli: &Cli) -> Context {
     c
 }
 
-fn code<T: std::str::FromStr<Err = dsar::domain::UnknownCode>>(s: &str) -> Result<T, Failure> {
+pub(super) fn code<T: std::str::FromStr<Err = dsar::domain::UnknownCode>>(s: &str) -> Result<T, Failure> {
     s.parse::<T>().map_err(|e| Failure::user(e.to_string()))
 }
 
@@ -53,6 +53,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Case(c) => case_cmd(&cli, c),
         Command::Calendar(c) => calendar_cmd(&cli, c),
         Command::Task(t) => super::pull::task_cmd(&mut open(&cli)?, &ctx(&cli), t),
+        Command::Letter(a) => super::letter::letter_cmd(&cli, a),
         Command::Audit(AuditCmd::Verify { json }) => {
             let store = open(&cli)?;
             let v = dsar::audit::verify(store.conn())?;

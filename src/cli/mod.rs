@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod letter;
 mod output;
 mod pull;
 mod unlock;

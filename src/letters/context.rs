@@ -1,0 +1,366 @@
+//! What a template sees: the case, the controller and, per system that holds data on the
+//! subject, the Art. 15 items — all already in words of the letter's language, so templates
+//! only arrange text.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::words;
+use super::{LetterInput, LetterKind};
+use crate::evidence::{Evidence, PullStatus, SystemResult};
+use crate::register::{LegalBasis, Register, Role, System};
+
+/// What the last pull says about one system for this case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingStatus {
+    /// Records were found.
+    Found {
+        /// How many.
+        records: u64,
+    },
+    /// Not searched to the end (manual system, error, cancelled, never pulled): the letter
+    /// lists it as still being checked rather than claim there is nothing.
+    BeingChecked,
+    /// Searched; nothing found.
+    NoneFound,
+}
+
+/// One system of the register with what the pull found there.
+#[derive(Debug, Clone)]
+pub struct Finding<'a> {
+    /// The register's system.
+    pub system: &'a System,
+    /// The outcome.
+    pub status: FindingStatus,
+}
+
+impl Finding<'_> {
+    /// Whether the letter lists this system with its Art. 15 items.
+    pub fn listed(&self) -> bool {
+        !matches!(self.status, FindingStatus::NoneFound)
+    }
+}
+
+/// Classifies every system of the register for a case, in register order: found (evidence or
+/// records counted), none found (searched, zero records), or being checked (anything else).
+pub fn findings<'a>(register: &'a Register, evidence: &[Evidence], results: &[SystemResult]) -> Vec<Finding<'a>> {
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for e in evidence {
+        *counts.entry(e.system_id.as_str()).or_default() += 1;
+    }
+    register
+        .systems
+        .iter()
+        .map(|system| {
+            let held = counts.get(system.id.as_str()).copied().unwrap_or(0);
+            let result = results.iter().find(|r| r.system_id == system.id);
+            let status = match result {
+                _ if held > 0 => FindingStatus::Found { records: held.max(result.filter(|r| r.status == PullStatus::Ok).map_or(0, |r| r.records)) },
+                Some(r) if r.status == PullStatus::Ok && r.records > 0 => FindingStatus::Found { records: r.records },
+                Some(r) if r.status == PullStatus::Ok => FindingStatus::NoneFound,
+                _ => FindingStatus::BeingChecked,
+            };
+            Finding { system, status }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub(super) struct Ctx {
+    kind: &'static str,
+    lang: &'static str,
+    law: &'static str,
+    uk: bool,
+    controller: ControllerCtx,
+    subject: SubjectCtx,
+    case: CaseCtx,
+    dates: DatesCtx,
+    extra: ExtraCtx,
+    /// Systems listed with their Art. 15 items (found or being checked).
+    systems: Vec<SystemCtx>,
+    /// Names of systems searched without result (for the no-data letter).
+    searched: Vec<String>,
+    /// Statutory retention duties of systems holding data (erasure-partial).
+    retained: Vec<RetainedCtx>,
+    /// Every recipient of systems holding data (Art. 19 notifications).
+    recipients: Vec<String>,
+    total_records: u64,
+    any_checking: bool,
+    any_consent: bool,
+    any_objectionable: bool,
+}
+
+#[derive(Serialize)]
+struct ControllerCtx {
+    name: String,
+    address: Vec<String>,
+    email: String,
+    phone: Option<String>,
+    country: String,
+    dpo: Option<PersonCtx>,
+    authority: AuthorityCtx,
+}
+
+#[derive(Serialize)]
+struct PersonCtx {
+    name: String,
+    email: String,
+    address: Vec<String>,
+    phone: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AuthorityCtx {
+    name: String,
+    address: Vec<String>,
+    email: Option<String>,
+    url: Option<String>,
+    /// The Dutch authority: Dutch letters add the UAVG's court route only then.
+    is_ap: bool,
+}
+
+#[derive(Serialize)]
+struct SubjectCtx {
+    name: String,
+    address: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct CaseCtx {
+    reference: String,
+    received: String,
+    rights: Vec<&'static str>,
+    asked_erasure: bool,
+    asked_objection: bool,
+}
+
+#[derive(Serialize)]
+struct DatesCtx {
+    today: String,
+    due: String,
+    extended_due: Option<String>,
+    extension_notice_by: Option<String>,
+    /// The date that counts now (extended once extended).
+    answer_by: String,
+    extended: bool,
+}
+
+#[derive(Serialize)]
+struct ExtraCtx {
+    /// Paragraphs of the controller's reasons.
+    reasons: Vec<String>,
+    /// Paragraphs of free notes.
+    notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SystemCtx {
+    id: String,
+    name: String,
+    checking: bool,
+    records: u64,
+    purposes: Vec<String>,
+    categories: Vec<String>,
+    recipients: Vec<String>,
+    retention: String,
+    retention_period: Option<String>,
+    source: String,
+    source_is_subject: bool,
+    legal_bases: Vec<String>,
+    transfers: Vec<TransferCtx>,
+    adm: bool,
+    logic: Option<String>,
+    portable: bool,
+    objectionable: bool,
+}
+
+#[derive(Serialize)]
+struct TransferCtx {
+    country: String,
+    safeguard: &'static str,
+    safeguard_code: &'static str,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RetainedCtx {
+    system: String,
+    law: String,
+    applies_to: String,
+    period: String,
+}
+
+/// Removes characters that have no place in a letter (control characters other than line
+/// breaks); everything else is kept exactly as entered.
+pub(super) fn clean(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control() || *c == '\n').collect::<String>().replace("\r\n", "\n")
+}
+
+/// Splits free text into paragraphs at blank lines.
+fn paragraphs(s: Option<&str>) -> Vec<String> {
+    let Some(s) = s else { return Vec::new() };
+    clean(s)
+        .split("\n\n")
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
+    let lang = input.language;
+    let reg = input.register;
+    let c = &reg.controller;
+    let ctl_lang = c.language();
+    let law = words::law(input.case.jurisdiction, lang);
+    let pick = |t: &crate::register::Text| clean(t.pick(lang, ctl_lang));
+    let pick_list = |l: &crate::register::TextList| l.pick(lang, ctl_lang).iter().map(|s| clean(s)).collect::<Vec<_>>();
+
+    let found = findings(reg, input.evidence, input.results);
+    let mut systems = Vec::new();
+    let mut searched = Vec::new();
+    let mut retained = Vec::new();
+    let mut recipients: Vec<String> = Vec::new();
+    let mut total_records = 0;
+    for f in &found {
+        let s = f.system;
+        let name = pick(&s.name);
+        if !f.listed() {
+            searched.push(name);
+            continue;
+        }
+        let records = match f.status {
+            FindingStatus::Found { records } => records,
+            _ => 0,
+        };
+        total_records += records;
+        let mut recips = pick_list(&s.recipients);
+        // A processor is a recipient (Art. 4(9)) even when the register lists none.
+        if let (Role::Processor, Some(v)) = (s.role, &s.vendor) {
+            if !recips.iter().any(|r| r.contains(v.name.as_str())) {
+                recips.push(clean(&v.name));
+            }
+        }
+        if matches!(f.status, FindingStatus::Found { .. }) {
+            for r in &recips {
+                if !recipients.contains(r) {
+                    recipients.push(r.clone());
+                }
+            }
+            for d in &s.statutory_retention {
+                retained.push(RetainedCtx { system: name.clone(), law: pick(&d.law), applies_to: pick(&d.applies_to), period: words::period(&d.period, lang) });
+            }
+        }
+        let source_code = s.source.pick(lang, ctl_lang).trim();
+        systems.push(SystemCtx {
+            id: s.id.clone(),
+            checking: f.status == FindingStatus::BeingChecked,
+            records,
+            purposes: pick_list(&s.purposes),
+            categories: pick_list(&s.data_categories),
+            recipients: recips,
+            retention: pick(&s.retention.description),
+            retention_period: s.retention.period.as_ref().map(|p| words::period(p, lang)),
+            source: clean(&words::source(source_code, lang)),
+            source_is_subject: source_code == "data-subject",
+            legal_bases: s.legal_bases.iter().map(|b| words::legal_basis(*b, lang, law)).collect(),
+            transfers: s
+                .transfers
+                .iter()
+                .map(|t| TransferCtx {
+                    country: words::country(&t.country, lang),
+                    safeguard: words::safeguard(t.safeguard, lang),
+                    safeguard_code: t.safeguard.code(),
+                    note: t.note.as_ref().map(|n| pick(n)),
+                })
+                .collect(),
+            adm: s.automated_decision_making,
+            logic: s.logic.as_ref().map(|l| pick(l)),
+            portable: is_portable(s),
+            objectionable: s.legal_bases.iter().any(|b| b.is_legitimate_interest() || is_public_task(*b)),
+            name,
+        });
+    }
+    let any_consent = found.iter().filter(|f| f.listed()).any(|f| f.system.legal_bases.iter().any(|b| b.is_consent()));
+    let any_objectionable = systems.iter().any(|s| s.objectionable);
+    let any_checking = systems.iter().any(|s| s.checking);
+    let dl = input.deadline;
+    let extended = input.case.extended_on.is_some() && dl.extended_due.is_some();
+    let answer_by = if extended { dl.extended_due.unwrap_or(dl.due) } else { dl.due };
+    let reasons = input.extra.reasons.as_deref().or(match kind {
+        LetterKind::ExtensionNotice => input.case.extension_reason.as_deref(),
+        _ => None,
+    });
+    let authority = &c.supervisory_authority;
+    Ctx {
+        kind: kind.code(),
+        lang: lang.code(),
+        law,
+        uk: input.case.jurisdiction == crate::deadline::Jurisdiction::UkGdpr,
+        controller: ControllerCtx {
+            name: clean(&c.name),
+            address: c.address.iter().map(|l| clean(l)).collect(),
+            email: clean(&c.email),
+            phone: c.phone.as_deref().map(clean),
+            country: c.country.clone(),
+            dpo: c.dpo.as_ref().map(|d| PersonCtx {
+                name: clean(&d.name),
+                email: clean(&d.email),
+                address: d.address.iter().flatten().map(|l| clean(l)).collect(),
+                phone: d.phone.as_deref().map(clean),
+            }),
+            authority: AuthorityCtx {
+                name: clean(&authority.name),
+                address: authority.address.iter().flatten().map(|l| clean(l)).collect(),
+                email: authority.email.as_deref().map(clean),
+                url: authority.url.as_deref().map(clean),
+                is_ap: is_dutch_authority(&authority.name),
+            },
+        },
+        subject: SubjectCtx {
+            name: clean(&input.case.subject.name),
+            address: input.case.subject.address.iter().map(|l| clean(l)).collect(),
+        },
+        case: CaseCtx {
+            reference: input.case.reference.to_string(),
+            received: words::date(input.case.received, lang),
+            rights: input.case.rights.iter().map(|r| words::right(*r, lang)).collect(),
+            asked_erasure: input.case.rights.iter().any(|r| matches!(r, crate::domain::Right::Erasure)),
+            asked_objection: input.case.rights.iter().any(|r| matches!(r, crate::domain::Right::Objection)),
+        },
+        dates: DatesCtx {
+            today: words::date(input.today, lang),
+            due: words::date(dl.due, lang),
+            extended_due: dl.extended_due.map(|d| words::date(d, lang)),
+            extension_notice_by: dl.extension_notice_by.map(|d| words::date(d, lang)),
+            answer_by: words::date(answer_by, lang),
+            extended,
+        },
+        extra: ExtraCtx { reasons: paragraphs(reasons), notes: paragraphs(input.extra.notes.as_deref()) },
+        systems,
+        searched,
+        retained,
+        recipients,
+        total_records,
+        any_checking,
+        any_consent,
+        any_objectionable,
+    }
+}
+
+/// Art. 20(1): data the subject provided, processed on consent or contract.
+fn is_portable(s: &System) -> bool {
+    s.source.strings().iter().any(|t| t.trim() == "data-subject")
+        && s.legal_bases.iter().any(|b| b.is_consent() || (b.article() == crate::register::Article::Art6 && b.point() == 'b'))
+}
+
+fn is_public_task(b: LegalBasis) -> bool {
+    b.article() == crate::register::Article::Art6 && b.point() == 'e'
+}
+
+/// RULES.md §2 NL: Dutch letters name the Autoriteit Persoonsgegevens only when the register
+/// does; this tells the templates whether it does.
+fn is_dutch_authority(name: &str) -> bool {
+    let n = name.to_lowercase();
+    n.contains("autoriteit persoonsgegevens") || n.trim() == "ap"
+}
