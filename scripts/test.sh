@@ -11,6 +11,15 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
+# Independent peers of the bundle and mail tests: unzip and 7z open the bundles, zip is the
+# bundle benchmark's baseline, check-jsonschema validates the manifest, aiosmtpd (a real SMTP
+# server on 127.0.0.1) receives the e-mails; stopped again however the run ends.
+bash scripts/ensure-packages.sh unzip:unzip 7z:p7zip-full zip:zip openssl:openssl
+PATH="$(bash scripts/python-peers.sh):$PATH"
+export PATH
+eval "$(bash scripts/smtp-server.sh start)"
+trap 'bash scripts/smtp-server.sh stop' EXIT
+
 # Debug info off: halves build time and disk on a 2-core machine.
 export CARGO_PROFILE_DEV_DEBUG=0
 cargo test --workspace --locked

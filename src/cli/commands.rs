@@ -15,7 +15,7 @@ use super::output::{print_table, CaseJson, DeadlineJson, SummaryJson};
 use super::unlock::{db_path, open, passphrase};
 use super::{Cli, Failure};
 
-fn ctx(cli: &Cli) -> Context {
+pub(super) fn ctx(cli: &Cli) -> Context {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
     let mut c = Context::now(format!("cli:{user}"));
     if let Some(t) = cli.today {
@@ -28,7 +28,7 @@ fn code<T: std::str::FromStr<Err = dsar::domain::UnknownCode>>(s: &str) -> Resul
     s.parse::<T>().map_err(|e| Failure::user(e.to_string()))
 }
 
-fn print_json(v: &impl serde::Serialize) -> Result<(), Failure> {
+pub(super) fn print_json(v: &impl serde::Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(v).map_err(|e| Failure { code: 2, message: format!("cannot write JSON: {e}") })?;
     println!("{text}");
     Ok(())
@@ -52,6 +52,8 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Secret(s) => secret_cmd(&cli, s),
         Command::Case(c) => case_cmd(&cli, c),
         Command::Calendar(c) => calendar_cmd(&cli, c),
+        Command::Export(a) => super::export::export(&cli, a),
+        Command::Settings(s) => super::export::settings_cmd(&cli, s),
         Command::Audit(AuditCmd::Verify { json }) => {
             let store = open(&cli)?;
             let v = dsar::audit::verify(store.conn())?;

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod export;
 mod output;
 mod unlock;
 
