@@ -266,9 +266,13 @@ fn manifest_snapshot() {
     add(&mut d.store, &d.case, "dashboard", PullStatus::Ok, &sample("dashboard"));
     add(&mut d.store, &d.case, "gmail", PullStatus::Manual, &[]);
     let tmp = tempfile::tempdir().unwrap();
-    let m = build_file(&d, &tmp.path().join("b.zip"), Some(("Auskunft.pdf", LETTER)), None);
-    // Reviewed like code: a change here is a change of the file format or of index.html.
-    insta::assert_snapshot!(serde_json::to_string_pretty(&m).unwrap());
+    let zip = tmp.path().join("b.zip");
+    let m = build_file(&d, &zip, Some(("Auskunft.pdf", LETTER)), None);
+    // Reviewed like code: a change here is a change of the file format or of what the subject reads.
+    insta::assert_snapshot!("manifest", serde_json::to_string_pretty(&m).unwrap());
+    let mut html = String::new();
+    zip::ZipArchive::new(File::open(&zip).unwrap()).unwrap().by_name("index.html").unwrap().read_to_string(&mut html).unwrap();
+    insta::assert_snapshot!("index_de", html);
 }
 
 #[test]
