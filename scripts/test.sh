@@ -17,8 +17,9 @@ fi
 bash scripts/ensure-packages.sh unzip:unzip 7z:p7zip-full zip:zip openssl:openssl
 PATH="$(bash scripts/python-peers.sh):$PATH"
 export PATH
-eval "$(bash scripts/smtp-server.sh start)"
+SMTP_ENV="$(bash scripts/smtp-server.sh start)"
 trap 'bash scripts/smtp-server.sh stop' EXIT
+eval "$SMTP_ENV"
 
 # Debug info off: halves build time and disk on a 2-core machine.
 export CARGO_PROFILE_DEV_DEBUG=0
