@@ -52,11 +52,15 @@ pub fn write_json<W: Write>(out: &mut W, records: &[&Value]) -> io::Result<()> {
         return out.write_all(b"[]\n");
     }
     out.write_all(b"[\n")?;
+    // One write per record: serde_json writes token by token, which is cheapest into a Vec.
+    let mut line = Vec::with_capacity(512);
     for (i, r) in records.iter().enumerate() {
+        line.clear();
         if i > 0 {
-            out.write_all(b",\n")?;
+            line.extend_from_slice(b",\n");
         }
-        serde_json::to_writer(&mut *out, r)?;
+        serde_json::to_writer(&mut line, r)?;
+        out.write_all(&line)?;
     }
     out.write_all(b"\n]\n")
 }

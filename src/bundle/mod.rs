@@ -10,9 +10,10 @@ mod export;
 mod index;
 mod manifest;
 pub mod names;
+mod pipeline;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{self, BufWriter, Read, Seek, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -182,18 +183,18 @@ fn safe_stem(raw: &str, fallback: &str, n: usize, personal: &PersonalWords, take
     taken.claim(&stem)
 }
 
-/// Writes one entry from a closure that streams its bytes, and returns its manifest line.
+/// Writes one entry from a closure that streams its bytes (on a second thread, see
+/// `pipeline`), and returns its manifest line.
 fn entry<W: Write + Seek>(
     zip: &mut ZipWriter<W>,
     path: &str,
     media_type: &str,
     options: FileOptions<'_, 'static, ()>,
-    body: impl FnOnce(&mut BufWriter<dataset::Digesting<&mut ZipWriter<W>>>) -> io::Result<()>,
+    body: impl FnOnce(&mut pipeline::Chunks) -> io::Result<()> + Send,
 ) -> Result<ManifestFile, BundleError> {
     zip.start_file(path, options)?;
-    let mut w = BufWriter::with_capacity(256 * 1024, dataset::Digesting::new(&mut *zip));
-    body(&mut w).map_err(BundleError::Write)?;
-    let digesting = w.into_inner().map_err(|e| BundleError::Write(e.into_error()))?;
+    let mut digesting = dataset::Digesting::new(&mut *zip);
+    pipeline::stream(&mut digesting, body).map_err(BundleError::Write)?;
     let (bytes, sha256) = digesting.finish();
     Ok(ManifestFile { path: path.to_string(), bytes, sha256, media_type: media_type.to_string() })
 }
