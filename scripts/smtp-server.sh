@@ -17,6 +17,8 @@ stop() {
     fi
     rm -f "$PIDFILE"
   fi
+  # Tests started later then fail saying the server is not running, not with refused connections.
+  rm -f "$STATE/env.json"
 }
 
 case "${1:-}" in

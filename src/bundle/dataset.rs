@@ -46,8 +46,9 @@ impl<W: Write> Write for Digesting<W> {
 }
 
 /// The records as a JSON array, one record per line: exact values, and still readable in a
-/// text editor.
-pub fn write_json<W: Write>(out: &mut W, records: &[&Value]) -> io::Result<()> {
+/// text editor. Each record is also shown to `columns`, so the CSV header is known without
+/// another pass over a million records.
+pub fn write_json<'a, W: Write>(out: &mut W, records: &[&'a Value], columns: &mut Columns<'a>) -> io::Result<()> {
     if records.is_empty() {
         return out.write_all(b"[]\n");
     }
@@ -61,38 +62,57 @@ pub fn write_json<W: Write>(out: &mut W, records: &[&Value]) -> io::Result<()> {
         }
         serde_json::to_writer(&mut line, r)?;
         out.write_all(&line)?;
+        columns.observe(r);
     }
     out.write_all(b"\n]\n")
 }
 
-/// The CSV header: every key of every record, in the order first seen; records that are not
-/// JSON objects go into one extra column named `value` (or `value_`… if a key has that name).
-pub fn columns<'a>(records: &[&'a Value]) -> Vec<&'a str> {
-    let mut cols: Vec<&str> = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut scalar = false;
-    let mut previous: Option<&serde_json::Map<String, Value>> = None;
-    for r in records {
+/// Collects the CSV header: every key of every record, in the order first seen; records that
+/// are not JSON objects go into one extra column named `value` (or `value_`… if a key has
+/// that name).
+#[derive(Debug, Default)]
+pub struct Columns<'a> {
+    cols: Vec<&'a str>,
+    seen: HashSet<&'a str>,
+    scalar: bool,
+    previous: Option<&'a serde_json::Map<String, Value>>,
+}
+
+impl<'a> Columns<'a> {
+    /// Notes one record's keys.
+    pub fn observe(&mut self, r: &'a Value) {
         match r {
             Value::Object(obj) => {
                 // Records of one dataset usually share their keys: skip the set look-ups then.
-                if previous.is_some_and(|p| p.len() == obj.len() && p.keys().eq(obj.keys())) {
-                    continue;
+                if self.previous.is_some_and(|p| p.len() == obj.len() && p.keys().eq(obj.keys())) {
+                    return;
                 }
                 for k in obj.keys() {
-                    if seen.insert(k.as_str()) {
-                        cols.push(k.as_str());
+                    if self.seen.insert(k.as_str()) {
+                        self.cols.push(k.as_str());
                     }
                 }
-                previous = Some(obj);
+                self.previous = Some(obj);
             }
-            _ => scalar = true,
+            _ => self.scalar = true,
         }
     }
-    if scalar {
-        cols.push(scalar_column(&seen));
+
+    /// The header.
+    pub fn finish(mut self) -> Vec<&'a str> {
+        if self.scalar {
+            self.cols.push(scalar_column(&self.seen));
+        }
+        self.cols
     }
-    cols
+}
+
+/// The CSV header of `records` (see [`Columns`]).
+#[cfg(test)]
+pub fn columns<'a>(records: &[&'a Value]) -> Vec<&'a str> {
+    let mut c = Columns::default();
+    records.iter().for_each(|r| c.observe(r));
+    c.finish()
 }
 
 fn scalar_column(seen: &HashSet<&str>) -> &'static str {
@@ -200,12 +220,14 @@ mod tests {
         let recs = [json!({"a": 1}), json!({"b": "ü"})];
         let refs: Vec<&Value> = recs.iter().collect();
         let mut out = Vec::new();
-        write_json(&mut out, &refs).unwrap();
+        let mut cols = Columns::default();
+        write_json(&mut out, &refs, &mut cols).unwrap();
+        assert_eq!(cols.finish(), ["a", "b"]);
         assert_eq!(String::from_utf8(out.clone()).unwrap(), "[\n{\"a\":1},\n{\"b\":\"ü\"}\n]\n");
         let back: Vec<Value> = serde_json::from_slice(&out).unwrap();
         assert_eq!(back, recs);
         let mut empty = Vec::new();
-        write_json(&mut empty, &[]).unwrap();
+        write_json(&mut empty, &[], &mut Columns::default()).unwrap();
         assert_eq!(empty, b"[]\n");
     }
 

@@ -165,8 +165,21 @@ struct Group<'a> {
 /// Groups evidence by system and dataset; datasets sorted by name for a stable archive.
 fn group(evidence: &[Evidence]) -> BTreeMap<&str, Vec<Group<'_>>> {
     let mut by: BTreeMap<&str, BTreeMap<&str, Vec<&Value>>> = BTreeMap::new();
+    // Evidence arrives sorted by system and dataset: collect runs, look up once per run.
+    let mut run: Option<(&str, &str, Vec<&Value>)> = None;
     for e in evidence {
-        by.entry(e.system_id.as_str()).or_default().entry(e.dataset.as_str()).or_default().push(&e.record);
+        match &mut run {
+            Some((sys, ds, records)) if *sys == e.system_id && *ds == e.dataset => records.push(&e.record),
+            _ => {
+                if let Some((sys, ds, records)) = run.take() {
+                    by.entry(sys).or_default().entry(ds).or_default().extend(records);
+                }
+                run = Some((e.system_id.as_str(), e.dataset.as_str(), vec![&e.record]));
+            }
+        }
+    }
+    if let Some((sys, ds, records)) = run {
+        by.entry(sys).or_default().entry(ds).or_default().extend(records);
     }
     by.into_iter()
         .map(|(sys, ds)| (sys, ds.into_iter().map(|(name, records)| Group { name, records }).collect()))
@@ -270,8 +283,9 @@ pub fn build(
                 let stem = safe_stem(g.name, "dataset", k + 1, &personal, &mut stems);
                 let json_path = format!("data/{folder}/{stem}.json");
                 let csv_path = format!("data/{folder}/{stem}.csv");
-                files.push(entry(&mut zip, &json_path, "application/json", data_opts, |w| dataset::write_json(w, &g.records))?);
-                let cols = dataset::columns(&g.records);
+                let mut columns = dataset::Columns::default();
+                files.push(entry(&mut zip, &json_path, "application/json", data_opts, |w| dataset::write_json(w, &g.records, &mut columns))?);
+                let cols = columns.finish();
                 files.push(entry(&mut zip, &csv_path, "text/csv", data_opts, |w| {
                     dataset::write_csv(w, &g.records, &cols).map_err(csv_io)
                 })?);
