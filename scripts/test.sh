@@ -13,6 +13,17 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
+# Independent peers of the bundle and mail tests: unzip and 7z open the bundles, zip is the
+# bundle benchmark's baseline, check-jsonschema validates the manifest, aiosmtpd (a real SMTP
+# server on 127.0.0.1) receives the e-mails; stopped again however the run ends.
+bash scripts/ensure-packages.sh unzip:unzip 7z:p7zip-full zip:zip openssl:openssl
+PATH="$(bash scripts/python-peers.sh):$PATH"
+export PATH
+cleanup=("bash scripts/smtp-server.sh stop")
+trap 'for c in "${cleanup[@]}"; do $c || true; done' EXIT
+SMTP_ENV="$(bash scripts/smtp-server.sh start)"
+eval "$SMTP_ENV"
+
 # Debug info off: halves build time and disk on a 2-core machine.
 export CARGO_PROFILE_DEV_DEBUG=0
 # The postgres/mysql connector tests need real servers: PostgreSQL and MariaDB on 127.0.0.1
@@ -20,6 +31,6 @@ export CARGO_PROFILE_DEV_DEBUG=0
 # were already running before.
 sql_servers_were_running=0
 bash scripts/sql-servers.sh env >/dev/null 2>&1 && sql_servers_were_running=1
-[ "$sql_servers_were_running" -eq 1 ] || trap 'bash scripts/sql-servers.sh stop' EXIT
+[ "$sql_servers_were_running" -eq 1 ] || cleanup+=("bash scripts/sql-servers.sh stop")
 eval "$(bash scripts/sql-servers.sh start)"
 cargo test --workspace --locked

@@ -5,18 +5,22 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod bundle;
 pub mod calendar;
 pub mod connectors;
 pub mod cases;
 pub mod deadline;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod evidence;
 pub mod pull;
+pub mod mail;
 pub mod register;
 pub mod register_store;
 pub mod secrets;
+pub mod settings;
 pub mod store;
 pub mod tasks;
 pub mod letters;

@@ -401,6 +401,21 @@ fn cli_writes_the_pdf_warns_about_gaps_and_records_the_letter() {
 }
 
 #[test]
+fn cli_saves_the_letter_as_an_eml_with_the_pdf_and_stores_it_on_the_case() {
+    let (db, reference) = cli_desk();
+    let pdf = db.dir.path().join("ack.pdf");
+    let eml = db.dir.path().join("ack.eml");
+    let printed = ok(db.dsar(&["letter", &reference, "--kind", "acknowledgement", "--out", pdf.to_str().unwrap(), "--eml", eml.to_str().unwrap()]));
+    assert!(printed.contains("e-mail saved to"), "{printed}");
+    let raw = std::fs::read_to_string(&eml).unwrap();
+    assert!(raw.contains("Message-ID:") && raw.contains("To: ") && raw.contains("application/pdf"), "{raw}");
+    assert!(raw.contains(&reference), "the subject line carries the reference");
+    let timeline = ok(db.dsar(&["case", "timeline", &reference, "--json"]));
+    assert!(timeline.contains("letter.saved") && timeline.contains("document.saved"), "{timeline}");
+    ok(db.dsar(&["audit", "verify"]));
+}
+
+#[test]
 fn cli_refuses_bad_letter_requests_with_one_line() {
     let (db, reference) = cli_desk();
     let out = db.dir.path().join("x.pdf");
@@ -410,7 +425,7 @@ fn cli_refuses_bad_letter_requests_with_one_line() {
         (vec!["letter", reference.as_str(), "--kind", "refusal", "--out", out], "reasons"),
         (vec!["letter", reference.as_str(), "--kind", "no-data", "--lang", "fr", "--out", out], "unknown language"),
         (vec!["letter", "DSAR-2026-0099", "--kind", "no-data", "--out", out], "no case DSAR-2026-0099"),
-        (vec!["letter", reference.as_str(), "--kind", "no-data", "--out", out, "--eml", "x.eml"], "e-mail delivery is not available in this build"),
+        (vec!["letter", reference.as_str(), "--kind", "no-data", "--out", out, "--send"], "no mail server configured"),
     ] {
         let o = db.dsar(&args);
         let err = stderr(&o);

@@ -54,6 +54,11 @@ pub enum Command {
     Task(TaskCmd),
     /// Write a letter to the subject as PDF (and, later, e-mail).
     Letter(LetterArgs),
+    /// Export a case's data as a .zip bundle (JSON + CSV per dataset, letter, index.html, manifest).
+    Export(ExportArgs),
+    /// Desk settings: the mail server letters are sent through.
+    #[command(subcommand)]
+    Settings(SettingsCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +101,61 @@ pub struct LetterArgs {
     /// Folder of the firm's letter templates (<dir>/<lang>/<kind>.j2); default: templates/ beside the database.
     #[arg(long, env = "DSAR_TEMPLATES", value_name = "DIR")]
     pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Reference, e.g. DSAR-2026-0042.
+    pub reference: String,
+    /// The .zip file to write.
+    #[arg(long, value_name = "FILE.zip")]
+    pub out: PathBuf,
+    /// Encrypt with AES-256 using the password on the first line of this file.
+    #[arg(long, value_name = "F")]
+    pub password_file: Option<PathBuf>,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Set the SMTP server (the password is a secret: dsar secret set NAME).
+    Smtp(SmtpArgs),
+    /// Show the settings (never a password).
+    Show {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SmtpArgs {
+    /// Mail server host name or IP address.
+    #[arg(long)]
+    pub host: String,
+    /// Port: 587 for starttls, 465 for tls.
+    #[arg(long)]
+    pub port: u16,
+    /// starttls, tls, or none (only for a relay on this machine).
+    #[arg(long)]
+    pub security: String,
+    /// Login name.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Name of the secret holding the password.
+    #[arg(long, value_name = "NAME")]
+    pub password_secret: Option<String>,
+    /// Sender address.
+    #[arg(long, value_name = "ADDR")]
+    pub from: String,
+    /// Sender display name.
+    #[arg(long, value_name = "NAME")]
+    pub from_name: Option<String>,
+    /// A PEM CA certificate to trust besides the system's (a firm's own mail server).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,7 +28,7 @@ pub(super) fn code<T: std::str::FromStr<Err = dsar::domain::UnknownCode>>(s: &st
     s.parse::<T>().map_err(|e| Failure::user(e.to_string()))
 }
 
-fn print_json(v: &impl serde::Serialize) -> Result<(), Failure> {
+pub(super) fn print_json(v: &impl serde::Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(v).map_err(|e| Failure { code: 2, message: format!("cannot write JSON: {e}") })?;
     println!("{text}");
     Ok(())
@@ -54,6 +54,8 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Calendar(c) => calendar_cmd(&cli, c),
         Command::Task(t) => super::pull::task_cmd(&mut open(&cli)?, &ctx(&cli), t),
         Command::Letter(a) => super::letter::letter_cmd(&cli, a),
+        Command::Export(a) => super::export::export(&cli, a),
+        Command::Settings(s) => super::export::settings_cmd(&cli, s),
         Command::Audit(AuditCmd::Verify { json }) => {
             let store = open(&cli)?;
             let v = dsar::audit::verify(store.conn())?;

@@ -1,9 +1,10 @@
 //! `dsar letter`: render a letter for a case, write the PDF, record it, hand it to delivery.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use dsar::domain::Language;
 use dsar::letters::{self, Letter, LetterExtra, LetterKind, LetterRequest, Templates};
+use dsar::mail::{self, Delivery, LetterParts};
 
 use super::args::LetterArgs;
 use super::commands::{code, ctx};
@@ -31,10 +32,7 @@ pub fn letter_cmd(cli: &Cli, a: &LetterArgs) -> Result<(), Failure> {
     std::fs::write(&a.out, &composed.letter.pdf).map_err(|e| Failure::user(format!("--out: cannot write {}: {e}", a.out.display())))?;
     letters::record_saved(&mut store, &c, &composed)?;
     println!("{} written to {}", composed.letter.file_name, a.out.display());
-    if a.eml.is_some() || a.send {
-        deliver(&composed.letter, a.eml.as_deref(), a.send, &a.out)?;
-    }
-    Ok(())
+    deliver(&mut store, &c, &composed, a)
 }
 
 /// The firm's template folder: `--templates`, else `templates/` beside the database.
@@ -42,8 +40,19 @@ fn template_dir(cli: &Cli, a: &LetterArgs) -> PathBuf {
     a.templates.clone().unwrap_or_else(|| db_path(cli).parent().map_or_else(|| PathBuf::from("templates"), |d| d.join("templates")))
 }
 
-/// Saves the letter as an e-mail (`.eml`) and/or sends it. Filled in by the e-mail work
-/// (lettre); until then it says so, after the PDF is safely written.
-fn deliver(_letter: &Letter, _eml: Option<&Path>, _send: bool, pdf: &Path) -> Result<(), Failure> {
-    Err(Failure::user(format!("e-mail delivery is not available in this build; the PDF was written to {}", pdf.display())))
+/// Stores the PDF on the case as a document, and saves the e-mail (`.eml`) and/or sends it
+/// when asked. Runs after the PDF file is written, so a failed send loses nothing.
+fn deliver(store: &mut dsar::store::Store, c: &dsar::cases::Context, composed: &letters::Composed, a: &LetterArgs) -> Result<(), Failure> {
+    let l: &Letter = &composed.letter;
+    let parts = LetterParts { kind: l.kind.code(), language: l.language, subject_line: &l.subject_line, text: &l.text, pdf: &l.pdf, file_name: &l.file_name };
+    let delivery = Delivery { eml: a.eml.as_deref(), send: a.send, bundle: None };
+    let delivered = mail::deliver_letter(store, c, &composed.case, &parts, &delivery)
+        .map_err(|e| Failure { code: if e.is_user_error() { 1 } else { 2 }, message: e.to_string() })?;
+    if let Some(p) = &delivered.eml {
+        println!("e-mail saved to {}", p.display());
+    }
+    if delivered.sent {
+        println!("e-mail sent{}", delivered.message_id.map(|m| format!(" (Message-ID {m})")).unwrap_or_default());
+    }
+    Ok(())
 }

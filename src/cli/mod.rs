@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod letter;
+mod export;
 mod output;
 mod pull;
 mod unlock;

@@ -1,0 +1,179 @@
+//! Stored documents: the exact bytes of every letter, e-mail and bundle that was saved or
+//! sent for a case, with their SHA-256, so the firm can show what went out. Storing one
+//! appends its audit event (`document.saved` or `letter.sent`) in the same transaction.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::audit;
+use crate::cases::{Case, Context};
+use crate::domain::Language;
+use crate::error::{InputError, Result};
+use crate::store::StoreError;
+
+/// `kind` of an export bundle (letters use their letter kind, e.g. `access-response`).
+pub const BUNDLE: &str = "bundle";
+
+/// Media types the desk stores.
+pub mod media {
+    /// A letter as PDF.
+    pub const PDF: &str = "application/pdf";
+    /// An e-mail as sent or saved (`.eml`).
+    pub const EMAIL: &str = "message/rfc822";
+    /// An export bundle.
+    pub const ZIP: &str = "application/zip";
+}
+
+/// A document to store.
+#[derive(Debug, Clone)]
+pub struct NewDocument<'a> {
+    /// Letter kind (`access-response`, …) or [`BUNDLE`].
+    pub kind: &'a str,
+    /// Language it is written in.
+    pub language: Language,
+    /// File name it was saved or attached under.
+    pub file_name: &'a str,
+    /// Media type, see [`media`].
+    pub media_type: &'a str,
+    /// The exact bytes.
+    pub content: &'a [u8],
+    /// When it was sent by e-mail; `None` when only saved.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The e-mail's Message-ID, for an e-mail.
+    pub message_id: Option<&'a str>,
+}
+
+/// A stored document, without its bytes (see [`read`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// UUID v7.
+    pub id: String,
+    /// The case (UUID).
+    pub case_id: String,
+    /// Letter kind or `bundle`.
+    pub kind: String,
+    /// Language code.
+    pub language: String,
+    /// File name.
+    pub file_name: String,
+    /// Media type.
+    pub media_type: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the bytes, lower-case hex.
+    pub sha256: String,
+    /// When it was stored (RFC 3339).
+    pub created_at: String,
+    /// When it was sent (RFC 3339), if it was.
+    pub sent_at: Option<String>,
+    /// The e-mail's Message-ID, if it is or went with an e-mail.
+    pub message_id: Option<String>,
+}
+
+/// Stores a document inside the caller's transaction and records `letter.sent` (when
+/// `sent_at` is set) or `document.saved`. The audit event holds the kind, media type, size,
+/// SHA-256 and Message-ID — never content or addresses. `extra` (an object of codes and
+/// counts, or `null`) is added to the event's details.
+pub fn insert(tx: &Transaction<'_>, ctx: &Context, case: &Case, new: &NewDocument<'_>, extra: serde_json::Value) -> Result<Document> {
+    let sha256 = hex::encode(Sha256::digest(new.content));
+    let id = uuid::Uuid::now_v7().to_string();
+    let created_at = ctx.now.to_rfc3339_opts(SecondsFormat::Micros, true);
+    let sent_at = new.sent_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true));
+    tx.execute(
+        "INSERT INTO documents (id, case_id, kind, language, file_name, media_type, content, sha256, created_at, sent_at, message_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![id, case.id, new.kind, new.language.code(), new.file_name, new.media_type, new.content, sha256, created_at, sent_at, new.message_id],
+    )?;
+    let mut details = json!({
+        "reference": case.reference.to_string(),
+        "document": id,
+        "kind": new.kind,
+        "media_type": new.media_type,
+        "bytes": new.content.len(),
+        "sha256": sha256,
+    });
+    if let Some(obj) = details.as_object_mut() {
+        if let Some(m) = new.message_id {
+            obj.insert("message_id".into(), json!(m));
+        }
+        if let serde_json::Value::Object(more) = extra {
+            obj.extend(more);
+        }
+    }
+    let action = if new.sent_at.is_some() { "letter.sent" } else { "document.saved" };
+    audit::append(tx, Some(&case.id), &ctx.actor, action, &details, ctx.now)?;
+    Ok(Document {
+        id,
+        case_id: case.id.clone(),
+        kind: new.kind.to_string(),
+        language: new.language.code().to_string(),
+        file_name: new.file_name.to_string(),
+        media_type: new.media_type.to_string(),
+        bytes: new.content.len() as u64,
+        sha256,
+        created_at,
+        sent_at,
+        message_id: new.message_id.map(str::to_string),
+    })
+}
+
+const COLUMNS: &str = "id, case_id, kind, language, file_name, media_type, length(content), sha256, created_at, sent_at, message_id";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
+    Ok(Document {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        kind: r.get(2)?,
+        language: r.get(3)?,
+        file_name: r.get(4)?,
+        media_type: r.get(5)?,
+        bytes: u64::try_from(r.get::<_, i64>(6)?).unwrap_or(0),
+        sha256: r.get(7)?,
+        created_at: r.get(8)?,
+        sent_at: r.get(9)?,
+        message_id: r.get(10)?,
+    })
+}
+
+/// A case's documents, oldest first.
+pub fn list(conn: &Connection, case_id: &str) -> Result<Vec<Document>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM documents WHERE case_id = ?1 ORDER BY created_at, id"))?;
+    let rows = stmt.query_map([case_id], row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One document of a case with its bytes, checked against the stored SHA-256 so a changed
+/// file is never handed out as what was sent.
+pub fn read(conn: &Connection, case_id: &str, id: &str) -> Result<(Document, Vec<u8>)> {
+    let found = conn
+        .query_row(
+            &format!("SELECT {COLUMNS}, content FROM documents WHERE case_id = ?1 AND id = ?2"),
+            [case_id, id],
+            |r| Ok((row(r)?, r.get::<_, Vec<u8>>(11)?)),
+        )
+        .optional()?;
+    let Some((doc, content)) = found else {
+        return Err(InputError::new("document", "no such document on this case", "pick one from the case's document list").into());
+    };
+    if hex::encode(Sha256::digest(&content)) != doc.sha256 {
+        return Err(StoreError::Corrupt { what: "documents.content".into() }.into());
+    }
+    Ok((doc, content))
+}
+
+/// The newest document of a case of one of `kinds` with `media_type`, with its bytes.
+pub fn newest(conn: &Connection, case_id: &str, kinds: &[&str], media_type: &str) -> Result<Option<(Document, Vec<u8>)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM documents WHERE case_id = ?1 AND media_type = ?2 ORDER BY created_at DESC, id DESC"
+    ))?;
+    let mut rows = stmt.query(params![case_id, media_type])?;
+    while let Some(r) = rows.next()? {
+        let doc = row(r)?;
+        if kinds.contains(&doc.kind.as_str()) {
+            return read(conn, case_id, &doc.id).map(Some);
+        }
+    }
+    Ok(None)
+}
