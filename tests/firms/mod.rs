@@ -1,10 +1,14 @@
 //! Realistic, seeded test data for the fixture firms: writes the files their registers name
-//! (SQLite databases, CSV in UTF-8 and Windows-1252, JSON, JSON Lines) with thousands of
-//! other people, one planted subject with known records per system, and near-misses that
-//! must not match (similar e-mails, other numbers) or must (other case, spacing, phone
-//! formats). Then copies the fixture register next to the data, so its relative paths
-//! resolve there on import. Nothing large is committed: the data is generated per test.
+//! (SQLite databases, CSV in UTF-8 and Windows-1252, JSON, JSON Lines, rotated and gzipped
+//! access logs) with thousands of other people, one planted subject with known records per
+//! system, and near-misses that must not match (similar e-mails, other numbers, longer IPs)
+//! or must (other case, spacing, phone formats, mapped IPv6). Jaimo's CleverReach account is
+//! a real HTTP server in the test process (`http_server`). Then copies the fixture register
+//! next to the data, so its relative paths resolve there on import. Nothing large is
+//! committed: the data is generated per test.
 #![allow(dead_code)]
+
+pub mod http_server;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -107,7 +111,11 @@ impl Person {
         let prefix = rng.pick(MOBILE).to_string();
         let rest = rng.digits(7);
         let phone = phone_format(rng, &prefix, &rest);
-        let ip = format!("198.51.{}.{}", rng.below(256), 1 + rng.below(254));
+        let mut ip = format!("198.51.{}.{}", rng.below(256), 1 + rng.below(254));
+        if ip == SMART_CX_IP {
+            // Nobody else shares the subject's address (a neighbour in the /24 is fine).
+            ip = "198.51.100.24".into();
+        }
         Person { first, last, email, phone, phone_e164: format!("+49{prefix}{rest}"), ip }
     }
 
@@ -142,10 +150,12 @@ pub struct Firm {
     pub expected: BTreeMap<String, Expected>,
     /// Systems that become tasks.
     pub manual: Vec<String>,
-    /// Systems of kinds this branch cannot search yet (logs, http): status error.
-    pub unsupported: Vec<String>,
-    /// Every file written, by system id.
+    /// Secrets the register references, (name, value): the tests store them on the desk.
+    pub secrets: Vec<(String, String)>,
+    /// Every file written, by system id (a `logs` system: its folder).
     pub files: BTreeMap<String, PathBuf>,
+    /// The firm's HTTP service (jaimo: CleverReach) as it is while this firm lives.
+    pub service: Option<http_server::Lease>,
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -203,7 +213,7 @@ fn timestamp(rng: &mut Rng) -> String {
 
 // ---------------------------------------------------------------------------------------
 // Jaimo Solutions: dashboard (sqlite), slack (jsonl), salesforce (csv), gmail (manual),
-// fastbill (csv, ';', Windows-1252), cleverreach (http, not searchable on this branch).
+// fastbill (csv, ';', Windows-1252), cleverreach (http: `http_server` on 127.0.0.1:18080).
 
 pub const JAIMO_EMAIL: &str = "max.mustermann@example.org";
 pub const JAIMO_NEAR_EMAILS: &[&str] = &[
@@ -215,8 +225,68 @@ pub const JAIMO_NEAR_EMAILS: &[&str] = &[
 ];
 /// Numbers close to the subject's +49 171 1234567 that must not match.
 pub const JAIMO_NEAR_PHONES: &[&str] = &["0171 1234568", "+43 171 1234567", "+49 171 12345670", "0171 123456", "+49 172 1234567"];
+/// The subject's second address, used only for the newsletter: its `+` must reach the API
+/// as `%2B` (a raw `+` is a space to the server).
+pub const JAIMO_NEWSLETTER_EMAIL: &str = "max+newsletter@example.org";
 
+/// Jaimo's CleverReach groups.
+const CR_NEWSLETTER: (u64, &str) = (512_345, "Newsletter DE");
+const CR_UPDATES: (u64, &str) = (512_346, "Produkt-Updates");
+const CR_WEBINARS: (u64, &str) = (512_347, "Webinare");
+
+#[allow(clippy::too_many_arguments)]
+fn receiver(id: u64, email: &str, group: (u64, &str), first: &str, last: &str, registered: i64, deactivated: i64, source: &str, tags: &[&str]) -> Value {
+    json!({
+        "id": id, "email": email, "group_id": group.0, "group_name": group.1,
+        "registered": registered, "activated": registered + 97, "deactivated": deactivated,
+        "source": source, "attributes": {"firstname": first, "lastname": last},
+        "tags": tags, "bounced": 0, "points": 12,
+    })
+}
+
+/// The subject's receivers at CleverReach, in the order the API lists them per address.
+pub fn cleverreach_planted() -> Vec<Value> {
+    vec![
+        receiver(104_857_601, JAIMO_EMAIL, CR_NEWSLETTER, "Max", "Mustermann", 1_767_225_600, 0, "Anmeldeformular jaimo.example", &["kunde", "de"]),
+        receiver(104_857_602, JAIMO_NEWSLETTER_EMAIL, CR_UPDATES, "Max", "", 1_769_904_000, 0, "Checkout-Opt-in", &[]),
+        receiver(104_857_603, JAIMO_EMAIL, CR_WEBINARS, "Max", "Mustermann", 1_772_323_200, 1_775_001_600, "Webinar 2026-03", &["webinar"]),
+    ]
+}
+
+/// Every receiver in Jaimo's CleverReach account (fixed, whatever the firm's seed: one
+/// server serves every test): 3 000 others, near-miss addresses, and the subject's.
+pub fn cleverreach_receivers() -> Vec<Value> {
+    let mut rng = Rng::new(0xC1E7_E7EA);
+    let groups = [CR_NEWSLETTER, CR_UPDATES, CR_WEBINARS];
+    let mut all = Vec::new();
+    for n in 0..3000 {
+        let p = Person::random(&mut rng, n);
+        let email = p.email.to_lowercase();
+        for g in 0..1 + rng.below(2) {
+            let deactivated = if rng.below(6) == 0 { 1_775_000_000 + rng.below(1_000_000) as i64 } else { 0 };
+            all.push(receiver(100_000_000 + all.len() as u64, &email, groups[(n + g) % 3], &p.first, &p.last, 1_700_000_000 + rng.below(70_000_000) as i64, deactivated, "Import", &[]));
+        }
+    }
+    let near = JAIMO_NEAR_EMAILS.iter().copied().chain(["max.newsletter@example.org", "max+newsletter@example.org.evil", "max@example.org", "max.mustermann+news@example.org"]);
+    for email in near {
+        all.push(receiver(103_000_000 + all.len() as u64, email, CR_NEWSLETTER, "Max", "Mustermann", 1_767_225_600, 0, "Import", &[]));
+    }
+    all.extend(cleverreach_planted());
+    all
+}
+
+/// Jaimo with CleverReach working.
 pub fn jaimo(dir: &Path, others: usize, seed: u64) -> Firm {
+    jaimo_with(dir, others, seed, http_server::shared())
+}
+
+/// Jaimo while CleverReach answers every receivers request with HTTP 500 (other jaimo
+/// firms wait until this one is dropped).
+pub fn jaimo_cleverreach_500(dir: &Path, others: usize, seed: u64) -> Firm {
+    jaimo_with(dir, others, seed, http_server::failing(500))
+}
+
+fn jaimo_with(dir: &Path, others: usize, seed: u64, service: http_server::Lease) -> Firm {
     let (dir, register) = firm_dir(dir, "jaimo");
     let mut rng = Rng::new(seed);
     let people: Vec<Person> = (0..others).map(|n| Person::random(&mut rng, n)).collect();
@@ -362,15 +432,29 @@ pub fn jaimo(dir: &Path, others: usize, seed: u64) -> Firm {
     expected.insert("fastbill".to_string(), exp);
     files.insert("fastbill".to_string(), path);
 
+    // cleverreach: what the API answers for each of the subject's addresses.
+    let mut exp = Expected::default();
+    for email in [JAIMO_EMAIL, JAIMO_NEWSLETTER_EMAIL] {
+        for (i, r) in cleverreach_planted().into_iter().filter(|r| r["email"] == email).enumerate() {
+            exp.push("receivers", format!("http://{}/v3/receivers?email=***#/data/{i}", http_server::ADDR), r);
+        }
+    }
+    expected.insert("cleverreach".to_string(), exp);
+
     Firm {
         register,
         dir,
         name: "Max Mustermann".into(),
-        identifiers: vec![("email".into(), "Max.Mustermann@Example.org".into()), ("phone".into(), "0171 1234567".into())],
+        identifiers: vec![
+            ("email".into(), "Max.Mustermann@Example.org".into()),
+            ("phone".into(), "0171 1234567".into()),
+            ("email".into(), "Max+Newsletter@Example.org".into()),
+        ],
         expected,
         manual: vec!["gmail".into()],
-        unsupported: vec!["cleverreach".into()],
+        secrets: vec![("cleverreach_token".into(), http_server::TOKEN.into())],
         files,
+        service: Some(service),
     }
 }
 
@@ -505,8 +589,9 @@ pub fn websmart(dir: &Path, others: usize, seed: u64) -> Firm {
         identifiers: vec![("email".into(), " Erika.Musterfrau@example.de".into()), ("phone".into(), "02362 1234567".into())],
         expected,
         manual: vec!["messenger".into()],
-        unsupported: vec![],
+        secrets: vec![],
         files,
+        service: None,
     }
 }
 
@@ -528,8 +613,115 @@ fn base64_std(bytes: &[u8]) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// SMART CJM: appointments (sqlite), mailjet (csv), twilio (json), cdn (manual); hosting-logs
-// (logs) is not searchable on this branch.
+// SMART CJM: hosting-logs (logs: rotated access logs, plain and gzipped), cdn (manual),
+// appointments (sqlite), mailjet (csv), twilio (json).
+
+/// The subject's IP address (the case gives it; the access logs hold it).
+pub const SMART_CX_IP: &str = "198.51.100.23";
+
+/// The rotated access logs, oldest first: (file name, day of November 2026, gzip members).
+const ACCESS_LOGS: &[(&str, u32, usize)] = &[("access.log.3.gz", 17, 2), ("access.log.2.gz", 18, 1), ("access.log.1", 19, 0), ("access.log", 20, 0)];
+
+/// One access-log line in the combined log format.
+#[allow(clippy::too_many_arguments)]
+fn combined(client: &str, user: &str, day: u32, secs: u32, request: &str, status: u16, bytes: usize, referer: &str, agent: &str) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let bytes = if bytes == 0 { "-".to_string() } else { bytes.to_string() };
+    format!("{client} - {user} [{day:02}/Nov/2026:{h:02}:{m:02}:{s:02} +0100] \"{request} HTTP/1.1\" {status} {bytes} \"{referer}\" \"{agent}\"")
+}
+
+/// Writes `data/logs/access.log*` for smart-cx: per file a day of traffic from the other
+/// people (and some IPv6 clients and bots), the subject's planted lines, and near-misses
+/// of the subject's IP that must not be found. Returns what the pull must find.
+fn access_logs(dir: &Path, people: &[Person], rng: &mut Rng) -> Expected {
+    let folder = dir.join("data/logs");
+    std::fs::create_dir_all(&folder).unwrap();
+    let pages = ["/", "/leistungen", "/leistungen/customer-journey", "/blog/cx-trends-2026", "/kontakt", "/impressum", "/assets/app.css", "/assets/app.js", "/img/team.webp", "/wp-login.php"];
+    let agents = [
+        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    ];
+    let referers = ["-", "https://www.google.com/", "https://www.smart-cx.example/", "https://www.linkedin.com/"];
+    let ff = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    let admin = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+    let ip = SMART_CX_IP;
+    // (file index, second of the day, line, planted, CRLF ending)
+    let mut special: Vec<(usize, u32, String, bool, bool)> = vec![
+        // Found: the subject as client (IPv4 and IPv4-mapped IPv6), in a path, in a query.
+        (0, 31_000, combined(ip, "-", 17, 31_000, "GET /", 200, 18_211, "https://www.google.com/", ff), true, false),
+        (0, 61_000, combined(ip, "-", 17, 61_000, "GET /leistungen/customer-journey", 200, 24_007, "https://www.smart-cx.example/", ff), true, false),
+        (1, 40_000, combined(&format!("::ffff:{ip}"), "-", 18, 40_000, "GET /kontakt", 200, 9_120, "https://www.smart-cx.example/leistungen", ff), true, false),
+        (1, 52_000, combined("10.20.0.5", "monitor", 18, 52_000, &format!("GET /admin/geoip/{ip}/lookup"), 200, 312, "-", "curl/8.9.1"), true, false),
+        (2, 33_000, combined(ip, "-", 19, 33_000, "POST /termin/buchen", 302, 0, "https://www.smart-cx.example/kontakt", ff), true, false),
+        (2, 33_004, combined(ip, "-", 19, 33_004, "GET /termin/bestaetigt?id=T-4711", 200, 7_344, "https://www.smart-cx.example/kontakt", ff), true, false),
+        (2, 33_005, combined(ip, "-", 19, 33_005, "GET /favicon.ico", 404, 153, "https://www.smart-cx.example/termin/bestaetigt?id=T-4711", ff), true, true),
+        (3, 45_000, combined(ip, "-", 20, 45_000, "GET /datenschutz", 200, 15_870, "-", ff), true, false),
+        (3, 70_000, combined("10.20.0.9", "admin", 20, 70_000, &format!("GET /admin/sessions?ip={ip}&days=7"), 200, 2_048, "https://www.smart-cx.example/admin/", admin), true, false),
+        // Not found: other addresses that contain or are contained in the subject's, and
+        // the subject's e-mail (this system matches the IP only).
+        (0, 31_500, combined("198.51.100.230", "-", 17, 31_500, "GET /", 200, 18_211, "-", ff), false, false),
+        (0, 50_000, combined("203.0.113.77", "-", 17, 50_000, "GET /track?v=1198.51.100.23", 204, 0, "-", "python-requests/2.32"), false, false),
+        (1, 41_000, combined("198.51.100.2", "-", 18, 41_000, "GET /kontakt", 200, 9_120, "-", ff), false, false),
+        (1, 60_000, combined("203.0.113.78", "-", 18, 60_000, "GET /dns/4.198.51.100.23", 404, 153, "-", "python-requests/2.32"), false, false),
+        (2, 34_000, combined("203.0.113.79", "-", 19, 34_000, "GET /", 200, 18_211, "http://198.51.100.23.7/", ff), false, false),
+        (2, 35_000, combined("203.0.113.80", "-", 19, 35_000, "GET /s?session=id198.51.100.23", 200, 512, "-", ff), false, false),
+        (3, 46_000, combined("203.0.113.81", "-", 20, 46_000, "GET /newsletter/bestaetigen?email=jana.beispiel%40example.org", 200, 4_096, "-", ff), false, false),
+        (3, 47_000, combined("2001:db8:100:23::198", "-", 20, 47_000, "GET /", 200, 18_211, "-", ff), false, false),
+    ];
+    let mut expected = Expected::default();
+    let mut planted_written = 0;
+    for (f, (name, day, members)) in ACCESS_LOGS.iter().enumerate() {
+        let mut lines: Vec<(u32, String, bool, bool)> = people
+            .iter()
+            .enumerate()
+            .map(|(n, p)| {
+                let client = if n % 10 == 3 { format!("2001:db8:{:x}::{:x}", rng.below(65_536), 1 + rng.below(65_535)) } else { p.ip.clone() };
+                let secs = rng.below(86_400) as u32;
+                let status = *rng.pick(&[200, 200, 200, 304, 404, 301]);
+                let (page, referer, agent) = (*rng.pick(&pages), *rng.pick(&referers), *rng.pick(&agents));
+                let text = combined(&client, "-", *day, secs, &format!("GET {page}"), status, 100 + rng.below(40_000), referer, agent);
+                (secs, text, false, false)
+            })
+            .collect();
+        lines.extend(special.iter().filter(|s| s.0 == f).map(|s| (s.1, s.2.clone(), s.3, s.4)));
+        lines.sort_by_key(|l| l.0);
+        let path = folder.join(name);
+        let mut text = Vec::new();
+        for (i, (_, line, planted, crlf)) in lines.iter().enumerate() {
+            text.extend_from_slice(line.as_bytes());
+            text.extend_from_slice(if *crlf { b"\r\n" } else { b"\n" });
+            if *planted {
+                let shown = path.to_string_lossy().into_owned();
+                expected.push("access.log", format!("{shown}:{}", i + 1), json!({"file": shown, "line": i + 1, "text": line}));
+                planted_written += 1;
+            }
+        }
+        let bytes = if *members == 0 {
+            text
+        } else {
+            // `members` gzip streams one after the other (as `cat a.gz b.gz` writes).
+            let cut = text.len() / 2 + text[text.len() / 2..].iter().position(|b| *b == b'\n').unwrap() + 1;
+            let parts: Vec<&[u8]> = if *members == 2 { vec![&text[..cut], &text[cut..]] } else { vec![&text[..]] };
+            parts
+                .into_iter()
+                .flat_map(|part| {
+                    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                    std::io::Write::write_all(&mut gz, part).unwrap();
+                    gz.finish().unwrap()
+                })
+                .collect()
+        };
+        std::fs::write(&path, bytes).unwrap();
+        // Rotated files are old (searched through a memory map); the live log is fresh.
+        let age = std::time::Duration::from_secs(86_400 * (ACCESS_LOGS.len() - 1 - f) as u64);
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(std::time::SystemTime::now() - age).unwrap();
+    }
+    special.retain(|s| s.3);
+    assert_eq!(planted_written, special.len(), "every planted line was written");
+    expected
+}
 
 pub fn smart_cx(dir: &Path, others: usize, seed: u64) -> Firm {
     let (dir, register) = firm_dir(dir, "smart-cx");
@@ -538,6 +730,10 @@ pub fn smart_cx(dir: &Path, others: usize, seed: u64) -> Firm {
     let mut expected = BTreeMap::new();
     let mut files = BTreeMap::new();
     let near_phones_e164 = ["+492151123457", "+4921511234560", "+432151123456", "+49215112345"];
+
+    // hosting-logs: a day per file, the subject's visits among everyone else's.
+    expected.insert("hosting-logs".to_string(), access_logs(&dir, &people, &mut rng));
+    files.insert("hosting-logs".to_string(), dir.join("data/logs"));
 
     // appointments: termine, matched by e-mail or E.164 phone
     let path = dir.join("data/smartcx.sqlite");
@@ -627,10 +823,11 @@ pub fn smart_cx(dir: &Path, others: usize, seed: u64) -> Firm {
         register,
         dir,
         name: "Jana Beispiel".into(),
-        identifiers: vec![("email".into(), "jana.beispiel@example.org".into()), ("phone".into(), "02151 123456".into())],
+        identifiers: vec![("email".into(), "jana.beispiel@example.org".into()), ("phone".into(), "02151 123456".into()), ("ip".into(), SMART_CX_IP.into())],
         expected,
         manual: vec!["cdn".into()],
-        unsupported: vec!["hosting-logs".into()],
+        secrets: vec![],
         files,
+        service: None,
     }
 }
