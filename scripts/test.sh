@@ -33,4 +33,9 @@ sql_servers_were_running=0
 bash scripts/sql-servers.sh env >/dev/null 2>&1 && sql_servers_were_running=1
 [ "$sql_servers_were_running" -eq 1 ] || cleanup+=("bash scripts/sql-servers.sh stop")
 eval "$(bash scripts/sql-servers.sh start)"
-cargo test --workspace --locked
+log="$(mktemp)"
+cleanup+=("rm -f $log")
+cargo test --workspace --locked 2>&1 | tee "$log"
+# One closing line over all test binaries.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"

@@ -169,7 +169,7 @@ fn demo_database_is_a_living_desk() {
     let all = json(db.dsar(&["case", "list", "--json", "--limit", "1000"]));
     let cases = all["cases"].as_array().unwrap();
     assert!(cases.len() >= 25, "{}", cases.len());
-    let has = |f: &dyn Fn(&Value) -> bool| cases.iter().any(|c| f(c));
+    let has = |f: &dyn Fn(&Value) -> bool| cases.iter().any(f);
     assert!(has(&|c| c["overdue"] == true), "no overdue case");
     assert!(has(&|c| c["status"] != "closed" && c["days_left"].as_i64().is_some_and(|d| (0..=7).contains(&d)) && !c["status"].as_str().unwrap().starts_with("awaiting")), "none due this week");
     assert!(has(&|c| c["status"].as_str().unwrap().starts_with("awaiting")), "none paused");
@@ -181,6 +181,65 @@ fn demo_database_is_a_living_desk() {
     // Human listing shows days left.
     let table = ok(db.dsar(&["case", "list"]));
     assert!(table.contains("OVERDUE") && table.contains("days left"), "{table}");
+
+    // The firm's systems exist beside the database, and the demo already pulled some open
+    // cases: an open access case has records from the SQLite, JSON Lines and both CSV systems.
+    let data_dir = db.dir.path().join("demo-data/data");
+    for f in ["dashboard.sqlite", "slack-notifications.jsonl", "salesforce-contacts.csv", "fastbill-invoices.csv"] {
+        assert!(data_dir.join(f).is_file(), "{f} missing");
+    }
+    let systems_of = |r: &str| -> Vec<String> {
+        let ev = json(db.dsar(&["case", "evidence", r, "--json"]));
+        let mut s: Vec<String> = ev["evidence"].as_array().unwrap().iter().map(|e| e["system"].as_str().unwrap().to_string()).collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    let open_access = cases.iter().filter(|c| c["status"] != "closed" && c["rights"].as_array().unwrap().iter().any(|r| r == "access"));
+    let pulled: Vec<(String, Vec<String>)> = open_access.map(|c| c["reference"].as_str().unwrap().to_string()).map(|r| (r.clone(), systems_of(&r))).collect();
+    let full = ["dashboard", "slack", "salesforce", "fastbill"];
+    let (r, _) = pulled.iter().find(|(_, s)| full.iter().all(|f| s.iter().any(|x| x == f))).unwrap_or_else(|| panic!("no open access case with evidence from every file system: {pulled:?}"));
+    assert!(pulled.iter().filter(|(_, s)| !s.is_empty()).count() >= 3, "{pulled:?}");
+    let r = r.as_str();
+    let ev = json(db.dsar(&["case", "evidence", r, "--json", "--system", "fastbill"]));
+    let bill = &ev["evidence"][0]["record"];
+    assert!(bill["Straße"].is_string() && bill["Währung"] == "€", "Windows-1252 read back: {bill}");
+    let tasks = json(db.dsar(&["case", "tasks", r, "--json"]));
+    assert!(tasks["tasks"].as_array().unwrap().iter().any(|t| t["system"] == "gmail" && t["status"] == "open"), "{tasks}");
+
+    // Pulling again gives the same picture, with per-system counts and statuses.
+    let pull = json(db.dsar(&["case", "pull", r, "--json"]));
+    let sys = |id: &str| pull["systems"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("{id} missing: {pull}")).clone();
+    for id in full {
+        assert!(sys(id)["status"] == "ok" && sys(id)["records"].as_u64().unwrap() > 0, "{id}: {pull}");
+    }
+    assert_eq!(sys("gmail")["status"], "manual");
+    assert_eq!(sys("cleverreach")["status"], "error");
+    assert!(sys("cleverreach")["error"].as_str().unwrap().contains("127.0.0.1:18080"), "{pull}");
+
+    // The access letter and the export work for it.
+    let pdf = db.dir.path().join("answer.pdf");
+    let zip_path = db.dir.path().join("answer.zip");
+    let letter = db.dsar(&["letter", r, "--kind", "access-response", "--out", pdf.to_str().unwrap()]);
+    assert!(stderr(&letter).contains("warning"), "register gaps are shown: {}", stderr(&letter));
+    ok(letter);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    ok(db.dsar(&["export", r, "--out", zip_path.to_str().unwrap()]));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let manifest: Value = serde_json::from_reader(archive.by_name("manifest.json").unwrap()).unwrap();
+    let listed: Vec<&str> = manifest["systems"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    for id in ["dashboard", "slack", "salesforce", "gmail", "fastbill", "cleverreach"] {
+        assert!(listed.contains(&id), "{id} not in the manifest: {manifest}");
+    }
+    assert!(manifest["records"].as_u64().unwrap() > 0);
+    assert!(ok(db.dsar(&["audit", "verify"])).contains("intact"));
+
+    // --force starts over: a fresh database and fresh demo files.
+    std::fs::write(data_dir.join("stray.txt"), "old").unwrap();
+    assert_eq!(db.dsar(&["demo"]).status.code(), Some(1), "an existing demo is not overwritten without --force");
+    ok(db.dsar(&["demo", "--force"]));
+    assert!(!data_dir.join("stray.txt").exists() && data_dir.join("dashboard.sqlite").is_file());
+    assert_eq!(systems_of(r).len(), 4, "the fresh demo pulled the case again");
 }
 
 /// State that must not change when a command is refused.

@@ -1,19 +1,30 @@
-//! Demo data: the Jaimo Solutions register and ~30 cases in every state, dated relative to
-//! today, so a first look shows a living desk (overdue, due this week, paused, extended, closed).
+//! Demo data: the Jaimo Solutions register, the firm's own systems as files beside the
+//! database (`demo-data/data/`, see `data`), and ~30 cases in every state, dated relative to
+//! today; a handful of open cases are already pulled. So a first look shows a living desk
+//! (overdue, due this week, paused, extended, closed; evidence, a manual-search task, and
+//! CleverReach failing because its server does not run on this machine).
+
+mod data;
 
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate};
 
 use crate::cases::{self, Context, NewCase, PauseReason};
+use crate::connectors::Cancel;
 use crate::deadline::{Jurisdiction, Region};
 use crate::domain::{Channel, IdentifierKind, Language, Outcome, Right, Status};
 use crate::error::Result;
-use crate::register_store;
-use crate::store::Store;
+use crate::pull::{self, PullOptions};
+use crate::store::{Store, StoreError};
+use crate::{register_store, secrets};
 
 /// The demo firm's register (one of the three real-firm fixtures).
-pub const REGISTER: &str = include_str!("../tests/data/registers/jaimo.json");
+pub const REGISTER: &str = include_str!("../../tests/data/registers/jaimo.json");
+
+/// The folder beside the database that holds the demo firm's systems (the register's
+/// relative paths, `data/…`, resolve against it).
+pub const DATA_DIR: &str = "demo-data";
 
 enum Step {
     Work,
@@ -34,34 +45,37 @@ struct Demo {
     channel: Channel,
     law: Option<(Jurisdiction, Region)>,
     steps: &'static [Step],
+    /// Searched in the firm's systems once the cases exist.
+    pull: bool,
 }
 
 use Right::*;
 use Step::*;
 
 const fn d(days_ago: i64, rights: &'static [Right], name: &'static str, email: &'static str, steps: &'static [Step]) -> Demo {
-    Demo { days_ago, rights, name, email, phone: None, language: Language::De, channel: Channel::Email, law: None, steps }
+    Demo { days_ago, rights, name, email, phone: None, language: Language::De, channel: Channel::Email, law: None, steps, pull: false }
 }
 
 fn cases() -> Vec<Demo> {
     vec![
         // New, just in.
-        d(0, &[Access], "Max Mustermann", "max.mustermann@example.org", &[]),
-        Demo { phone: Some("+49 171 2345678"), channel: Channel::WebForm, ..d(1, &[Access, Erasure], "Erika Musterfrau", "erika.musterfrau@example.net", &[]) },
-        Demo { language: Language::En, ..d(2, &[Portability], "Olivia Bennett", "olivia.bennett@example.com", &[]) },
+        Demo { pull: true, ..d(0, &[Access], "Max Mustermann", "max.mustermann@example.org", &[]) },
+        Demo { phone: Some("+49 171 2345678"), channel: Channel::WebForm, pull: true, ..d(1, &[Access, Erasure], "Erika Musterfrau", "erika.musterfrau@example.net", &[]) },
+        Demo { language: Language::En, pull: true, ..d(2, &[Portability], "Olivia Bennett", "olivia.bennett@example.com", &[]) },
         Demo { channel: Channel::Letter, ..d(3, &[Objection], "Hans Becker", "hans.becker@example.de", &[]) },
         // In progress, comfortable.
-        d(6, &[Access], "Lena Fischer", "lena.fischer@example.org", &[Work]),
+        // Searched, nothing found: not a customer.
+        Demo { pull: true, ..d(6, &[Access], "Lena Fischer", "lena.fischer@example.org", &[Work]) },
         d(9, &[Erasure], "Jonas Weber", "jonas.weber@example.org", &[Work]),
         Demo { language: Language::Nl, ..d(12, &[Access], "Sophie de Vries", "sophie.devries@example.nl", &[Work]) },
         d(15, &[Rectification], "Paul Wagner", "paul.wagner@example.org", &[Work]),
         d(18, &[WithdrawConsent, Erasure], "Mia Schulz", "mia.schulz@example.org", &[Work]),
         // Due this week.
-        d(25, &[Access], "Felix Hoffmann", "felix.hoffmann@example.org", &[Work]),
+        Demo { pull: true, ..d(25, &[Access], "Felix Hoffmann", "felix.hoffmann@example.org", &[Work]) },
         d(27, &[Restriction], "Anna Schäfer", "anna.schaefer@example.org", &[Work]),
-        Demo { phone: Some("0721 9876543"), ..d(28, &[Access, Portability], "Ben Koch", "ben.koch@example.org", &[Work, Ready]) },
+        Demo { phone: Some("0721 9876543"), pull: true, ..d(28, &[Access, Portability], "Ben Koch", "ben.koch@example.org", &[Work, Ready]) },
         // Overdue.
-        d(36, &[Access], "Clara Richter", "clara.richter@example.org", &[Work]),
+        Demo { pull: true, ..d(36, &[Access], "Clara Richter", "clara.richter@example.org", &[Work]) },
         d(44, &[Erasure], "Noah Klein", "noah.klein@example.org", &[]),
         d(52, &[Access, Objection], "Emma Wolf", "emma.wolf@example.org", &[Work]),
         // Clock paused.
@@ -71,7 +85,7 @@ fn cases() -> Vec<Demo> {
         // Paused and resumed: the due date moved.
         d(30, &[Access], "Lea Braun", "lea.braun@example.org", &[Pause(PauseReason::Identity, 2), Resume(12)]),
         // Extended.
-        d(40, &[Access, Portability], "Tim Krüger", "tim.krueger@example.org", &[Work, Extend(20)]),
+        Demo { pull: true, ..d(40, &[Access, Portability], "Tim Krüger", "tim.krueger@example.org", &[Work, Extend(20)]) },
         d(60, &[Erasure, Restriction], "Marie Hofmann", "marie.hofmann@example.org", &[Work, Extend(25)]),
         // Closed, with every outcome.
         d(70, &[Access], "Leon Hartmann", "leon.hartmann@example.org", &[Work, Close(Outcome::Fulfilled, 21)]),
@@ -87,18 +101,27 @@ fn cases() -> Vec<Demo> {
     ]
 }
 
-/// Creates (or with `replace`, re-creates) a demo database; returns the number of cases.
+/// Creates (or with `replace`, re-creates) a demo database and the demo firm's files in
+/// [`DATA_DIR`] beside it; returns the number of cases.
 pub fn create(path: &Path, passphrase: &str, ctx: &Context, replace: bool) -> Result<usize> {
-    if replace && path.exists() {
+    let path = std::path::absolute(path).map_err(|source| StoreError::Io { path: path.to_path_buf(), source })?;
+    let data_dir = path.parent().map(|p| p.join(DATA_DIR)).unwrap_or_else(|| DATA_DIR.into());
+    if replace {
         for suffix in ["", "-wal", "-shm"] {
-            let p = format!("{}{suffix}", path.display());
-            let _ = std::fs::remove_file(p);
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        match std::fs::remove_dir_all(&data_dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(StoreError::Io { path: data_dir, source: e }.into()),
+            _ => {}
         }
     }
-    let mut store = Store::create(path, passphrase)?;
-    let data_dir = path.parent().map(|p| p.join("demo-data")).unwrap_or_default();
+    data::write(&data_dir.join("data"), ctx.today)?;
+    let mut store = Store::create(&path, passphrase)?;
     register_store::import_text(&mut store, ctx, REGISTER, &data_dir, "jaimo.json")?;
+    // A token is configured; the CleverReach server just does not run on this machine.
+    secrets::set(&mut store, ctx, "cleverreach_token", "demo-token-for-cleverreach")?;
     let list = cases();
+    let mut to_pull = Vec::new();
     for demo in &list {
         let received = ctx.today - Duration::days(demo.days_ago);
         let at = |days: i64| -> NaiveDate { (received + Duration::days(days)).min(ctx.today) };
@@ -122,6 +145,9 @@ pub fn create(path: &Path, passphrase: &str, ctx: &Context, replace: bool) -> Re
             },
         )?;
         let r = case.reference.to_string();
+        if demo.pull {
+            to_pull.push(r.clone());
+        }
         for step in demo.steps {
             match step {
                 Work => {
@@ -144,6 +170,9 @@ pub fn create(path: &Path, passphrase: &str, ctx: &Context, replace: bool) -> Re
                 }
             }
         }
+    }
+    for r in &to_pull {
+        pull::run(&mut store, ctx, r, &PullOptions::default(), &|_| {}, &Cancel::new())?;
     }
     Ok(list.len())
 }
