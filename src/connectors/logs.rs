@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use flate2::bufread::MultiGzDecoder;
-use memchr::{memchr, memchr_iter, memrchr};
+use memchr::{memchr, memrchr};
 use serde_json::json;
 
 use super::tokens::{Engine, TokenMatcher};
@@ -543,13 +543,13 @@ fn scan_block(matcher: &TokenMatcher, block: &[u8], part: &mut Part) {
     while let Some(hit) = matcher.find(block, from) {
         let start = memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
         let end = memchr(b'\n', &block[hit..]).map_or(block.len(), |i| hit + i);
-        line += memchr_iter(b'\n', &block[counted..start]).count() as u64;
+        line += bytecount::count(&block[counted..start], b'\n') as u64;
         counted = start;
         let text = block[start..end].strip_suffix(b"\r").unwrap_or(&block[start..end]);
         part.hits.push((line, String::from_utf8_lossy(text).into_owned()));
         from = end + 1;
     }
-    line += memchr_iter(b'\n', &block[counted..]).count() as u64;
+    line += bytecount::count(&block[counted..], b'\n') as u64;
     part.newlines = line - 1;
 }
 
