@@ -228,7 +228,21 @@ fn ripgrep(files: &[PathBuf], gzip: bool) -> (Duration, usize) {
     (elapsed, out.stdout.iter().filter(|&&b| b == b'\n').count())
 }
 
+/// Dates the files as logrotate leaves them: `access.log` is the live log (written now),
+/// `access.log.N` was rotated N days ago. The connector reads settled files through a memory
+/// map and the live one with read(2) (a truncated mapping would SIGBUS), so this is the
+/// realistic mix; freshly generated data would otherwise all look live.
+fn date_like_rotated_logs(files: &[PathBuf]) {
+    let now = std::time::SystemTime::now();
+    for (i, f) in files.iter().enumerate() {
+        let age = std::time::Duration::from_secs(86_400 * i as u64);
+        let file = File::options().append(true).open(f).expect("open to date");
+        file.set_modified(now - age).expect("set modification time");
+    }
+}
+
 fn report(title: &str, files: &[PathBuf], dir: &Path, gzip: bool, planted: usize) -> bool {
+    date_like_rotated_logs(files);
     let on_disk: u64 = files.iter().map(|f| fs::metadata(f).map_or(0, |m| m.len())).sum();
     let text_bytes = if gzip { GZ_FILES as u64 * GZ_FILE_BYTES } else { on_disk };
     warm(files);

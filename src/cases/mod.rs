@@ -139,7 +139,7 @@ fn validate_rights(rights: &[Right], jurisdiction: Jurisdiction) -> Result<Vec<R
 }
 
 /// Validates and normalises a new case without writing anything.
-fn prepare(new: NewCase, defaults: &Defaults, ctx: &Context) -> Result<(NewCase, Subject, Jurisdiction, Region, Language)> {
+fn prepare(new: NewCase, defaults: &Defaults, ctx: &Context) -> Result<Prepared> {
     let name = new.name.trim().to_string();
     if name.is_empty() {
         return Err(InputError::new("name", "the subject's name is empty", "enter the name as the subject gave it").into());
@@ -168,10 +168,21 @@ fn prepare(new: NewCase, defaults: &Defaults, ctx: &Context) -> Result<(NewCase,
     for (kind, raw) in &new.identifiers {
         subject.add(Identifier::new(kind.clone(), raw, &country)?);
     }
-    Ok((NewCase { rights, ..new }, subject, jurisdiction, region, language))
+    Ok(Prepared { new: NewCase { rights, ..new }, subject, jurisdiction, region, language })
 }
 
-fn insert_case(tx: &Transaction<'_>, ctx: &Context, new: &NewCase, subject: &Subject, jurisdiction: Jurisdiction, region: Region, language: Language, overrides: &CalendarOverrides) -> Result<Case> {
+/// A new case after validation: defaults applied, identifiers normalised.
+struct Prepared {
+    new: NewCase,
+    subject: Subject,
+    jurisdiction: Jurisdiction,
+    region: Region,
+    language: Language,
+}
+
+fn insert_case(tx: &Transaction<'_>, ctx: &Context, p: &Prepared, overrides: &CalendarOverrides) -> Result<Case> {
+    let Prepared { new, subject, jurisdiction, region, language } = p;
+    let (jurisdiction, region, language) = (*jurisdiction, *region, *language);
     let year = chrono::Datelike::year(&new.received);
     let seq: u32 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE year = ?1", [year], |r| r.get(0))?;
     let reference = CaseRef { year, number: seq };
@@ -237,9 +248,9 @@ fn insert_case(tx: &Transaction<'_>, ctx: &Context, new: &NewCase, subject: &Sub
 /// Records a new case and computes its deadline.
 pub fn create(store: &mut Store, ctx: &Context, new: NewCase) -> Result<Case> {
     let defaults = controller_defaults(store)?;
-    let (new, subject, j, r, l) = prepare(new, &defaults, ctx)?;
-    let overrides = calendar_overrides(store.conn(), r)?;
-    store.write(|tx| insert_case(tx, ctx, &new, &subject, j, r, l, &overrides))
+    let prepared = prepare(new, &defaults, ctx)?;
+    let overrides = calendar_overrides(store.conn(), prepared.region)?;
+    store.write(|tx| insert_case(tx, ctx, &prepared, &overrides))
 }
 
 /// Records many cases in one transaction (spreadsheet import, benchmarks): all or none.
@@ -257,16 +268,17 @@ pub fn create_many(store: &mut Store, ctx: &Context, cases: Vec<NewCase>) -> Res
         prepared.push(p);
     }
     let mut overrides: Vec<(Region, CalendarOverrides)> = Vec::new();
-    for (_, _, _, r, _) in &prepared {
-        if !overrides.iter().any(|(x, _)| x == r) {
-            overrides.push((*r, calendar_overrides(store.conn(), *r)?));
+    for p in &prepared {
+        if !overrides.iter().any(|(x, _)| *x == p.region) {
+            overrides.push((p.region, calendar_overrides(store.conn(), p.region)?));
         }
     }
+    let default = CalendarOverrides::default();
     store.write(|tx| {
         let mut refs = Vec::with_capacity(prepared.len());
-        for (new, subject, j, r, l) in &prepared {
-            let ov = &overrides.iter().find(|(x, _)| x == r).map(|(_, o)| o.clone()).unwrap_or_default();
-            refs.push(insert_case(tx, ctx, new, subject, *j, *r, *l, ov)?.reference);
+        for p in &prepared {
+            let ov = overrides.iter().find(|(x, _)| *x == p.region).map_or(&default, |(_, o)| o);
+            refs.push(insert_case(tx, ctx, p, ov)?.reference);
         }
         Ok(refs)
     })

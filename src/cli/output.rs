@@ -195,7 +195,7 @@ fn cut(s: &str, n: usize) -> String {
 }
 
 pub fn print_table(items: &[CaseSummary]) {
-    println!("{:<15} {:<22} {:<22} {:<24} {:<10} {:<10} {}", "REFERENCE", "STATUS", "RIGHTS", "SUBJECT", "RECEIVED", "DUE", "LEFT");
+    println!("{:<15} {:<22} {:<22} {:<24} {:<10} {:<10} LEFT", "REFERENCE", "STATUS", "RIGHTS", "SUBJECT", "RECEIVED", "DUE");
     for s in items {
         let rights: Vec<&str> = s.rights.iter().map(|r| r.code()).collect();
         println!(

@@ -495,6 +495,9 @@ fn map_settled(file: &LogFile) -> Result<Option<memmap2::Mmap>, ConnectorError> 
     // rotated logs, which rotation renames or deletes (harmless to a mapping) but does not
     // truncate. A file that shrank since it was listed is bounded by the map's own length.
     let map = unsafe { memmap2::Mmap::map(&f) }.map_err(unreadable)?;
+    // Read front to back once: let the kernel map ahead in larger steps.
+    #[cfg(unix)]
+    let _ = map.advise(memmap2::Advice::Sequential);
     Ok(Some(map))
 }
 

@@ -83,15 +83,20 @@ impl TokenMatcher {
         let mut spellings: Vec<Spelling> = Vec::new();
         for kind in kinds {
             for value in keys.get(kind) {
-                for (text, shape) in spellings_of(kind, value, default_country) {
+                let forms: Vec<(Vec<u8>, Shape)> = spellings_of(kind, value, default_country)
+                    .into_iter()
                     // A value with a line break can never lie inside one log line.
-                    if text.is_empty() || text.contains(&b'\n') || text.contains(&b'\r') {
-                        continue;
-                    }
+                    .filter(|(text, _)| !text.is_empty() && !text.contains(&b'\n') && !text.contains(&b'\r'))
+                    .collect();
+                let shared = shared_anchor(&forms);
+                for (text, shape) in forms {
                     if spellings.iter().any(|s| s.text == text && s.shape == shape) {
                         continue;
                     }
-                    let (anchor_at, anchor_len) = anchor_of(&text);
+                    let (anchor_at, anchor_len) = match shared {
+                        Some(len) => (text.len() - len, len),
+                        None => anchor_of(&text),
+                    };
                     spellings.push(Spelling {
                         text,
                         shape,
@@ -250,6 +255,23 @@ fn anchor_of(text: &[u8]) -> (usize, usize) {
         }
     }
     (best.0, best.1)
+}
+
+/// One anchor for all spellings of a value when they end alike: a phone number's spellings
+/// (`+49…`, `0049…`, `49…`, `0…`) all end in its national number, an IPv4 address's in the
+/// address itself (`::ffff:` form). One pattern instead of four keeps the multi-pattern
+/// searcher's false candidates few; each spelling is still verified in full. `None` when the
+/// common suffix is short or has more letters than an anchor may.
+fn shared_anchor(forms: &[(Vec<u8>, Shape)]) -> Option<usize> {
+    let (first, rest) = forms.split_first()?;
+    if rest.is_empty() {
+        return None;
+    }
+    let len = rest.iter().fold(first.0.len(), |len, (text, _)| {
+        first.0.iter().rev().zip(text.iter().rev()).take(len).take_while(|(a, b)| a.eq_ignore_ascii_case(b)).count()
+    });
+    let suffix = &first.0[first.0.len() - len..];
+    (len >= 6 && suffix.iter().filter(|b| b.is_ascii_alphabetic()).count() <= ANCHOR_MAX_LETTERS).then_some(len)
 }
 
 /// Every ASCII case variant of `anchor` (at most 2^ANCHOR_MAX_LETTERS when chosen by

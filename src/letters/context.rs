@@ -271,11 +271,11 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
                     country: words::country(&t.country, lang),
                     safeguard: words::safeguard(t.safeguard, lang),
                     safeguard_code: t.safeguard.code(),
-                    note: t.note.as_ref().map(|n| pick(n)),
+                    note: t.note.as_ref().map(&pick),
                 })
                 .collect(),
             adm: s.automated_decision_making,
-            logic: s.logic.as_ref().map(|l| pick(l)),
+            logic: s.logic.as_ref().map(&pick),
             portable: is_portable(s),
             objectionable: s.legal_bases.iter().any(|b| b.is_legitimate_interest() || is_public_task(*b)),
             name,
