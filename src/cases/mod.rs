@@ -3,6 +3,7 @@
 
 mod listing;
 mod record;
+mod stats;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Transaction};
@@ -17,6 +18,7 @@ use crate::store::Store;
 
 pub use listing::{list, CaseSummary, ListQuery, Page, Sort};
 pub use record::Case;
+pub use stats::{dashboard, Dashboard, MonthCount, MONTHS};
 
 /// Who acts and when: "today" is always passed in, never read inside the core.
 #[derive(Debug, Clone)]
