@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-packages.sh cc:build-essential perl:perl make:make pkg-config:pkg-config python3:python3
 # Letters: the PDF checks (tests/letters.rs) use poppler's pdftotext/pdfinfo and qpdf.
 bash scripts/ensure-packages.sh qpdf:qpdf pdftotext:poppler-utils pdfinfo:poppler-utils
+# Desktop app (src-tauri/): Tauri's system libraries have no command to look for, so ask
+# pkg-config; the "lib-…" names never exist as commands, which makes ensure-packages install.
+pkg-config --exists webkit2gtk-4.1 ayatana-appindicator3-0.1 librsvg-2.0 openssl 2>/dev/null ||
+  bash scripts/ensure-packages.sh lib-webkit:libwebkit2gtk-4.1-dev lib-ssl:libssl-dev lib-xdo:libxdo-dev \
+    lib-appindicator:libayatana-appindicator3-dev lib-rsvg:librsvg2-dev
 if ! command -v cargo >/dev/null; then
   echo "cargo is missing: install Rust (https://rustup.rs) and run this again" >&2
   exit 1
@@ -33,6 +38,8 @@ sql_servers_were_running=0
 bash scripts/sql-servers.sh env >/dev/null 2>&1 && sql_servers_were_running=1
 [ "$sql_servers_were_running" -eq 1 ] || cleanup+=("bash scripts/sql-servers.sh stop")
 eval "$(bash scripts/sql-servers.sh start)"
+# The desktop app embeds ui/dist when built for release; build the UI first when it exists.
+if [ -f ui/package.json ]; then (cd ui && npm ci && npm run build); fi
 log="$(mktemp)"
 cleanup+=("rm -f $log")
 cargo test --workspace --locked 2>&1 | tee "$log"

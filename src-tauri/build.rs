@@ -1,0 +1,5 @@
+//! Build script: Tauri's code generation (config, capabilities, icons).
+
+fn main() {
+    tauri_build::build()
+}

@@ -1,0 +1,145 @@
+//! The Tauri commands: each moves one `api` function off the UI thread (blocking pool) and
+//! returns its result. Arguments keep their snake_case names on the wire
+//! (`invoke("save_letter", { reference, kind, lang, out_path })`).
+
+use std::sync::Arc;
+
+use tauri::{AppHandle, Emitter, State};
+
+use crate::api;
+use crate::dto::*;
+use crate::error::ApiError;
+use crate::Desk;
+
+/// The event carrying [`PullProgress`].
+pub const PULL_PROGRESS: &str = "pull-progress";
+
+type Shared<'a> = State<'a, Arc<Desk>>;
+
+/// Runs `f` on the blocking pool: the store, connectors and key derivation never run on the
+/// thread that draws the window.
+async fn blocking<T: Send + 'static>(desk: &Shared<'_>, f: impl FnOnce(&Desk) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    let desk = Arc::clone(desk);
+    tauri::async_runtime::spawn_blocking(move || f(&desk)).await.map_err(|_| ApiError::internal("the operation stopped unexpectedly: try again"))?
+}
+
+/// See [`api::desk_status`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn desk_status(desk: Shared<'_>) -> Result<DeskStatus, ApiError> {
+    blocking(&desk, api::desk_status).await
+}
+
+/// See [`api::unlock`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn unlock(desk: Shared<'_>, passphrase: String) -> Result<(), ApiError> {
+    blocking(&desk, move |d| api::unlock(d, passphrase)).await
+}
+
+/// See [`api::create_desk`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn create_desk(desk: Shared<'_>, passphrase: String) -> Result<(), ApiError> {
+    blocking(&desk, move |d| api::create_desk(d, passphrase)).await
+}
+
+/// See [`api::open_demo`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_demo(desk: Shared<'_>) -> Result<(), ApiError> {
+    blocking(&desk, api::open_demo).await
+}
+
+/// See [`api::dashboard`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn dashboard(desk: Shared<'_>) -> Result<Dashboard, ApiError> {
+    blocking(&desk, api::dashboard).await
+}
+
+/// See [`api::list_cases`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn list_cases(desk: Shared<'_>, query: CaseQuery) -> Result<CasePage, ApiError> {
+    blocking(&desk, move |d| api::list_cases(d, query)).await
+}
+
+/// See [`api::get_case`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn get_case(desk: Shared<'_>, reference: String) -> Result<CaseDetail, ApiError> {
+    blocking(&desk, move |d| api::get_case(d, reference)).await
+}
+
+/// See [`api::create_case`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn create_case(desk: Shared<'_>, input: NewCaseInput) -> Result<String, ApiError> {
+    blocking(&desk, move |d| api::create_case(d, input)).await
+}
+
+/// See [`api::pause_case`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn pause_case(desk: Shared<'_>, reference: String, reason: String, from: String) -> Result<CaseDetail, ApiError> {
+    blocking(&desk, move |d| api::pause_case(d, reference, reason, from)).await
+}
+
+/// See [`api::resume_case`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn resume_case(desk: Shared<'_>, reference: String, on: String) -> Result<CaseDetail, ApiError> {
+    blocking(&desk, move |d| api::resume_case(d, reference, on)).await
+}
+
+/// See [`api::extend_case`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn extend_case(desk: Shared<'_>, reference: String, reason: String, on: Option<String>) -> Result<CaseDetail, ApiError> {
+    blocking(&desk, move |d| api::extend_case(d, reference, reason, on)).await
+}
+
+/// See [`api::close_case`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn close_case(desk: Shared<'_>, reference: String, outcome: String, on: Option<String>) -> Result<CaseDetail, ApiError> {
+    blocking(&desk, move |d| api::close_case(d, reference, outcome, on)).await
+}
+
+/// See [`api::set_case_status`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_case_status(desk: Shared<'_>, reference: String, status: String) -> Result<CaseDetail, ApiError> {
+    blocking(&desk, move |d| api::set_case_status(d, reference, status)).await
+}
+
+/// See [`api::pull_case`]; each [`PullProgress`] is emitted as `pull-progress`.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn pull_case(app: AppHandle, desk: Shared<'_>, reference: String, systems: Vec<String>) -> Result<PullSummary, ApiError> {
+    // A lost progress event only delays the UI's update until the summary arrives.
+    blocking(&desk, move |d| api::pull_case(d, reference, systems, &|p| drop(app.emit(PULL_PROGRESS, p)))).await
+}
+
+/// See [`api::cancel_pull`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cancel_pull(desk: Shared<'_>, reference: String) -> Result<(), ApiError> {
+    blocking(&desk, move |d| api::cancel_pull(d, reference)).await
+}
+
+/// See [`api::save_letter`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_letter(desk: Shared<'_>, reference: String, kind: String, lang: Option<String>, out_path: String) -> Result<LetterSaved, ApiError> {
+    blocking(&desk, move |d| api::save_letter(d, reference, kind, lang, out_path)).await
+}
+
+/// See [`api::export_bundle`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_bundle(desk: Shared<'_>, reference: String, out_path: String, password: Option<String>) -> Result<ExportDone, ApiError> {
+    blocking(&desk, move |d| api::export_bundle(d, reference, out_path, password)).await
+}
+
+/// See [`api::register_systems`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn register_systems(desk: Shared<'_>) -> Result<Vec<SystemRow>, ApiError> {
+    blocking(&desk, api::register_systems).await
+}
+
+/// See [`api::import_register`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn import_register(desk: Shared<'_>, path: String) -> Result<u64, ApiError> {
+    blocking(&desk, move |d| api::import_register(d, path)).await
+}
+
+/// See [`api::test_systems`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn test_systems(desk: Shared<'_>, ids: Vec<String>) -> Result<Vec<SystemTestDto>, ApiError> {
+    blocking(&desk, move |d| api::test_systems(d, ids)).await
+}

@@ -1,0 +1,145 @@
+//! The app's state: the unlocked store for quick operations, and what long work needs to
+//! open its own connection (path and passphrase) plus the cancel flag of each running pull.
+//!
+//! The mutex around the store is held only for quick reads and single transactions; pulls,
+//! exports and connection tests open a second connection on a worker thread, so the UI is
+//! never waiting on a lock held around a connector.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{NaiveDate, Utc};
+use dsar::cases::Context;
+use dsar::connectors::Cancel;
+use dsar::store::Store;
+
+use crate::error::ApiError;
+
+/// The demo database's passphrase (SPEC: the demo is for trying the app, not for real data).
+pub const DEMO_PASSPHRASE: &str = "dsar-demo-passphrase";
+
+/// Where the desk's files are and which day it is.
+#[derive(Debug, Clone)]
+pub struct DeskConfig {
+    /// The user's database.
+    pub db_path: PathBuf,
+    /// The demo database (in the app's data folder).
+    pub demo_path: PathBuf,
+    /// A fixed "today" (scripts and tests, from `DSAR_TODAY`); the local day when none.
+    pub today: Option<NaiveDate>,
+    /// Who acts, e.g. `app:anna`.
+    pub actor: String,
+}
+
+struct Unlocked {
+    store: Store,
+    path: PathBuf,
+    passphrase: String,
+}
+
+/// Shared by every command.
+pub struct Desk {
+    config: DeskConfig,
+    current: Mutex<PathBuf>,
+    open: Mutex<Option<Unlocked>>,
+    pulls: Mutex<HashMap<String, Cancel>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> Result<MutexGuard<'_, T>, ApiError> {
+    m.lock().map_err(|_| ApiError::internal("an earlier operation failed midway: restart DSAR desk"))
+}
+
+/// Removes a pull's cancel flag however the pull ends.
+pub struct PullGuard<'a> {
+    desk: &'a Desk,
+    reference: String,
+    /// The flag the pull watches.
+    pub cancel: Cancel,
+}
+
+impl Drop for PullGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut p) = self.desk.pulls.lock() {
+            p.remove(&self.reference);
+        }
+    }
+}
+
+impl Desk {
+    /// A locked desk.
+    pub fn new(config: DeskConfig) -> Desk {
+        let current = Mutex::new(config.db_path.clone());
+        Desk { config, current, open: Mutex::new(None), pulls: Mutex::new(HashMap::new()) }
+    }
+
+    /// Who and when, for one user action.
+    pub fn context(&self) -> Context {
+        let mut c = Context::now(self.config.actor.clone());
+        if let Some(t) = self.config.today {
+            c.today = t;
+        }
+        c.now = Utc::now();
+        c
+    }
+
+    /// The demo database's path.
+    pub fn demo_path(&self) -> &Path {
+        &self.config.demo_path
+    }
+
+    /// The database the desk uses now.
+    pub fn db_path(&self) -> Result<PathBuf, ApiError> {
+        Ok(lock(&self.current)?.clone())
+    }
+
+    /// Whether a store is unlocked.
+    pub fn is_unlocked(&self) -> Result<bool, ApiError> {
+        Ok(lock(&self.open)?.is_some())
+    }
+
+    /// Makes `store` (opened from `path` with `passphrase`) the desk's store.
+    pub fn set_open(&self, store: Store, path: PathBuf, passphrase: String) -> Result<(), ApiError> {
+        *lock(&self.current)? = path.clone();
+        *lock(&self.open)? = Some(Unlocked { store, path, passphrase });
+        Ok(())
+    }
+
+    /// Runs a quick operation on the unlocked store.
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let mut open = lock(&self.open)?;
+        let u = open.as_mut().ok_or_else(ApiError::locked)?;
+        f(&mut u.store)
+    }
+
+    /// A second connection to the unlocked database, for long work off the shared store. The
+    /// key derivation runs after the lock is released.
+    pub fn second_connection(&self) -> Result<Store, ApiError> {
+        let (path, pass) = {
+            let open = lock(&self.open)?;
+            let u = open.as_ref().ok_or_else(ApiError::locked)?;
+            (u.path.clone(), u.passphrase.clone())
+        };
+        Ok(Store::open(&path, &pass)?)
+    }
+
+    /// Registers a running pull of `reference`; refused while one runs for the same case.
+    pub fn start_pull(&self, reference: &str) -> Result<PullGuard<'_>, ApiError> {
+        let mut pulls = lock(&self.pulls)?;
+        if pulls.contains_key(reference) {
+            return Err(ApiError::new(crate::error::ErrorCode::Conflict, "a pull of this case is already running: wait for it or cancel it"));
+        }
+        let cancel = Cancel::new();
+        pulls.insert(reference.to_string(), cancel.clone());
+        Ok(PullGuard { desk: self, reference: reference.to_string(), cancel })
+    }
+
+    /// Asks the running pull of `reference` to stop; nothing happens when none runs (it may
+    /// just have finished).
+    pub fn cancel_pull(&self, reference: &str) -> Result<(), ApiError> {
+        if let Some(c) = lock(&self.pulls)?.get(reference) {
+            c.cancel();
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,64 @@
+//! DSAR desk's desktop shell: Tauri commands over the `dsar` core. The core knows nothing of
+//! Tauri; this crate holds only the state (`desk`), thin adapters (`api`, `commands`), the
+//! wire types (`dto`, TypeScript in `ui/src/bindings/`) and the `{code, message}` error.
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod commands;
+pub mod desk;
+pub mod dto;
+pub mod error;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tauri::Manager;
+
+pub use desk::{Desk, DeskConfig};
+pub use error::{ApiError, ErrorCode};
+
+/// The desk's configuration from the environment: `DSAR_DB` (else the CLI's default path),
+/// `DSAR_TODAY` (a fixed day for scripts and end-to-end tests), the demo in `data_dir`.
+pub fn config_from_env(data_dir: PathBuf) -> DeskConfig {
+    let db_path = std::env::var_os("DSAR_DB").map(PathBuf::from).unwrap_or_else(dsar::store::default_db_path);
+    let today = std::env::var("DSAR_TODAY").ok().and_then(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    DeskConfig { db_path, demo_path: data_dir.join("demo").join("dsar-demo.db"), today, actor: format!("app:{user}") }
+}
+
+/// Starts the app.
+pub fn run() {
+    let app = tauri::Builder::default()
+        .setup(|app| {
+            let data_dir = app.path().app_data_dir()?;
+            app.manage(Arc::new(Desk::new(config_from_env(data_dir))));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::desk_status,
+            commands::unlock,
+            commands::create_desk,
+            commands::open_demo,
+            commands::dashboard,
+            commands::list_cases,
+            commands::get_case,
+            commands::create_case,
+            commands::pause_case,
+            commands::resume_case,
+            commands::extend_case,
+            commands::close_case,
+            commands::set_case_status,
+            commands::pull_case,
+            commands::cancel_pull,
+            commands::save_letter,
+            commands::export_bundle,
+            commands::register_systems,
+            commands::import_register,
+            commands::test_systems,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = app {
+        eprintln!("dsar-desk: cannot start the window: {e}");
+        std::process::exit(2);
+    }
+}
