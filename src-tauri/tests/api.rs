@@ -221,7 +221,14 @@ fn pull_reports_progress_per_system_then_letter_and_bundle_are_written() {
     let dir = tempfile::tempdir().unwrap();
     let desk = desk_in(dir.path());
     api::open_demo(&desk).unwrap();
-    let reference = api::list_cases(&desk, CaseQuery { open_only: true, right: Some("access".into()), ..query() }).unwrap().items[0].reference.clone();
+    // A case the demo already pulled with records: its subject is in the demo's systems.
+    let open = api::list_cases(&desk, CaseQuery { open_only: true, right: Some("access".into()), ..query() }).unwrap();
+    let reference = open
+        .items
+        .iter()
+        .map(|r| r.reference.clone())
+        .find(|r| api::get_case(&desk, r.clone()).unwrap().systems.iter().any(|s| s.records > 0))
+        .expect("the demo has a pulled access case with records");
     let events: RefCell<Vec<PullProgress>> = RefCell::new(Vec::new());
     let summary = api::pull_case(&desk, reference.clone(), vec![], &|p| events.borrow_mut().push(p)).unwrap();
     let events = events.into_inner();
@@ -234,7 +241,11 @@ fn pull_reports_progress_per_system_then_letter_and_bundle_are_written() {
     }
     assert!(summary.systems.iter().any(|s| s.status == "ok" && s.records > 0), "{summary:?}");
     let detail = api::get_case(&desk, reference.clone()).unwrap();
-    assert_eq!(detail.systems, summary.systems);
+    let by_id = |mut v: Vec<dsar_desk::dto::SystemResultDto>| {
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    };
+    assert_eq!(by_id(detail.systems), by_id(summary.systems.clone()));
 
     let pdf = dir.path().join("letter.pdf");
     let saved = api::save_letter(&desk, reference.clone(), "access-response".into(), Some("en".into()), pdf.display().to_string()).unwrap();
