@@ -42,7 +42,10 @@ fn committed_typescript_bindings_match_the_rust_wire_types() {
 fn error_codes_are_kebab_case_on_the_wire() {
     let e = dsar_desk::ApiError::new(dsar_desk::ErrorCode::WrongPassphrase, "m");
     assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({"code": "wrong-passphrase", "message": "m"}));
-    let ts = std::fs::read_to_string(committed_dir().join("ErrorCode.ts")).unwrap();
+    // Generated afresh (not the committed file, which the other test may be rewriting).
+    let dir = tempfile::tempdir().unwrap();
+    dsar_desk::dto::export_bindings(dir.path()).unwrap();
+    let ts = std::fs::read_to_string(dir.path().join("ErrorCode.ts")).unwrap();
     for code in ["invalid-input", "not-found", "wrong-passphrase", "locked", "conflict", "connector", "internal"] {
         assert!(ts.contains(&format!("\"{code}\"")), "ErrorCode.ts lacks {code}: {ts}");
     }
