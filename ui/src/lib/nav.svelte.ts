@@ -12,9 +12,7 @@ export const nav = $state<{
   listRefs: string[];
   /** Index into listRefs of the highlighted case, -1 for none. */
   selected: number;
-  /** Bumped to ask the Cases screen to focus its search box. */
-  focusSearch: number;
-}>({ screen: 'dashboard', reference: null, listRefs: [], selected: -1, focusSearch: 0 });
+}>({ screen: 'dashboard', reference: null, listRefs: [], selected: -1 });
 
 /** Shows one case. */
 export function openCase(reference: string): void {
@@ -28,3 +26,20 @@ export function openCase(reference: string): void {
 export function go(screen: Exclude<Screen, 'case'>): void {
   nav.screen = screen;
 }
+
+/** Whether the desk is open; a `locked` error from any command sends the user back to Unlock. */
+export const session = $state<{ unlocked: boolean }>({ unlocked: false });
+
+/** Filters of the Cases screen, kept here so they survive opening a case and coming back. */
+export const caseFilters = $state<{
+  status: string;
+  right: string;
+  openOnly: boolean;
+  overdueOnly: boolean;
+  sort: 'due' | 'received' | 'reference';
+  search: string;
+  offset: number;
+}>({ status: '', right: '', openOnly: true, overdueOnly: false, sort: 'due', search: '', offset: 0 });
+
+/** Set by the `/` shortcut; the Cases screen focuses its search box and clears it. */
+export const searchRequest = $state<{ pending: boolean }>({ pending: false });
