@@ -1,0 +1,66 @@
+// The codes the core accepts for rights, statuses, channels, outcomes and letter kinds (the
+// same strings as the CLI, SPEC §8), so selects offer only what the core will take.
+
+/** GDPR rights (Art. 15–21, consent withdrawal). */
+export const GDPR_RIGHTS = [
+  'access',
+  'rectification',
+  'erasure',
+  'restriction',
+  'portability',
+  'objection',
+  'withdraw-consent',
+] as const;
+
+/** CCPA/CPRA rights. */
+export const CCPA_RIGHTS = ['know', 'delete', 'correct', 'opt-out', 'limit'] as const;
+
+/** Every right code. */
+export const RIGHTS = [...GDPR_RIGHTS, ...CCPA_RIGHTS] as const;
+
+/** Case statuses in workflow order. */
+export const STATUSES = [
+  'new',
+  'awaiting-identity',
+  'awaiting-clarification',
+  'in-progress',
+  'ready-to-send',
+  'closed',
+] as const;
+
+/** How a request arrived. */
+export const CHANNELS = ['email', 'letter', 'web-form', 'phone', 'in-person', 'other'] as const;
+
+/** Letter languages the templates exist in. */
+export const LETTER_LANGS = ['de', 'en', 'nl'] as const;
+
+/** Jurisdictions the deadline engine knows. */
+export const JURISDICTIONS = ['gdpr', 'ccpa'] as const;
+
+/** How a case ended. */
+export const OUTCOMES = ['fulfilled', 'partially-fulfilled', 'refused', 'withdrawn', 'no-data'] as const;
+
+/** Letter templates. */
+export const LETTER_KINDS = [
+  'acknowledgement',
+  'identity-request',
+  'clarification-request',
+  'extension-notice',
+  'access-response',
+  'portability-response',
+  'erasure-confirmation',
+  'erasure-partial',
+  'restriction-confirmation',
+  'restriction-lift-notice',
+  'objection-accepted',
+  'objection-rejected',
+  'rectification-confirmation',
+  'refusal',
+  'no-data',
+] as const;
+
+/** A code shown to people until each code has its own dictionary entry. */
+export function codeLabel(code: string): string {
+  const spaced = code.replace(/[-_]/g, ' ');
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
