@@ -39,7 +39,8 @@ bash scripts/sql-servers.sh env >/dev/null 2>&1 && sql_servers_were_running=1
 [ "$sql_servers_were_running" -eq 1 ] || cleanup+=("bash scripts/sql-servers.sh stop")
 eval "$(bash scripts/sql-servers.sh start)"
 # The desktop app embeds ui/dist when built for release; build the UI first when it exists.
-if [ -f ui/package.json ]; then (cd ui && npm ci && npm run build); fi
+# The desktop UI: install from the lockfile, type-check, unit tests, and the build the shell embeds.
+if [ -f ui/package.json ]; then (cd ui && npm ci --no-audit --no-fund && npm run check && npm test && npm run build); fi
 log="$(mktemp)"
 cleanup+=("rm -f $log")
 cargo test --workspace --locked 2>&1 | tee "$log"

@@ -1,24 +1,49 @@
 // Typed client for the Tauri commands of the desktop shell (src-tauri/).
 //
-// REPLACE-WITH-BINDINGS: the types below are declared by hand from the agreed command API
-// until src-tauri/ generates them with ts-rs into src/bindings/. When that lands, delete the
-// type declarations here and re-export them from './bindings/…'; keep the wrapper functions.
+// The wire types are generated from the Rust DTOs by ts-rs into src/bindings/ (see
+// src-tauri/src/dto.rs; a Rust test fails when they are stale) and re-exported here.
 // Field names are snake_case because they are the serde names of the Rust DTOs. Numbers are
 // `number`: the shell is expected to mark u64/i64 fields `#[ts(type = "number")]` (counts and
 // day differences stay far below 2^53).
 
 import { invoke as tauriInvoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-
-/** Closed set of error codes; the UI decides on these, never on message text. */
-export type ErrorCode =
-  | 'invalid-input'
-  | 'not-found'
-  | 'wrong-passphrase'
-  | 'locked'
-  | 'conflict'
-  | 'connector'
-  | 'internal';
+export type { CaseDetail } from './bindings/CaseDetail';
+export type { CasePage } from './bindings/CasePage';
+export type { CaseQuery } from './bindings/CaseQuery';
+export type { CaseRow } from './bindings/CaseRow';
+export type { Dashboard } from './bindings/Dashboard';
+export type { DeadlineDto } from './bindings/DeadlineDto';
+export type { DeskStatus } from './bindings/DeskStatus';
+export type { DocumentDto } from './bindings/DocumentDto';
+export type { ErrorCode } from './bindings/ErrorCode';
+export type { ExportDone } from './bindings/ExportDone';
+export type { IdentifierDto } from './bindings/IdentifierDto';
+export type { LetterSaved } from './bindings/LetterSaved';
+export type { MonthCount } from './bindings/MonthCount';
+export type { NewCaseInput } from './bindings/NewCaseInput';
+export type { PullProgress } from './bindings/PullProgress';
+export type { PullSummary } from './bindings/PullSummary';
+export type { RightCount } from './bindings/RightCount';
+export type { SubjectDto } from './bindings/SubjectDto';
+export type { SystemResultDto } from './bindings/SystemResultDto';
+export type { SystemRow } from './bindings/SystemRow';
+export type { SystemTestDto } from './bindings/SystemTestDto';
+export type { TaskDto } from './bindings/TaskDto';
+export type { TimelineEvent } from './bindings/TimelineEvent';
+import type { CaseDetail } from './bindings/CaseDetail';
+import type { CasePage } from './bindings/CasePage';
+import type { CaseQuery } from './bindings/CaseQuery';
+import type { Dashboard } from './bindings/Dashboard';
+import type { DeskStatus } from './bindings/DeskStatus';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { ExportDone } from './bindings/ExportDone';
+import type { LetterSaved } from './bindings/LetterSaved';
+import type { NewCaseInput } from './bindings/NewCaseInput';
+import type { PullProgress } from './bindings/PullProgress';
+import type { PullSummary } from './bindings/PullSummary';
+import type { SystemRow } from './bindings/SystemRow';
+import type { SystemTestDto } from './bindings/SystemTestDto';
 
 /** Error as serialised by every command. */
 export interface ApiErrorBody {
@@ -26,195 +51,7 @@ export interface ApiErrorBody {
   message: string;
 }
 
-export interface DeskStatus {
-  unlocked: boolean;
-  db_path: string;
-  exists: boolean;
-}
-
-export interface RightCount {
-  right: string;
-  open: number;
-}
-
-export interface MonthCount {
-  /** YYYY-MM */
-  month: string;
-  received: number;
-  closed: number;
-}
-
-export interface Dashboard {
-  overdue: number;
-  due_this_week: number;
-  paused: number;
-  open_by_right: RightCount[];
-  per_month: MonthCount[];
-  median_days_to_close: number | null;
-}
-
 export type CaseSort = 'due' | 'received' | 'reference';
-
-export interface CaseQuery {
-  status: string | null;
-  overdue: boolean;
-  open_only: boolean;
-  right: string | null;
-  search: string | null;
-  sort: CaseSort;
-  limit: number;
-  offset: number;
-}
-
-export interface CaseRow {
-  reference: string;
-  status: string;
-  rights: string[];
-  subject_name: string;
-  received: string;
-  due: string;
-  extended: boolean;
-  days_left: number;
-  overdue: boolean;
-  outcome: string | null;
-}
-
-export interface CasePage {
-  total: number;
-  items: CaseRow[];
-}
-
-export interface IdentifierDto {
-  kind: string;
-  value: string;
-}
-
-export interface SubjectDto {
-  name: string;
-  address: string[];
-  identifiers: IdentifierDto[];
-}
-
-export interface DeadlineDto {
-  due: string;
-  extension_notice_by: string | null;
-  extended_due: string | null;
-  acknowledge_by: string | null;
-  effective_due: string;
-  clock_stopped_since: string | null;
-  days_left_calendar: number | null;
-  days_left_working: number | null;
-  explanation: string[];
-}
-
-export interface SystemResultDto {
-  id: string;
-  name: string;
-  status: string;
-  records: number;
-  duration_ms: number;
-  error: string | null;
-}
-
-export interface TaskDto {
-  id: number;
-  system_id: string | null;
-  kind: string;
-  title: string;
-  body: string;
-  status: string;
-}
-
-export interface DocumentDto {
-  id: number;
-  kind: string;
-  language: string | null;
-  file_name: string;
-  bytes: number;
-  created_at: string;
-  sent_at: string | null;
-}
-
-export interface TimelineEvent {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  details: string;
-}
-
-export interface CaseDetail {
-  reference: string;
-  status: string;
-  rights: string[];
-  channel: string;
-  received: string;
-  jurisdiction: string;
-  region: string | null;
-  language: string;
-  subject: SubjectDto;
-  deadline: DeadlineDto;
-  extended_on: string | null;
-  extension_reason: string | null;
-  outcome: string | null;
-  closed_on: string | null;
-  systems: SystemResultDto[];
-  tasks: TaskDto[];
-  documents: DocumentDto[];
-  timeline: TimelineEvent[];
-}
-
-export interface NewCaseInput {
-  rights: string[];
-  name: string;
-  email: string | null;
-  phone: string | null;
-  /** KEY=VALUE */
-  ids: string[];
-  address: string[];
-  received: string;
-  jurisdiction: string | null;
-  region: string | null;
-  language: string | null;
-  channel: string;
-}
-
-export interface PullSummary {
-  systems: SystemResultDto[];
-  cancelled: boolean;
-}
-
-export interface PullProgress {
-  reference: string;
-  system: string;
-  phase: 'started' | 'finished';
-  status: string | null;
-  records: number | null;
-}
-
-export interface LetterSaved {
-  file_name: string;
-  gaps: string[];
-}
-
-export interface ExportDone {
-  path: string;
-  records: number;
-  files: number;
-}
-
-export interface SystemRow {
-  id: string;
-  name: string;
-  role: string;
-  connector: string;
-}
-
-export interface SystemTestDto {
-  id: string;
-  ok: boolean;
-  message: string;
-}
 
 const CODES: readonly ErrorCode[] = [
   'invalid-input',
@@ -286,9 +123,9 @@ export const api = {
     call<PullSummary>('pull_case', { reference, systems }),
   cancelPull: (reference: string) => call<null>('cancel_pull', { reference }),
   saveLetter: (reference: string, kind: string, lang: string | null, outPath: string) =>
-    call<LetterSaved>('save_letter', { reference, kind, lang, outPath }),
+    call<LetterSaved>('save_letter', { reference, kind, lang, out_path: outPath }),
   exportBundle: (reference: string, outPath: string, password: string | null) =>
-    call<ExportDone>('export_bundle', { reference, outPath, password }),
+    call<ExportDone>('export_bundle', { reference, out_path: outPath, password }),
   registerSystems: () => call<SystemRow[]>('register_systems'),
   importRegister: (path: string) => call<number>('import_register', { path }),
   testSystems: (ids: string[]) => call<SystemTestDto[]>('test_systems', { ids }),
