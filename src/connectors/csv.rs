@@ -198,27 +198,13 @@ impl Source for CsvSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::register::System;
-
-    fn system(connector: serde_json::Value) -> System {
-        serde_json::from_value(serde_json::json!({
-            "id": "s", "name": "S", "role": "internal", "purposes": [], "data_categories": [], "legal_bases": [],
-            "retention": {"description": "x"}, "recipients": [], "transfers": [], "source": "x",
-            "automated_decision_making": false, "connector": connector
-        }))
-        .unwrap()
-    }
 
     fn search(path: &Path, extra: serde_json::Value, keys: &SearchKeys) -> Result<Vec<Found>, ConnectorError> {
         let mut c = serde_json::json!({"kind": "csv", "path": path, "match": {"email": ["E-Mail"], "name": ["Vorname", "Nachname"]}});
         if let (Some(o), Some(e)) = (c.as_object_mut(), extra.as_object()) {
             o.extend(e.clone());
         }
-        let sys = system(c);
-        let conn = sys.connector.clone().unwrap();
-        let none = |_: &str| None;
-        let cx = OpenContext { system: &sys, connector: &conn, secrets: &none, default_country: "DE" };
-        open(&cx)?.search(keys, &Cancel::new())
+        crate::connectors::test_support::open_json(c)?.search(keys, &Cancel::new())
     }
 
     fn keys() -> SearchKeys {

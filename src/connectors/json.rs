@@ -287,14 +287,7 @@ mod tests {
     fn source(dir: &Path, body: &str, records: &str) -> Box<dyn Source> {
         let path = dir.join("msgs.json");
         std::fs::write(&path, body).unwrap();
-        let conn: Connector = serde_json::from_value(serde_json::json!({"kind": "json", "path": path, "records": records, "match": {"phone": ["/to"]}})).unwrap();
-        let sys: crate::register::System = serde_json::from_value(serde_json::json!({
-            "id": "s", "name": "S", "role": "internal", "purposes": [], "data_categories": [], "legal_bases": [],
-            "retention": {"description": "x"}, "recipients": [], "transfers": [], "source": "x", "automated_decision_making": false
-        }))
-        .unwrap();
-        let none = |_: &str| None;
-        open(&OpenContext { system: &sys, connector: &conn, secrets: &none, default_country: "DE" }).unwrap()
+        crate::connectors::test_support::open_json(serde_json::json!({"kind": "json", "path": path, "records": records, "match": {"phone": ["/to"]}})).unwrap()
     }
 
     #[test]

@@ -188,14 +188,7 @@ mod tests {
     use super::*;
 
     fn source(path: &Path) -> Box<dyn Source> {
-        let conn: Connector = serde_json::from_value(serde_json::json!({"kind": "jsonl", "path": path, "match": {"email": ["/to"]}})).unwrap();
-        let sys: crate::register::System = serde_json::from_value(serde_json::json!({
-            "id": "s", "name": "S", "role": "internal", "purposes": [], "data_categories": [], "legal_bases": [],
-            "retention": {"description": "x"}, "recipients": [], "transfers": [], "source": "x", "automated_decision_making": false
-        }))
-        .unwrap();
-        let none = |_: &str| None;
-        open(&OpenContext { system: &sys, connector: &conn, secrets: &none, default_country: "DE" }).unwrap()
+        crate::connectors::test_support::open_json(serde_json::json!({"kind": "jsonl", "path": path, "match": {"email": ["/to"]}})).unwrap()
     }
 
     #[test]

@@ -232,3 +232,23 @@ pub struct OpenContext<'a> {
     /// The controller's country (ISO alpha-2): how national phone numbers in files are read.
     pub default_country: &'a str,
 }
+
+/// Shared by the kind modules' unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{open, ConnectorError, OpenContext, Source};
+
+    /// Opens a connector given as register JSON inside a minimal system, with no secrets and
+    /// Germany as the controller's country.
+    pub(crate) fn open_json(connector: serde_json::Value) -> Result<Box<dyn Source>, ConnectorError> {
+        let system: crate::register::System = serde_json::from_value(serde_json::json!({
+            "id": "s", "name": "S", "role": "internal", "purposes": [], "data_categories": [], "legal_bases": [],
+            "retention": {"description": "x"}, "recipients": [], "transfers": [], "source": "x",
+            "automated_decision_making": false, "connector": connector
+        }))
+        .expect("test connector JSON");
+        let connector = system.connector.clone().expect("connector present");
+        let none = |_: &str| None;
+        open(&OpenContext { system: &system, connector: &connector, secrets: &none, default_country: "DE" })
+    }
+}
