@@ -13,12 +13,6 @@ use super::commands::{ctx, print_json};
 use super::unlock::open;
 use super::{Cli, Failure};
 
-impl From<BundleError> for Failure {
-    fn from(e: BundleError) -> Failure {
-        Failure { code: if e.is_user_error() { 1 } else { 2 }, message: e.to_string() }
-    }
-}
-
 /// The bundle password from a file: the first line, without its line break.
 fn read_password(path: &Path) -> Result<String, Failure> {
     let text = std::fs::read_to_string(path)

@@ -46,8 +46,7 @@ fn deliver(store: &mut dsar::store::Store, c: &dsar::cases::Context, composed: &
     let l: &Letter = &composed.letter;
     let parts = LetterParts { kind: l.kind.code(), language: l.language, subject_line: &l.subject_line, text: &l.text, pdf: &l.pdf, file_name: &l.file_name };
     let delivery = Delivery { eml: a.eml.as_deref(), send: a.send, bundle: None };
-    let delivered = mail::deliver_letter(store, c, &composed.case, &parts, &delivery)
-        .map_err(|e| Failure { code: if e.is_user_error() { 1 } else { 2 }, message: e.to_string() })?;
+    let delivered = mail::deliver_letter(store, c, &composed.case, &parts, &delivery)?;
     if let Some(p) = &delivered.eml {
         println!("e-mail saved to {}", p.display());
     }

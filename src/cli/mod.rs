@@ -24,11 +24,28 @@ impl Failure {
     pub fn user(message: impl Into<String>) -> Failure {
         Failure { code: 1, message: message.into() }
     }
+
+    /// Exit 1 when the core says the user can fix it, else 2.
+    fn classified(user_error: bool, e: &dyn std::fmt::Display) -> Failure {
+        Failure { code: if user_error { 1 } else { 2 }, message: e.to_string() }
+    }
 }
 
 impl From<dsar::Error> for Failure {
     fn from(e: dsar::Error) -> Failure {
-        Failure { code: if e.is_user_error() { 1 } else { 2 }, message: e.to_string() }
+        Failure::classified(e.is_user_error(), &e)
+    }
+}
+
+impl From<dsar::bundle::BundleError> for Failure {
+    fn from(e: dsar::bundle::BundleError) -> Failure {
+        Failure::classified(e.is_user_error(), &e)
+    }
+}
+
+impl From<dsar::mail::MailError> for Failure {
+    fn from(e: dsar::mail::MailError) -> Failure {
+        Failure::classified(e.is_user_error(), &e)
     }
 }
 
