@@ -29,6 +29,17 @@ pub fn config_from_env(data_dir: PathBuf) -> DeskConfig {
 /// Starts the app.
 pub fn run() {
     let app = tauri::Builder::default()
+        // First: a second start brings the running window forward instead of opening the
+        // encrypted file twice.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
             app.manage(Arc::new(Desk::new(config_from_env(data_dir))));
