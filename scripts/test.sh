@@ -38,12 +38,16 @@ sql_servers_were_running=0
 bash scripts/sql-servers.sh env >/dev/null 2>&1 && sql_servers_were_running=1
 [ "$sql_servers_were_running" -eq 1 ] || cleanup+=("bash scripts/sql-servers.sh stop")
 eval "$(bash scripts/sql-servers.sh start)"
-# The desktop app embeds ui/dist when built for release; build the UI first when it exists.
-# The desktop UI: install from the lockfile, type-check, unit tests, and the build the shell embeds.
+# The desktop UI: install from the lockfile, type-check, unit tests, and the build the shell
+# embeds (the dsar-desk binary carries ui/dist, so the UI is built before cargo).
 if [ -f ui/package.json ]; then (cd ui && npm ci --no-audit --no-fund && npm run check && npm test && npm run build); fi
 log="$(mktemp)"
 cleanup+=("rm -f $log")
 cargo test --workspace --locked 2>&1 | tee "$log"
-# One closing line over all test binaries.
+# The desktop app in a real window (Xvfb + tauri-driver + WebKitWebDriver), driven like a user.
+cargo build --workspace --locked --bins
+bash tests/e2e/run.sh 2>&1 | tee -a "$log"
+# One closing line over all test binaries and the E2E tests.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /^ℹ pass [0-9]+$/ { p += $3 } /^ℹ fail [0-9]+$/ { f += $3 }
      END { printf "%d passed, %d failed\n", p, f }' "$log"

@@ -1,0 +1,198 @@
+// Drives the real desktop app: tauri-driver (WebDriver on 4444) starts WebKitWebDriver (4445),
+// which starts our binary in a real window on the X display that run.sh's Xvfb provides.
+// Everything here is plumbing; the tests say what a DPO does and what must be on screen.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Builder, By, Capabilities, Key, until } from 'selenium-webdriver';
+
+export { By, Key, until };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '..', '..');
+const TARGET = process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target');
+export const APP = process.env.DSAR_DESK_BIN ?? path.join(TARGET, 'debug', 'dsar-desk');
+export const CLI = process.env.DSAR_BIN ?? path.join(TARGET, 'debug', 'dsar');
+export const SHOTS = process.env.E2E_SCREENSHOTS ?? path.join(TARGET, 'e2e', 'screenshots');
+export const PEERS = path.join(TARGET, 'python-peers', 'bin');
+const DRIVER = process.env.TAURI_DRIVER ?? path.join(os.homedir(), '.cargo', 'bin', 'tauri-driver');
+
+/** The fixed day every test runs on, as in the Rust tests. */
+export const TODAY = '2026-11-21';
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function waitPorts(ports, ms, child, log) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited (${child.exitCode}): ${log()}`);
+    const open = await Promise.all(ports.map(portOpen));
+    if (open.every(Boolean)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`ports ${ports.join(', ')} did not open within ${ms} ms: ${log()}`);
+}
+
+/**
+ * Starts the app with `env` (DSAR_DB, XDG_DATA_HOME, …) and returns a WebDriver session on its
+ * window plus `stop()`. The app inherits tauri-driver's environment.
+ */
+export async function launch(env) {
+  let log = '';
+  const driver = spawn(DRIVER, ['--port', '4444', '--native-port', '4445', '--native-driver', '/usr/bin/WebKitWebDriver'], {
+    env: { ...process.env, DSAR_TODAY: TODAY, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  driver.stdout.on('data', (d) => { log += d; });
+  driver.stderr.on('data', (d) => { log += d; });
+  try {
+    await waitPorts([4444, 4445], 20000, driver, () => log.slice(-2000));
+    const caps = new Capabilities();
+    caps.setBrowserName('wry');
+    caps.set('tauri:options', { application: APP });
+    const session = await new Builder().withCapabilities(caps).usingServer('http://127.0.0.1:4444/').build();
+    const app = new App(session);
+    app.stop = async () => {
+      try { await session.quit(); } catch { /* the window may be gone already */ }
+      driver.kill('SIGTERM');
+      await new Promise((r) => (driver.exitCode !== null ? r() : driver.once('exit', r)));
+      // tauri-driver's children: make sure the next launch gets the ports.
+      for (let i = 0; i < 50 && ((await portOpen(4444)) || (await portOpen(4445))); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    return app;
+  } catch (e) {
+    driver.kill('SIGKILL');
+    throw e;
+  }
+}
+
+/** The window, addressed the way the tests think: by `data-testid`. */
+export class App {
+  constructor(session) {
+    this.session = session;
+  }
+
+  css(id) {
+    return By.css(`[data-testid="${id}"]`);
+  }
+
+  /** Waits until the element with `data-testid` = id is displayed and returns it. */
+  async find(id, ms = 15000) {
+    const el = await this.session.wait(until.elementLocated(this.css(id)), ms, `no element [data-testid="${id}"]`);
+    await this.session.wait(until.elementIsVisible(el), ms, `[data-testid="${id}"] is not visible`);
+    return el;
+  }
+
+  async all(id) {
+    return this.session.findElements(this.css(id));
+  }
+
+  async click(id) {
+    const el = await this.find(id);
+    await el.click();
+    return el;
+  }
+
+  /** Clears the field and types `text` as a user would, key by key. */
+  async type(id, text) {
+    const el = await this.find(id);
+    // Select all and delete, as a user does: WebDriver's clear() empties the field without an
+    // input event, so the app would keep the old value.
+    await el.sendKeys(Key.chord(Key.CONTROL, 'a'), Key.BACK_SPACE);
+    if (text !== '') await el.sendKeys(text);
+    return el;
+  }
+
+  async text(id, ms) {
+    return (await (await this.find(id, ms)).getText()).trim();
+  }
+
+  async value(id) {
+    return (await this.find(id)).getAttribute('value');
+  }
+
+  /** Sets an input's value the way a picker does (date inputs take no reliable keystrokes). */
+  async setValue(id, value) {
+    const el = await this.find(id);
+    await this.session.executeScript(
+      (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true })); },
+      el,
+      value,
+    );
+  }
+
+  /** Ticks (or unticks) a checkbox by clicking it, as a user would. */
+  async checkbox(id, on) {
+    const el = await this.find(id);
+    if ((await el.isSelected()) !== on) await el.click();
+  }
+
+  async select(id, value) {
+    const el = await this.find(id);
+    await this.session.executeScript(
+      (e, v) => { e.value = v; e.dispatchEvent(new Event('change', { bubbles: true })); },
+      el,
+      value,
+    );
+  }
+
+  /**
+   * The error shown at the field with `data-testid` = id: the `.field-error` inside the same
+   * `.field` wrapper, i.e. next to the input, not in a banner somewhere else.
+   */
+  async fieldError(id, ms = 10000) {
+    const input = await this.find(id);
+    const at = By.xpath("./ancestor::*[contains(concat(' ', @class, ' '), ' field ')][1]//*[contains(concat(' ', @class, ' '), ' field-error ')]");
+    let text = '';
+    await this.until(async () => { text = (await input.findElement(at).getText()).trim(); return text !== ''; }, `no error shown at field ${id}`, ms);
+    return text;
+  }
+
+  /** Waits until `pred()` is true (polling), failing with `what`. */
+  async until(pred, what, ms = 15000) {
+    return this.session.wait(async () => { try { return await pred(); } catch { return false; } }, ms, what);
+  }
+
+  /** Waits until the element's text matches `re`, returns the text. */
+  async textMatching(id, re, ms = 15000) {
+    let last = '';
+    await this.until(async () => { last = await this.text(id, ms); return re.test(last); }, `[data-testid="${id}"] never matched ${re}; last text: ${JSON.stringify(last)}`, ms);
+    return last;
+  }
+
+  /** Saves a PNG of the window after two animation frames (so the last change is painted). */
+  async screenshot(name) {
+    await this.session.executeAsyncScript((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+    mkdirSync(SHOTS, { recursive: true });
+    const file = path.join(SHOTS, `${name}.png`);
+    writeFileSync(file, Buffer.from(await this.session.takeScreenshot(), 'base64'));
+    return file;
+  }
+}
+
+/** Runs the `dsar` CLI (the same core) and returns stdout; throws with stderr on failure. */
+export function dsar(args, env = {}) {
+  return execFileSync(CLI, args, { env: { ...process.env, DSAR_TODAY: TODAY, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs SQL on an encrypted database with SQLCipher's own Python binding (not our code). */
+export function sql(db, passphrase, query) {
+  const script = [
+    'import json, sys, sqlcipher3',
+    'c = sqlcipher3.connect(sys.argv[1])',
+    "c.execute('PRAGMA key = ' + \"'\" + sys.argv[2].replace(\"'\", \"''\") + \"'\")",
+    'print(json.dumps(c.execute(sys.argv[3]).fetchall()))',
+  ].join('\n');
+  const out = execFileSync(path.join(PEERS, 'python'), ['-c', script, db, passphrase, query], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
