@@ -5,18 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-packages.sh cc:build-essential perl:perl make:make pkg-config:pkg-config python3:python3
+# Build tools, Tauri's system libraries and Node.js (shared with scripts/run.sh).
+bash scripts/desktop-deps.sh
 # Letters: the PDF checks (tests/letters.rs) use poppler's pdftotext/pdfinfo and qpdf.
 bash scripts/ensure-packages.sh qpdf:qpdf pdftotext:poppler-utils pdfinfo:poppler-utils
-# Desktop app (src-tauri/): Tauri's system libraries have no command to look for, so ask
-# pkg-config; the "lib-…" names never exist as commands, which makes ensure-packages install.
-pkg-config --exists webkit2gtk-4.1 ayatana-appindicator3-0.1 librsvg-2.0 openssl 2>/dev/null ||
-  bash scripts/ensure-packages.sh lib-webkit:libwebkit2gtk-4.1-dev lib-ssl:libssl-dev lib-xdo:libxdo-dev \
-    lib-appindicator:libayatana-appindicator3-dev lib-rsvg:librsvg2-dev
-if ! command -v cargo >/dev/null; then
-  echo "cargo is missing: install Rust (https://rustup.rs) and run this again" >&2
-  exit 1
-fi
 
 # Independent peers of the bundle and mail tests: unzip and 7z open the bundles, zip is the
 # bundle benchmark's baseline, check-jsonschema validates the manifest, aiosmtpd (a real SMTP

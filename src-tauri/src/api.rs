@@ -36,8 +36,12 @@ fn opt_code<T: FromStr<Err = UnknownCode>>(field: &str, s: Option<&str>) -> Resu
     s.filter(|s| !s.trim().is_empty()).map(|s| code(field, s)).transpose()
 }
 
-/// Whether a desk is open, and which file it uses.
+/// Whether a desk is open, and which file it uses. Started with `--demo`, the first call
+/// opens the demo desk (creating it on the first run) so the window starts on the dashboard.
 pub fn desk_status(desk: &Desk) -> Result<DeskStatus, ApiError> {
+    if desk.take_demo_at_start() && !desk.is_unlocked()? {
+        open_demo(desk)?;
+    }
     let path = desk.db_path()?;
     Ok(DeskStatus { unlocked: desk.is_unlocked()?, exists: path.exists(), db_path: path.display().to_string() })
 }

@@ -143,3 +143,13 @@ pub async fn import_register(desk: Shared<'_>, path: String) -> Result<u64, ApiE
 pub async fn test_systems(desk: Shared<'_>, ids: Vec<String>) -> Result<Vec<SystemTestDto>, ApiError> {
     blocking(&desk, move |d| api::test_systems(d, ids)).await
 }
+
+/// The UI calls this once its first screen is drawn. With `DSAR_READY_FILE` set (the desktop
+/// benchmark, `scripts/bench-desktop.sh`), it creates that file, so start-up is timed from
+/// outside the process: from spawn to the first interactive screen. Otherwise it does nothing.
+#[tauri::command(rename_all = "snake_case")]
+pub fn ui_ready() {
+    if let Some(path) = std::env::var_os("DSAR_READY_FILE") {
+        let _ = std::fs::write(path, b"ready\n");
+    }
+}

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{NaiveDate, Utc};
@@ -30,6 +31,9 @@ pub struct DeskConfig {
     pub today: Option<NaiveDate>,
     /// Who acts, e.g. `app:anna`.
     pub actor: String,
+    /// Open the demo desk straight away (`dsar-desk --demo`, the README's run command)
+    /// instead of asking for a passphrase.
+    pub demo_at_start: bool,
 }
 
 struct Unlocked {
@@ -44,6 +48,7 @@ pub struct Desk {
     current: Mutex<PathBuf>,
     open: Mutex<Option<Unlocked>>,
     pulls: Mutex<HashMap<String, Cancel>>,
+    demo_started: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> Result<MutexGuard<'_, T>, ApiError> {
@@ -70,7 +75,7 @@ impl Desk {
     /// A locked desk.
     pub fn new(config: DeskConfig) -> Desk {
         let current = Mutex::new(config.db_path.clone());
-        Desk { config, current, open: Mutex::new(None), pulls: Mutex::new(HashMap::new()) }
+        Desk { config, current, open: Mutex::new(None), pulls: Mutex::new(HashMap::new()), demo_started: AtomicBool::new(false) }
     }
 
     /// Who and when, for one user action.
@@ -83,7 +88,13 @@ impl Desk {
         c
     }
 
-    /// The demo database's path.
+    /// True once, on the first call, when the desk was started with `--demo`: the first
+    /// status request then opens the demo. Later calls (after a lock or an error) ask again.
+    pub fn take_demo_at_start(&self) -> bool {
+        self.config.demo_at_start && !self.demo_started.swap(true, Ordering::SeqCst)
+    }
+
+    /// Where the demo database lives.
     pub fn demo_path(&self) -> &Path {
         &self.config.demo_path
     }

@@ -18,12 +18,13 @@ pub use desk::{Desk, DeskConfig};
 pub use error::{ApiError, ErrorCode};
 
 /// The desk's configuration from the environment: `DSAR_DB` (else the CLI's default path),
-/// `DSAR_TODAY` (a fixed day for scripts and end-to-end tests), the demo in `data_dir`.
+/// `DSAR_TODAY` (a fixed day for scripts and end-to-end tests), the demo in `data_dir`, and
+/// `--demo` on the command line (open the demo desk at start).
 pub fn config_from_env(data_dir: PathBuf) -> DeskConfig {
     let db_path = std::env::var_os("DSAR_DB").map(PathBuf::from).unwrap_or_else(dsar::store::default_db_path);
     let today = std::env::var("DSAR_TODAY").ok().and_then(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    DeskConfig { db_path, demo_path: data_dir.join("demo").join("dsar-demo.db"), today, actor: format!("app:{user}") }
+    DeskConfig { db_path, demo_path: data_dir.join("demo").join("dsar-demo.db"), today, actor: format!("app:{user}"), demo_at_start: std::env::args().skip(1).any(|a| a == "--demo") }
 }
 
 /// Starts the app.
@@ -66,6 +67,7 @@ pub fn run() {
             commands::register_systems,
             commands::import_register,
             commands::test_systems,
+            commands::ui_ready,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

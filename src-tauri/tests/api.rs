@@ -18,7 +18,7 @@ fn today() -> NaiveDate {
 }
 
 fn desk_in(dir: &Path) -> Desk {
-    Desk::new(DeskConfig { db_path: dir.join("dsar.db"), demo_path: dir.join("demo").join("dsar-demo.db"), today: Some(today()), actor: "app:test".into() })
+    Desk::new(DeskConfig { db_path: dir.join("dsar.db"), demo_path: dir.join("demo").join("dsar-demo.db"), today: Some(today()), actor: "app:test".into(), demo_at_start: false })
 }
 
 fn fixture_register(name: &str) -> String {
@@ -278,4 +278,16 @@ fn a_second_pull_of_the_same_case_is_refused_while_one_runs() {
     // Free again: now it fails only because this desk has no register.
     let e = api::pull_case(&desk, reference, vec![], &|_| {}).unwrap_err();
     assert_ne!(e.code, ErrorCode::Conflict, "{}", e.message);
+}
+
+#[test]
+fn started_with_demo_the_first_status_opens_the_demo_desk_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = DeskConfig { db_path: dir.path().join("dsar.db"), demo_path: dir.path().join("demo").join("dsar-demo.db"), today: Some(today()), actor: "app:test".into(), demo_at_start: true };
+    let desk = Desk::new(config);
+    let status = api::desk_status(&desk).unwrap();
+    assert!(status.unlocked, "the demo is open");
+    assert!(dir.path().join("demo").join("dsar-demo.db").exists());
+    assert!(api::dashboard(&desk).unwrap().overdue > 0, "the demo has overdue cases");
+    assert_eq!(api::list_cases(&desk, dsar_desk::dto::CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 100, offset: 0 }).unwrap().total, 30);
 }

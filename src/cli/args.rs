@@ -31,6 +31,9 @@ pub enum Command {
         /// Replace an existing file at the path.
         #[arg(long)]
         force: bool,
+        /// Also add N generated cases (for trying and benchmarking the desk at scale).
+        #[arg(long, value_name = "N", default_value_t = 0, hide = true)]
+        extra_cases: usize,
     },
     /// Compute a deadline without a database.
     Deadline(DeadlineArgs),

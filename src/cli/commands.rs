@@ -46,7 +46,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
             println!("created {}", path.display());
             Ok(())
         }
-        Command::Demo { force } => demo(&cli, *force),
+        Command::Demo { force, extra_cases } => demo(&cli, *force, *extra_cases),
         Command::Deadline(a) => deadline_cmd(a),
         Command::Register(r) => register_cmd(&cli, r),
         Command::Secret(s) => secret_cmd(&cli, s),
@@ -76,14 +76,18 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn demo(cli: &Cli, force: bool) -> Result<(), Failure> {
+fn demo(cli: &Cli, force: bool, extra_cases: usize) -> Result<(), Failure> {
     let path = db_path(cli);
     if path.exists() && !force {
         return Err(Failure::user(format!("a file already exists at {}: use --force to replace it with a fresh demo, or another --db", path.display())));
     }
     let pass = passphrase(cli, false)?;
     let c = ctx(cli);
-    let n = dsar::demo::create(&path, &pass, &c, force)?;
+    let mut n = dsar::demo::create(&path, &pass, &c, force)?;
+    if extra_cases > 0 {
+        let mut store = dsar::store::Store::open(&path, &pass)?;
+        n += dsar::demo::add_generated(&mut store, &c, extra_cases)?;
+    }
     println!("demo database at {} with {n} cases", path.display());
     Ok(())
 }

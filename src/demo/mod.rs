@@ -5,6 +5,9 @@
 //! CleverReach failing because its server does not run on this machine).
 
 mod data;
+mod scale;
+
+pub use scale::add_generated;
 
 use std::path::Path;
 
