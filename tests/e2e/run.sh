@@ -14,6 +14,7 @@ command -v tauri-driver >/dev/null || [ -x "$HOME/.cargo/bin/tauri-driver" ] \
   || cargo install tauri-driver --locked --version 2.1.0
 bash "$ROOT/scripts/python-peers.sh" >/dev/null
 npm ci --silent --no-audit --no-fund
+[ "${1:-}" = "--setup-only" ] && exit 0
 rm -rf "$ROOT/target/e2e/screenshots"
 # Test files: all, or those named as arguments.
 files=("$@"); [ ${#files[@]} -gt 0 ] || files=(*.test.mjs)
