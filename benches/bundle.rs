@@ -119,7 +119,7 @@ fn main() {
         .iter()
         .map(|s| SystemResult { system_id: (*s).into(), status: PullStatus::Ok, records: (RECORDS / 2) as u64, duration_ms: 0, error: None, pulled_at: "2026-11-20T10:00:00Z".into() })
         .collect();
-    let options = BundleOptions { password: None, generated_at: Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).single().expect("time") };
+    let options = BundleOptions { password: None, generated_at: Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).single().expect("time"), progress: None, cancel: None };
     let rss_before = proc_mib("VmRSS:");
     let hwm_before = proc_mib("VmHWM:");
 

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use common::*;
 use dsar::bundle::{self, BundleError, BundleOptions, Manifest};
 use dsar::cases::{self, Case, NewCase};
+use dsar::connectors::Cancel;
 use dsar::documents::{self, media, NewDocument};
 use dsar::domain::{Channel, IdentifierKind, Language, Right};
 use dsar::evidence::{self, Found, PullStatus, SystemResult};
@@ -110,7 +111,7 @@ fn build_file(d: &Desk, path: &Path, letter: Option<(&str, &[u8])>, password: Op
 fn build_with(d: &Desk, register: &Register, path: &Path, letter: Option<(&str, &[u8])>, password: Option<&str>) -> Result<Manifest, BundleError> {
     let found = evidence::for_case(d.store.conn(), &d.case.id).unwrap();
     let results = evidence::results(d.store.conn(), &d.case.id).unwrap();
-    let options = BundleOptions { password: password.map(str::to_string), generated_at: generated_at() };
+    let options = BundleOptions { password: password.map(str::to_string), generated_at: generated_at(), progress: None, cancel: None };
     let mut out = BufWriter::new(File::create(path).unwrap());
     let m = bundle::build(&d.case, register, &found, &results, letter, &options, &mut out)?;
     out.flush().unwrap();
@@ -720,4 +721,38 @@ fn export_refuses_bad_input_with_one_line_and_leaves_nothing_behind() {
     let o = bare.dsar(&["export", r.trim(), "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no register imported"), "{}", stderr(&o));
+}
+
+#[test]
+fn export_reports_progress_per_data_file_and_a_cancelled_export_leaves_nothing() {
+    let mut d = desk("jaimo", Language::De);
+    let records = add(&mut d.store, &d.case, "dashboard", PullStatus::Ok, &sample("dashboard"))
+        + add(&mut d.store, &d.case, "fastbill", PullStatus::Ok, &[("invoices", vec![json!({"nr": 1}), json!({"nr": 2}), json!({"nr": 3})])]);
+    let reference = d.case.reference.to_string();
+    let c = ctx("2026-11-21");
+    let dir = tempfile::tempdir().unwrap();
+
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&seen);
+    let progress: bundle::ProgressFn = std::sync::Arc::new(move |p: bundle::ExportProgress| sink.lock().unwrap().push(p));
+    let out = dir.path().join("watched.zip");
+    let done = bundle::export_watched(&mut d.store, &c, &reference, &out, None, Some(progress), Some(Cancel::new())).unwrap();
+    assert_eq!(done.manifest.records, records);
+    let seen = seen.lock().unwrap().clone();
+    // One report before the first file, then one per dataset (dashboard: 2, fastbill: 1).
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].records_done <= w[1].records_done), "{seen:?}");
+    assert!(seen.iter().all(|p| p.records_total == records));
+    assert_eq!(seen.first().map(|p| p.records_done), Some(0));
+    assert_eq!(seen.last().map(|p| p.records_done), Some(records));
+
+    let documents_before = documents::list(d.store.conn(), &d.case.id).unwrap().len();
+    let cancel = Cancel::new();
+    cancel.cancel();
+    let out = dir.path().join("cancelled.zip");
+    let err = bundle::export_watched(&mut d.store, &c, &reference, &out, None, None, Some(cancel)).unwrap_err();
+    assert!(matches!(err, BundleError::Cancelled), "{err}");
+    assert!(err.is_user_error());
+    assert_eq!(walk(dir.path()), ["watched.zip"], "neither the bundle nor a temporary file is left");
+    assert_eq!(documents::list(d.store.conn(), &d.case.id).unwrap().len(), documents_before, "no document recorded");
 }

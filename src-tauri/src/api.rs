@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use dsar::cases::{self, Case, ListQuery, NewCase, PauseReason};
@@ -298,15 +299,31 @@ pub fn save_letter(desk: &Desk, reference: String, kind: String, lang: Option<St
 }
 
 /// Writes the case's export bundle (AES-256 with `password`) on its own connection.
-pub fn export_bundle(desk: &Desk, reference: String, out_path: String, password: Option<String>) -> Result<ExportDone, ApiError> {
+pub fn export_bundle(
+    desk: &Desk,
+    reference: String,
+    out_path: String,
+    password: Option<String>,
+    progress: impl Fn(ExportProgressDto) + Send + Sync + 'static,
+) -> Result<ExportDone, ApiError> {
     let password = password.filter(|p| !p.is_empty());
     if password.as_ref().is_some_and(|p| p.chars().count() < bundle::MIN_PASSWORD) {
         return Err(bundle::BundleError::WeakPassword { min: bundle::MIN_PASSWORD }.into());
     }
+    let guard = desk.start_export(&reference)?;
     let mut store = desk.second_connection()?;
-    let done = bundle::export(&mut store, &desk.context(), &reference, Path::new(&out_path), password)?;
+    let r = reference.clone();
+    let tell: bundle::ProgressFn = Arc::new(move |p: bundle::ExportProgress| {
+        progress(ExportProgressDto { reference: r.clone(), records_done: p.records_done, records_total: p.records_total })
+    });
+    let done = bundle::export_watched(&mut store, &desk.context(), &reference, Path::new(&out_path), password, Some(tell), Some(guard.cancel.clone()))?;
     let files = u64::try_from(done.manifest.files.len() + 1).unwrap_or(u64::MAX);
     Ok(ExportDone { path: done.path.display().to_string(), records: done.manifest.records, files })
+}
+
+/// Stops the running export of the case: nothing is written, nothing recorded.
+pub fn cancel_export(desk: &Desk, reference: String) -> Result<(), ApiError> {
+    desk.cancel_export(&reference)
 }
 
 /// The systems of the current register (none before the first import).

@@ -14,6 +14,9 @@ use crate::Desk;
 /// The event carrying [`PullProgress`].
 pub const PULL_PROGRESS: &str = "pull-progress";
 
+/// The event carrying [`ExportProgressDto`].
+pub const EXPORT_PROGRESS: &str = "export-progress";
+
 type Shared<'a> = State<'a, Arc<Desk>>;
 
 /// Runs `f` on the blocking pool: the store, connectors and key derivation never run on the
@@ -122,8 +125,14 @@ pub async fn save_letter(desk: Shared<'_>, reference: String, kind: String, lang
 
 /// See [`api::export_bundle`].
 #[tauri::command(rename_all = "snake_case")]
-pub async fn export_bundle(desk: Shared<'_>, reference: String, out_path: String, password: Option<String>) -> Result<ExportDone, ApiError> {
-    blocking(&desk, move |d| api::export_bundle(d, reference, out_path, password)).await
+pub async fn export_bundle(app: AppHandle, desk: Shared<'_>, reference: String, out_path: String, password: Option<String>) -> Result<ExportDone, ApiError> {
+    blocking(&desk, move |d| api::export_bundle(d, reference, out_path, password, move |p| drop(app.emit(EXPORT_PROGRESS, p)))).await
+}
+
+/// See [`api::cancel_export`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cancel_export(desk: Shared<'_>, reference: String) -> Result<(), ApiError> {
+    blocking(&desk, move |d| api::cancel_export(d, reference)).await
 }
 
 /// See [`api::register_systems`].

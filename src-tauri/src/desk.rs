@@ -55,7 +55,13 @@ fn lock<T>(m: &Mutex<T>) -> Result<MutexGuard<'_, T>, ApiError> {
     m.lock().map_err(|_| ApiError::internal("an earlier operation failed midway: restart DSAR desk"))
 }
 
-/// Removes a pull's cancel flag however the pull ends.
+/// Exports share the map of running work with pulls under their own key (references never
+/// contain a NUL).
+fn export_key(reference: &str) -> String {
+    format!("export\0{reference}")
+}
+
+/// Removes a pull's (or an export's) cancel flag however it ends.
 pub struct PullGuard<'a> {
     desk: &'a Desk,
     reference: String,
@@ -136,13 +142,27 @@ impl Desk {
 
     /// Registers a running pull of `reference`; refused while one runs for the same case.
     pub fn start_pull(&self, reference: &str) -> Result<PullGuard<'_>, ApiError> {
-        let mut pulls = lock(&self.pulls)?;
-        if pulls.contains_key(reference) {
-            return Err(ApiError::new(crate::error::ErrorCode::Conflict, "a pull of this case is already running: wait for it or cancel it"));
+        self.start(reference.to_string(), "a pull of this case is already running: wait for it or cancel it")
+    }
+
+    /// Registers the export of `reference` (one at a time per case) with its cancel flag.
+    pub fn start_export(&self, reference: &str) -> Result<PullGuard<'_>, ApiError> {
+        self.start(export_key(reference), "an export of this case is already running: wait for it or cancel it")
+    }
+
+    /// Asks the running export of `reference` to stop; nothing happens when none runs.
+    pub fn cancel_export(&self, reference: &str) -> Result<(), ApiError> {
+        self.cancel_pull(&export_key(reference))
+    }
+
+    fn start(&self, key: String, busy: &str) -> Result<PullGuard<'_>, ApiError> {
+        let mut running = lock(&self.pulls)?;
+        if running.contains_key(&key) {
+            return Err(ApiError::new(crate::error::ErrorCode::Conflict, busy));
         }
         let cancel = Cancel::new();
-        pulls.insert(reference.to_string(), cancel.clone());
-        Ok(PullGuard { desk: self, reference: reference.to_string(), cancel })
+        running.insert(key.clone(), cancel.clone());
+        Ok(PullGuard { desk: self, reference: key, cancel })
     }
 
     /// Asks the running pull of `reference` to stop; nothing happens when none runs (it may

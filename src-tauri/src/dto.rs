@@ -409,6 +409,19 @@ pub struct PullProgress {
     pub records: Option<u64>,
 }
 
+/// Payload of the `export-progress` event.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ExportProgressDto {
+    /// The case.
+    pub reference: String,
+    /// Records written so far.
+    #[ts(type = "number")]
+    pub records_done: u64,
+    /// Records the bundle will hold.
+    #[ts(type = "number")]
+    pub records_total: u64,
+}
+
 /// A saved letter.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct LetterSaved {
@@ -465,6 +478,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     NewCaseInput::export_all_to(dir)?;
     PullSummary::export_all_to(dir)?;
     PullProgress::export_all_to(dir)?;
+    ExportProgressDto::export_all_to(dir)?;
     LetterSaved::export_all_to(dir)?;
     ExportDone::export_all_to(dir)?;
     SystemRow::export_all_to(dir)?;

@@ -64,6 +64,7 @@ pub fn run() {
             commands::cancel_pull,
             commands::save_letter,
             commands::export_bundle,
+            commands::cancel_export,
             commands::register_systems,
             commands::import_register,
             commands::test_systems,

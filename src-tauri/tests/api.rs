@@ -252,10 +252,23 @@ fn pull_reports_progress_per_system_then_letter_and_bundle_are_written() {
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     assert!(saved.file_name.ends_with(".pdf"));
     let zip = dir.path().join("bundle.zip");
-    let e = api::export_bundle(&desk, reference.clone(), zip.display().to_string(), Some("short".into())).unwrap_err();
+    let e = api::export_bundle(&desk, reference.clone(), zip.display().to_string(), Some("short".into()), |_| {}).unwrap_err();
     assert!(e.message.starts_with("password: "), "{}", e.message);
-    let done = api::export_bundle(&desk, reference.clone(), zip.display().to_string(), None).unwrap();
+
+    // A second export of the same case while one runs is refused; a cancelled one writes nothing.
+    let running = desk.start_export(&reference).unwrap();
+    let e = api::export_bundle(&desk, reference.clone(), zip.display().to_string(), None, |_| {}).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    running.cancel.cancel();
+    drop(running);
+
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&seen);
+    let done = api::export_bundle(&desk, reference.clone(), zip.display().to_string(), None, move |p| sink.lock().unwrap().push(p)).unwrap();
     assert_eq!(done.records, summary.systems.iter().map(|s| s.records).sum::<u64>());
+    let seen = seen.lock().unwrap();
+    assert!(seen.len() >= 2 && seen.iter().all(|p| p.reference == reference && p.records_total == done.records), "{seen:?}");
+    assert_eq!(seen.last().map(|p| p.records_done), Some(done.records));
     assert!(zip.exists() && done.files > 2);
     let detail = api::get_case(&desk, reference).unwrap();
     let actions: Vec<&str> = detail.timeline.iter().map(|e| e.action.as_str()).collect();

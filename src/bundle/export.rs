@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{build, BundleError, BundleOptions, Manifest};
+use super::{build, BundleError, BundleOptions, Manifest, ProgressFn};
+use crate::connectors::Cancel;
 use crate::cases::{self, Context};
 use crate::documents::{self, media, Document, NewDocument, BUNDLE};
 use crate::store::Store;
@@ -47,12 +48,26 @@ impl Drop for Partial {
 /// Builds the bundle of case `reference` into `out`, including the newest stored
 /// access/portability letter PDF, and stores the archive as a document of the case.
 pub fn export(store: &mut Store, ctx: &Context, reference: &str, out: &Path, password: Option<String>) -> Result<Exported, BundleError> {
+    export_watched(store, ctx, reference, out, password, None, None)
+}
+
+/// [`export`] with progress after every data file and a cancel flag checked before each: a
+/// cancelled export returns [`BundleError::Cancelled`] and leaves neither file nor record.
+pub fn export_watched(
+    store: &mut Store,
+    ctx: &Context,
+    reference: &str,
+    out: &Path,
+    password: Option<String>,
+    progress: Option<ProgressFn>,
+    cancel: Option<Cancel>,
+) -> Result<Exported, BundleError> {
     let case = cases::get(store, reference)?;
     let register = register_store::current(store)?.ok_or(BundleError::NoRegister)?;
     let found = evidence::for_case(store.conn(), &case.id)?;
     let results = evidence::results(store.conn(), &case.id)?;
     let letter = documents::newest(store.conn(), &case.id, LETTER_KINDS, media::PDF)?;
-    let options = BundleOptions { password, generated_at: ctx.now };
+    let options = BundleOptions { password, generated_at: ctx.now, progress, cancel: cancel.clone() };
 
     let out_err = |source| BundleError::Output { path: out.to_path_buf(), source };
     let file_name = out.file_name().and_then(|n| n.to_str()).unwrap_or("bundle.zip").to_string();
@@ -65,6 +80,9 @@ pub fn export(store: &mut Store, ctx: &Context, reference: &str, out: &Path, pas
     file.sync_all().map_err(BundleError::Write)?;
     drop(file);
     drop(found);
+    if cancel.as_ref().is_some_and(Cancel::is_cancelled) {
+        return Err(BundleError::Cancelled);
+    }
 
     let bytes = std::fs::read(&part.path).map_err(out_err)?;
     let new = NewDocument {

@@ -15,6 +15,7 @@ mod pipeline;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::Value;
@@ -22,10 +23,11 @@ use zip::write::{FileOptions, SimpleFileOptions};
 use zip::{AesMode, CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::cases::Case;
+use crate::connectors::Cancel;
 use crate::evidence::{Evidence, SystemResult};
 use crate::register::Register;
 
-pub use export::{export, Exported, LETTER_KINDS};
+pub use export::{export, export_watched, Exported, LETTER_KINDS};
 pub use manifest::{Manifest, ManifestController, ManifestDataset, ManifestFile, ManifestSystem, FORMAT, VERSION};
 use names::{component, PersonalWords, UniqueNames};
 
@@ -37,6 +39,18 @@ pub const MIN_PASSWORD: usize = 10;
 /// JSON still shrink to a fraction (measured in `benches/bundle.rs`).
 const DEFLATE_LEVEL: i64 = 1;
 
+/// How far an export is: sent after every data file, so a large export shows a moving bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportProgress {
+    /// Records written so far.
+    pub records_done: u64,
+    /// Records the bundle will hold.
+    pub records_total: u64,
+}
+
+/// Receives [`ExportProgress`] from the thread building the bundle.
+pub type ProgressFn = Arc<dyn Fn(ExportProgress) + Send + Sync>;
+
 /// How to build a bundle.
 #[derive(Clone)]
 pub struct BundleOptions {
@@ -44,6 +58,10 @@ pub struct BundleOptions {
     pub password: Option<String>,
     /// The moment recorded in the manifest and as every entry's date.
     pub generated_at: DateTime<Utc>,
+    /// Told after every data file (the desktop app's progress bar).
+    pub progress: Option<ProgressFn>,
+    /// Checked before every data file: once set, the export stops and writes nothing.
+    pub cancel: Option<Cancel>,
 }
 
 impl std::fmt::Debug for BundleOptions {
@@ -51,6 +69,8 @@ impl std::fmt::Debug for BundleOptions {
         f.debug_struct("BundleOptions")
             .field("password", &self.password.as_ref().map(|_| "<hidden>"))
             .field("generated_at", &self.generated_at)
+            .field("progress", &self.progress.is_some())
+            .field("cancel", &self.cancel.as_ref().map(Cancel::is_cancelled))
             .finish()
     }
 }
@@ -110,6 +130,9 @@ pub enum BundleError {
     /// No register to name the systems and the controller.
     #[error("no register imported: run `dsar register import FILE` before exporting")]
     NoRegister,
+    /// The user stopped the export; no file was left behind.
+    #[error("the export was cancelled: no file was written — export again when ready")]
+    Cancelled,
     /// Loading the case, its evidence or storing the document failed.
     #[error(transparent)]
     Core(#[from] crate::Error),
@@ -242,6 +265,15 @@ pub fn build(
     let controller_lang = register.controller.language();
     let personal = PersonalWords::new(&case.subject.name, case.subject.identifiers.iter().map(|i| i.value.as_str()));
     let mut groups = group(evidence);
+    let records_total = evidence.len() as u64;
+    let mut records_done = 0u64;
+    let tell = |records_done: u64| {
+        if let Some(p) = &options.progress {
+            p(ExportProgress { records_done, records_total });
+        }
+    };
+    let cancelled = || options.cancel.as_ref().is_some_and(Cancel::is_cancelled);
+    tell(0);
     let status: HashMap<&str, &str> = results.iter().map(|r| (r.system_id.as_str(), r.status.code())).collect();
 
     let mut base = SimpleFileOptions::default()
@@ -280,6 +312,9 @@ pub fn build(
             let folder = safe_stem(id, "system", n + 1, &personal, &mut folders);
             let mut stems = UniqueNames::new();
             for (k, g) in datasets.iter().enumerate() {
+                if cancelled() {
+                    return Err(BundleError::Cancelled);
+                }
                 let stem = safe_stem(g.name, "dataset", k + 1, &personal, &mut stems);
                 let json_path = format!("data/{folder}/{stem}.json");
                 let csv_path = format!("data/{folder}/{stem}.csv");
@@ -290,6 +325,8 @@ pub fn build(
                     dataset::write_csv(w, &g.records, &cols).map_err(csv_io)
                 })?);
                 let count = g.records.len() as u64;
+                records_done += count;
+                tell(records_done);
                 sys.records += count;
                 sys.files.push(json_path.clone());
                 sys.files.push(csv_path.clone());
