@@ -40,7 +40,9 @@ pub struct Dashboard {
     pub median_days_to_close: Option<f64>,
 }
 
-const RUNNING: &str = "status NOT IN ('closed', 'awaiting-identity', 'awaiting-clarification')";
+// `(status = 'closed') = 0` is the leading column of the `cases_by_due` index (V4): written
+// this way the counts are index range searches over open cases only.
+const RUNNING: &str = "(status = 'closed') = 0 AND status NOT IN ('awaiting-identity', 'awaiting-clarification')";
 
 fn count(store: &Store, sql: &str, args: impl rusqlite::Params) -> Result<u64> {
     let n: i64 = store.conn().query_row(sql, args, |r| r.get(0))?;
@@ -84,7 +86,7 @@ pub fn dashboard(store: &Store, today: NaiveDate) -> Result<Dashboard> {
     // Few distinct right combinations exist, so grouping by the stored list is cheap.
     let mut by_right: BTreeMap<&'static str, u64> = BTreeMap::new();
     let conn = store.conn();
-    let mut stmt = conn.prepare_cached("SELECT rights, count(*) FROM cases WHERE status <> 'closed' GROUP BY rights")?;
+    let mut stmt = conn.prepare_cached("SELECT rights, count(*) FROM cases WHERE (status = 'closed') = 0 GROUP BY rights")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let rights: String = r.get(0)?;
