@@ -44,6 +44,17 @@ import type { PullProgress } from './bindings/PullProgress';
 import type { PullSummary } from './bindings/PullSummary';
 import type { SystemRow } from './bindings/SystemRow';
 import type { SystemTestDto } from './bindings/SystemTestDto';
+export type { EvidenceDto } from './bindings/EvidenceDto';
+export type { LetterPreview } from './bindings/LetterPreview';
+export type { LetterSent } from './bindings/LetterSent';
+export type { RecordField } from './bindings/RecordField';
+export type { RegisterExported } from './bindings/RegisterExported';
+export type { SystemFieldsDto } from './bindings/SystemFieldsDto';
+import type { EvidenceDto } from './bindings/EvidenceDto';
+import type { LetterPreview } from './bindings/LetterPreview';
+import type { LetterSent } from './bindings/LetterSent';
+import type { RegisterExported } from './bindings/RegisterExported';
+import type { SystemFieldsDto } from './bindings/SystemFieldsDto';
 
 /** Error as serialised by every command. */
 export interface ApiErrorBody {
@@ -129,6 +140,21 @@ export const api = {
   registerSystems: () => call<SystemRow[]>('register_systems'),
   importRegister: (path: string) => call<number>('import_register', { path }),
   testSystems: (ids: string[]) => call<SystemTestDto[]>('test_systems', { ids }),
+  // Case screen: record preview, tasks, letter preview and e-mail.
+  caseEvidence: (reference: string, system: string | null) =>
+    call<EvidenceDto[]>('case_evidence', { reference, system }),
+  completeTask: (reference: string, taskId: string) =>
+    call<CaseDetail>('complete_task', { reference, task_id: taskId }),
+  previewLetter: (reference: string, kind: string, lang: string | null) =>
+    call<LetterPreview>('preview_letter', { reference, kind, lang }),
+  sendLetter: (reference: string, kind: string, lang: string | null, send: boolean, emlPath: string | null) =>
+    call<LetterSent>('send_letter', { reference, kind, lang, send, eml_path: emlPath }),
+  // Register editor.
+  exportRegister: (outPath: string) => call<RegisterExported>('export_register', { out_path: outPath }),
+  registerSystem: (id: string) => call<SystemFieldsDto>('register_system', { id }),
+  saveSystem: (id: string, fields: SystemFieldsDto) => call<number>('save_system', { id, fields }),
+  addManualSystem: (id: string, contactEmail: string, fields: SystemFieldsDto) =>
+    call<number>('add_manual_system', { id, contact_email: contactEmail, fields }),
 };
 
 /** Subscribes to `pull-progress` events; resolves to the function that unsubscribes. */
