@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use rusqlite::OptionalExtension;
-use serde_json::json;
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::audit;
@@ -25,6 +25,11 @@ pub fn import_file(store: &mut Store, ctx: &Context, file: &Path) -> Result<Regi
 
 /// Imports register JSON text; `base_dir` resolves relative connector paths.
 pub fn import_text(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, source_name: &str) -> Result<Register> {
+    Ok(store_version(store, ctx, text, base_dir, source_name)?.0)
+}
+
+/// Validates `text` completely and stores it as the newest version; returns it and its number.
+fn store_version(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, source_name: &str) -> Result<(Register, i64)> {
     let reg = register::parse(text, base_dir)?;
     let canonical = register::to_json(&reg);
     let sha = hex::encode(Sha256::digest(canonical.as_bytes()));
@@ -42,9 +47,9 @@ pub fn import_text(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path
             &json!({"version": version, "sha256": sha, "systems": reg.systems.len(), "source": source_name}),
             ctx.now,
         )?;
-        Ok::<_, Error>(())
-    })?;
-    Ok(reg)
+        Ok::<_, Error>(version)
+    })
+    .map(|version| (reg, version))
 }
 
 /// The current register, if one was imported.
@@ -65,5 +70,215 @@ pub fn export(store: &Store) -> Result<String> {
     match current(store)? {
         Some(r) => Ok(register::to_json(&r)),
         None => Err(InputError::new("register", "no register imported yet", "run dsar register import FILE").into()),
+    }
+}
+
+/// What a DPO edits of one system in the app: the human-facing fields, each in one language
+/// (connector settings and secrets are left as they are).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SystemFields {
+    /// Display name.
+    pub name: String,
+    /// `internal`, `processor` or `independent-controller`.
+    pub role: String,
+    /// Purposes of the processing.
+    pub purposes: Vec<String>,
+    /// Categories of personal data.
+    pub data_categories: Vec<String>,
+    /// Recipients or categories of recipients.
+    pub recipients: Vec<String>,
+    /// Legal basis codes, e.g. `art6-1-b`.
+    pub legal_bases: Vec<String>,
+    /// How long the data is kept, in words.
+    pub retention: String,
+    /// The same as an ISO 8601 period (e.g. `P3Y`), when there is one.
+    pub retention_period: Option<String>,
+    /// Where the data comes from.
+    pub source: String,
+}
+
+/// The edited fields of system `id` in the current register, in the controller's language.
+pub fn system_fields(store: &Store, id: &str) -> Result<SystemFields> {
+    let reg = current(store)?.ok_or_else(no_register)?;
+    let lang = reg.controller.language();
+    let s = reg.system(id).ok_or_else(no_system)?;
+    Ok(SystemFields {
+        name: s.name.pick(lang, lang).to_string(),
+        role: s.role.code().to_string(),
+        purposes: s.purposes.pick(lang, lang).to_vec(),
+        data_categories: s.data_categories.pick(lang, lang).to_vec(),
+        recipients: s.recipients.pick(lang, lang).to_vec(),
+        legal_bases: s.legal_bases.iter().map(|b| b.code()).collect(),
+        retention: s.retention.description.pick(lang, lang).to_string(),
+        retention_period: s.retention.period.as_ref().map(ToString::to_string),
+        source: s.source.pick(lang, lang).to_string(),
+    })
+}
+
+/// Saves `fields` as system `id`'s new values (in the controller's language; other languages
+/// of a localised text stay) as a new register version, through the same validation as an
+/// import. Returns the version number.
+pub fn edit_system(store: &mut Store, ctx: &Context, id: &str, fields: &SystemFields) -> Result<i64> {
+    let (mut doc, lang) = current_doc(store)?;
+    let system = systems_mut(&mut doc)?
+        .iter_mut()
+        .find(|s| s.get("id").and_then(Value::as_str) == Some(id))
+        .ok_or_else(no_system)?;
+    apply(system, fields, &lang);
+    save_doc(store, ctx, &doc, "edited in the app")
+}
+
+/// Adds a system without a connector (searched by hand through `contact_email`) as a new
+/// register version, validated as an import is. Returns the version number.
+pub fn add_manual_system(store: &mut Store, ctx: &Context, id: &str, fields: &SystemFields, contact_email: &str) -> Result<i64> {
+    let (mut doc, lang) = current_doc(store)?;
+    let systems = systems_mut(&mut doc)?;
+    if systems.iter().any(|s| s.get("id").and_then(Value::as_str) == Some(id)) {
+        return Err(InputError::new("id", "a system with this id exists already", "choose another id, or edit that system").into());
+    }
+    let mut system = json!({
+        "id": id,
+        "transfers": [],
+        "automated_decision_making": false,
+        "connector": {"kind": "manual", "contact": {"email": contact_email.trim()}},
+    });
+    apply(&mut system, fields, &lang);
+    systems.push(system);
+    save_doc(store, ctx, &doc, "added in the app")
+}
+
+fn no_register() -> Error {
+    InputError::new("register", "no register imported yet", "import the firm's register first").into()
+}
+
+fn no_system() -> Error {
+    InputError::new("system", "no system with this id in the current register", "reload the register and choose a listed system").into()
+}
+
+/// The current register as JSON, with the language edits are made in.
+fn current_doc(store: &Store) -> Result<(Value, String)> {
+    let reg = current(store)?.ok_or_else(no_register)?;
+    let lang = reg.controller.language().code().to_string();
+    let doc = serde_json::from_str(&register::to_json(&reg)).map_err(|_| crate::store::StoreError::Corrupt { what: "register_versions.json".into() })?;
+    Ok((doc, lang))
+}
+
+fn systems_mut(doc: &mut Value) -> Result<&mut Vec<Value>> {
+    doc.get_mut("systems")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| crate::store::StoreError::Corrupt { what: "register_versions.json".into() }.into())
+}
+
+fn save_doc(store: &mut Store, ctx: &Context, doc: &Value, source_name: &str) -> Result<i64> {
+    let text = serde_json::to_string_pretty(doc).map_err(|_| crate::store::StoreError::Corrupt { what: "register_versions.json".into() })?;
+    // Stored connector paths are absolute already, so the base folder does not matter.
+    Ok(store_version(store, ctx, &text, Path::new("/"), source_name)?.1)
+}
+
+/// Writes `fields` into a system's JSON. Text the user left empty is written empty, so the
+/// validation reports it at its field instead of silently keeping the old value.
+fn apply(system: &mut Value, f: &SystemFields, lang: &str) {
+    let Some(obj) = system.as_object_mut() else { return };
+    let trimmed = |v: &[String]| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).map(Value::from).collect::<Vec<_>>();
+    set_text(obj.entry("name").or_insert(Value::Null), lang, Value::from(f.name.trim()));
+    obj.insert("role".into(), Value::from(f.role.trim()));
+    set_text(obj.entry("purposes").or_insert(Value::Null), lang, Value::Array(trimmed(&f.purposes)));
+    set_text(obj.entry("data_categories").or_insert(Value::Null), lang, Value::Array(trimmed(&f.data_categories)));
+    set_text(obj.entry("recipients").or_insert(Value::Null), lang, Value::Array(trimmed(&f.recipients)));
+    obj.insert("legal_bases".into(), Value::Array(trimmed(&f.legal_bases)));
+    set_text(obj.entry("source").or_insert(Value::Null), lang, Value::from(f.source.trim()));
+    let retention = obj.entry("retention").or_insert_with(|| json!({}));
+    if let Some(r) = retention.as_object_mut() {
+        set_text(r.entry("description").or_insert(Value::Null), lang, Value::from(f.retention.trim()));
+        match f.retention_period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => r.insert("period".into(), Value::from(p)),
+            None => r.remove("period"),
+        };
+    }
+}
+
+/// A localised text (`{"de": …, "en": …}`) gets `value` in `lang` and keeps its other
+/// languages; a plain one is replaced.
+fn set_text(slot: &mut Value, lang: &str, value: Value) {
+    match slot.as_object_mut() {
+        Some(per_lang) => {
+            per_lang.insert(lang.to_string(), value);
+        }
+        None => *slot = value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store_with(register: &str) -> (tempfile::TempDir, Store, Context) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&dir.path().join("t.db"), "correct horse battery").unwrap();
+        let ctx = Context::now("test");
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/registers").join(register);
+        import_file(&mut store, &ctx, &file).unwrap();
+        (dir, store, ctx)
+    }
+
+    fn versions(store: &Store) -> i64 {
+        store.conn().query_row("SELECT count(*) FROM register_versions", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn an_edit_becomes_a_new_version_and_keeps_the_connector() {
+        let (_d, mut store, ctx) = store_with("jaimo.json");
+        let before = current(&store).unwrap().unwrap();
+        let mut f = system_fields(&store, "dashboard").unwrap();
+        assert_eq!(f.name, "Stage Dashboard");
+        f.purposes.push("Support".into());
+        f.retention_period = Some("P2Y".into());
+        let v = edit_system(&mut store, &ctx, "dashboard", &f).unwrap();
+        assert_eq!(v, 2);
+        assert_eq!(system_fields(&store, "dashboard").unwrap(), f);
+        let after = current(&store).unwrap().unwrap();
+        let (old, new) = (before.system("dashboard").unwrap(), after.system("dashboard").unwrap());
+        assert_eq!(old.connector, new.connector);
+        assert_eq!(before.systems.len(), after.systems.len());
+    }
+
+    #[test]
+    fn an_invalid_edit_lists_every_problem_at_its_pointer_and_stores_nothing() {
+        let (_d, mut store, ctx) = store_with("jaimo.json");
+        let mut f = system_fields(&store, "dashboard").unwrap();
+        f.purposes.clear();
+        f.legal_bases = vec!["art99".into()];
+        f.role = "friend".into();
+        let e = edit_system(&mut store, &ctx, "dashboard", &f).unwrap_err();
+        let Error::Register(r) = e else { panic!("{e}") };
+        for field in ["purposes", "legal_bases/0", "role"] {
+            assert!(r.problems.iter().any(|p| p.path == format!("/systems/0/{field}")), "{field} missing in {r}");
+        }
+        assert_eq!(versions(&store), 1);
+    }
+
+    #[test]
+    fn a_manual_system_is_added_once_with_its_contact() {
+        let (_d, mut store, ctx) = store_with("jaimo.json");
+        let f = SystemFields {
+            name: "Paper files".into(),
+            role: "internal".into(),
+            purposes: vec!["Contracts".into()],
+            data_categories: vec!["Name".into()],
+            legal_bases: vec!["art6-1-b".into()],
+            retention: "Ten years".into(),
+            source: "data-subject".into(),
+            ..SystemFields::default()
+        };
+        add_manual_system(&mut store, &ctx, "paper", &f, "archive@example.com").unwrap();
+        let reg = current(&store).unwrap().unwrap();
+        let s = reg.system("paper").unwrap();
+        assert_eq!(s.connector_kind().code(), "manual");
+        let e = add_manual_system(&mut store, &ctx, "paper", &f, "archive@example.com").unwrap_err();
+        assert!(e.to_string().contains("exists already"), "{e}");
+        let e = add_manual_system(&mut store, &ctx, "paper2", &f, "not-an-address").unwrap_err();
+        let Error::Register(r) = e else { panic!("{e}") };
+        assert!(r.problems.iter().any(|p| p.path.ends_with("/connector/contact/email")), "{r}");
+        assert_eq!(versions(&store), 2);
     }
 }

@@ -18,6 +18,8 @@ use crate::desk::{Desk, DEMO_PASSPHRASE};
 use crate::dto::*;
 use crate::error::ApiError;
 
+pub use crate::casework::*;
+
 /// Largest page the case list returns at once.
 pub const MAX_PAGE: u32 = 1000;
 
@@ -29,11 +31,11 @@ fn opt_date(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, ApiError>
     s.map(|s| date(field, s)).transpose()
 }
 
-fn code<T: FromStr<Err = UnknownCode>>(field: &str, s: &str) -> Result<T, ApiError> {
+pub(crate) fn code<T: FromStr<Err = UnknownCode>>(field: &str, s: &str) -> Result<T, ApiError> {
     s.parse::<T>().map_err(|e| ApiError::input(field, e))
 }
 
-fn opt_code<T: FromStr<Err = UnknownCode>>(field: &str, s: Option<&str>) -> Result<Option<T>, ApiError> {
+pub(crate) fn opt_code<T: FromStr<Err = UnknownCode>>(field: &str, s: Option<&str>) -> Result<Option<T>, ApiError> {
     s.filter(|s| !s.trim().is_empty()).map(|s| code(field, s)).transpose()
 }
 
@@ -115,7 +117,7 @@ fn system_dto(names: &[(String, String)], r: &evidence::SystemResult) -> SystemR
     SystemResultDto { id: r.system_id.clone(), name, status: r.status.code().into(), records: r.records, duration_ms: r.duration_ms, error: r.error.clone() }
 }
 
-fn detail(store: &Store, today: NaiveDate, case: &Case) -> Result<CaseDetail, ApiError> {
+pub(crate) fn detail(store: &Store, today: NaiveDate, case: &Case) -> Result<CaseDetail, ApiError> {
     let ov = cases::calendar_overrides(store.conn(), case.region)?;
     let dl = case.deadline(&ov)?;
     let left = (case.status.is_open() && dl.clock_stopped_since.is_none()).then(|| {
@@ -270,7 +272,7 @@ pub fn cancel_pull(desk: &Desk, reference: String) -> Result<(), ApiError> {
 }
 
 /// The firm's letter templates: `templates/` beside the database, as the CLI uses.
-fn templates(db: &Path) -> Templates {
+pub(crate) fn templates(db: &Path) -> Templates {
     Templates::with_overrides(&db.parent().map_or_else(|| PathBuf::from("templates"), |d| d.join("templates")))
 }
 

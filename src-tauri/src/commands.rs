@@ -8,6 +8,7 @@ use tauri::{AppHandle, Emitter, State};
 
 use crate::api;
 use crate::dto::*;
+use crate::dto_casework::*;
 use crate::error::ApiError;
 use crate::Desk;
 
@@ -161,4 +162,52 @@ pub fn ui_ready() {
     if let Some(path) = std::env::var_os("DSAR_READY_FILE") {
         let _ = std::fs::write(path, b"ready\n");
     }
+}
+
+/// See [`api::case_evidence`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn case_evidence(desk: Shared<'_>, reference: String, system: Option<String>) -> Result<Vec<EvidenceDto>, ApiError> {
+    blocking(&desk, move |d| api::case_evidence(d, reference, system)).await
+}
+
+/// See [`api::complete_task`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn complete_task(desk: Shared<'_>, reference: String, task_id: String) -> Result<CaseDetail, ApiError> {
+    blocking(&desk, move |d| api::complete_task(d, reference, task_id)).await
+}
+
+/// See [`api::preview_letter`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn preview_letter(desk: Shared<'_>, reference: String, kind: String, lang: Option<String>) -> Result<LetterPreview, ApiError> {
+    blocking(&desk, move |d| api::preview_letter(d, reference, kind, lang)).await
+}
+
+/// See [`api::send_letter`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn send_letter(desk: Shared<'_>, reference: String, kind: String, lang: Option<String>, send: bool, eml_path: Option<String>) -> Result<LetterSent, ApiError> {
+    blocking(&desk, move |d| api::send_letter(d, reference, kind, lang, send, eml_path)).await
+}
+
+/// See [`api::export_register`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_register(desk: Shared<'_>, out_path: String) -> Result<RegisterExported, ApiError> {
+    blocking(&desk, move |d| api::export_register(d, out_path)).await
+}
+
+/// See [`api::register_system`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn register_system(desk: Shared<'_>, id: String) -> Result<SystemFieldsDto, ApiError> {
+    blocking(&desk, move |d| api::register_system(d, id)).await
+}
+
+/// See [`api::save_system`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_system(desk: Shared<'_>, id: String, fields: SystemFieldsDto) -> Result<u64, ApiError> {
+    blocking(&desk, move |d| api::save_system(d, id, fields)).await
+}
+
+/// See [`api::add_manual_system`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_manual_system(desk: Shared<'_>, id: String, contact_email: String, fields: SystemFieldsDto) -> Result<u64, ApiError> {
+    blocking(&desk, move |d| api::add_manual_system(d, id, contact_email, fields)).await
 }

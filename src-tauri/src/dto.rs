@@ -484,5 +484,6 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     SystemRow::export_all_to(dir)?;
     SystemTestDto::export_all_to(dir)?;
     crate::error::ApiError::export_all_to(dir)?;
+    crate::dto_casework::export_bindings(dir)?;
     Ok(())
 }

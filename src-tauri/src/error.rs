@@ -23,6 +23,8 @@ pub enum ErrorCode {
     Conflict,
     /// A connector (a system of the register) failed.
     Connector,
+    /// The user stopped the operation (an export); nothing was written.
+    Cancelled,
     /// A fault of the program or the machine, not of the input.
     Internal,
 }
@@ -117,6 +119,7 @@ impl From<BundleError> for ApiError {
         match e {
             BundleError::Core(core) => core.into(),
             BundleError::NoRegister => ApiError::new(ErrorCode::Conflict, e.to_string()),
+            BundleError::Cancelled => ApiError::new(ErrorCode::Cancelled, e.to_string()),
             BundleError::WeakPassword { .. } => ApiError::input("password", e.to_string()),
             BundleError::Output { .. } => ApiError::input("out_path", e.to_string()),
             other => ApiError::new(by_blame(other.is_user_error()), other.to_string()),

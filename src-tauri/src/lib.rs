@@ -4,9 +4,11 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod casework;
 pub mod commands;
 pub mod desk;
 pub mod dto;
+pub mod dto_casework;
 pub mod error;
 
 use std::path::PathBuf;
@@ -69,6 +71,14 @@ pub fn run() {
             commands::import_register,
             commands::test_systems,
             commands::ui_ready,
+            commands::case_evidence,
+            commands::complete_task,
+            commands::preview_letter,
+            commands::send_letter,
+            commands::export_register,
+            commands::register_system,
+            commands::save_system,
+            commands::add_manual_system,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -46,7 +46,7 @@ fn error_codes_are_kebab_case_on_the_wire() {
     let dir = tempfile::tempdir().unwrap();
     dsar_desk::dto::export_bindings(dir.path()).unwrap();
     let ts = std::fs::read_to_string(dir.path().join("ErrorCode.ts")).unwrap();
-    for code in ["invalid-input", "not-found", "wrong-passphrase", "locked", "conflict", "connector", "internal"] {
+    for code in ["invalid-input", "not-found", "wrong-passphrase", "locked", "conflict", "connector", "cancelled", "internal"] {
         assert!(ts.contains(&format!("\"{code}\"")), "ErrorCode.ts lacks {code}: {ts}");
     }
 }

@@ -68,15 +68,15 @@ test('first run: the passphrase is checked at the field and nothing typed is los
 
 test('register: a broken file is refused at the field, the fixture register is imported', async () => {
   await app.click('nav-register');
-  await app.type('register-path', broken);
+  await app.type('register-import-path', broken);
   await app.click('register-import');
-  const err = await app.fieldError('register-path');
+  const err = await app.fieldError('register-import-path');
   assert.match(err, /\/systems\/0/, 'the error names the JSON pointer of the broken system');
   assert.match(err, /purposes/, 'the error names the missing field');
-  assert.equal(await app.value('register-path'), broken, 'the path stays in the field');
+  assert.equal(await app.value('register-import-path'), broken, 'the path stays in the field');
   await app.screenshot('04-register-broken');
 
-  await app.type('register-path', register);
+  await app.type('register-import-path', register);
   await app.click('register-import');
   await app.textMatching('register-table', /dashboard/);
   const systems = JSON.parse(readFileSync(register, 'utf8')).systems;
@@ -130,12 +130,35 @@ test('pull: every configured system is searched and its records are shown', asyn
   const found = rows.filter(([, , n]) => n > 0);
   assert.ok(found.length >= 3, 'records found in several systems');
   await app.screenshot('08-case-pulled');
+
+  // The records themselves, per system: the preview lists exactly what was stored.
+  for (const [system, , records] of found) {
+    await app.click(`system-records-${system}`);
+    await app.find('evidence-table');
+    await app.until(async () => (await app.all('evidence-row-0')).length === 1, `records of ${system} shown`);
+    const shown = await app.session.findElements({ css: '[data-testid="evidence-table"] tr[data-testid^="evidence-row-"]' });
+    assert.equal(shown.length, records, `${system}: ${records} records in the preview`);
+    if (system === 'dashboard') await app.screenshot('08b-record-preview');
+    await app.click('evidence-close');
+  }
+  // The manual system (Gmail) became a task with a ready e-mail to the processor; mark it done.
+  const [[taskId]] = sql(db, PASS, "SELECT id FROM tasks WHERE system_id = 'gmail'");
+  assert.match(await app.text(`task-body-${taskId}`), new RegExp(reference));
+  await app.click(`task-done-${taskId}`);
+  await app.until(async () => sql(db, PASS, `SELECT status FROM tasks WHERE id = '${taskId}'`)[0][0] === 'done', 'task stored as done');
+  await app.until(async () => (await app.all(`task-done-${taskId}`)).length === 0, 'no done button on a done task');
 });
 
 test('letter and export bundle are written; the timeline shows each step', async () => {
   const letter = path.join(tmp, `${reference}-access.pdf`);
   await app.select('letter-kind', 'access-response');
   assert.equal(await app.value('letter-kind'), 'access-response');
+  await app.click('letter-preview');
+  const preview = await app.textMatching('letter-preview-body', /Max Mustermann/);
+  assert.match(await app.text('letter-preview-subject'), new RegExp(reference));
+  assert.doesNotMatch(await app.text('letter-preview-subject'), /Mustermann/, 'the subject line never carries the name');
+  assert.ok(preview.length > 500, 'a whole letter is previewed');
+  await app.screenshot('09a-letter-preview');
   await app.type('letter-path', letter);
   await app.click('save-letter');
   await app.until(() => existsSync(letter) && statSync(letter).size > 1000, 'the letter PDF is written', 30000);

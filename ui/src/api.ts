@@ -18,6 +18,7 @@ export type { DeskStatus } from './bindings/DeskStatus';
 export type { DocumentDto } from './bindings/DocumentDto';
 export type { ErrorCode } from './bindings/ErrorCode';
 export type { ExportDone } from './bindings/ExportDone';
+export type { ExportProgressDto } from './bindings/ExportProgressDto';
 export type { IdentifierDto } from './bindings/IdentifierDto';
 export type { LetterSaved } from './bindings/LetterSaved';
 export type { MonthCount } from './bindings/MonthCount';
@@ -38,12 +39,24 @@ import type { Dashboard } from './bindings/Dashboard';
 import type { DeskStatus } from './bindings/DeskStatus';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { ExportDone } from './bindings/ExportDone';
+import type { ExportProgressDto } from './bindings/ExportProgressDto';
 import type { LetterSaved } from './bindings/LetterSaved';
 import type { NewCaseInput } from './bindings/NewCaseInput';
 import type { PullProgress } from './bindings/PullProgress';
 import type { PullSummary } from './bindings/PullSummary';
 import type { SystemRow } from './bindings/SystemRow';
 import type { SystemTestDto } from './bindings/SystemTestDto';
+export type { EvidenceDto } from './bindings/EvidenceDto';
+export type { LetterPreview } from './bindings/LetterPreview';
+export type { LetterSent } from './bindings/LetterSent';
+export type { RecordField } from './bindings/RecordField';
+export type { RegisterExported } from './bindings/RegisterExported';
+export type { SystemFieldsDto } from './bindings/SystemFieldsDto';
+import type { EvidenceDto } from './bindings/EvidenceDto';
+import type { LetterPreview } from './bindings/LetterPreview';
+import type { LetterSent } from './bindings/LetterSent';
+import type { RegisterExported } from './bindings/RegisterExported';
+import type { SystemFieldsDto } from './bindings/SystemFieldsDto';
 
 /** Error as serialised by every command. */
 export interface ApiErrorBody {
@@ -60,6 +73,7 @@ const CODES: readonly ErrorCode[] = [
   'locked',
   'conflict',
   'connector',
+  'cancelled',
   'internal',
 ];
 
@@ -127,12 +141,33 @@ export const api = {
     call<LetterSaved>('save_letter', { reference, kind, lang, out_path: outPath }),
   exportBundle: (reference: string, outPath: string, password: string | null) =>
     call<ExportDone>('export_bundle', { reference, out_path: outPath, password }),
+  cancelExport: (reference: string) => call<null>('cancel_export', { reference }),
   registerSystems: () => call<SystemRow[]>('register_systems'),
   importRegister: (path: string) => call<number>('import_register', { path }),
   testSystems: (ids: string[]) => call<SystemTestDto[]>('test_systems', { ids }),
+  // Case screen: record preview, tasks, letter preview and e-mail.
+  caseEvidence: (reference: string, system: string | null) =>
+    call<EvidenceDto[]>('case_evidence', { reference, system }),
+  completeTask: (reference: string, taskId: string) =>
+    call<CaseDetail>('complete_task', { reference, task_id: taskId }),
+  previewLetter: (reference: string, kind: string, lang: string | null) =>
+    call<LetterPreview>('preview_letter', { reference, kind, lang }),
+  sendLetter: (reference: string, kind: string, lang: string | null, send: boolean, emlPath: string | null) =>
+    call<LetterSent>('send_letter', { reference, kind, lang, send, eml_path: emlPath }),
+  // Register editor.
+  exportRegister: (outPath: string) => call<RegisterExported>('export_register', { out_path: outPath }),
+  registerSystem: (id: string) => call<SystemFieldsDto>('register_system', { id }),
+  saveSystem: (id: string, fields: SystemFieldsDto) => call<number>('save_system', { id, fields }),
+  addManualSystem: (id: string, contactEmail: string, fields: SystemFieldsDto) =>
+    call<number>('add_manual_system', { id, contact_email: contactEmail, fields }),
 };
 
 /** Subscribes to `pull-progress` events; resolves to the function that unsubscribes. */
 export function onPullProgress(handler: (p: PullProgress) => void): Promise<UnlistenFn> {
   return listen<PullProgress>('pull-progress', (event) => handler(event.payload));
+}
+
+/** Subscribes to `export-progress` events; resolves to the function that unsubscribes. */
+export function onExportProgress(handler: (p: ExportProgressDto) => void): Promise<UnlistenFn> {
+  return listen<ExportProgressDto>('export-progress', (event) => handler(event.payload));
 }

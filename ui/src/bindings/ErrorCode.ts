@@ -3,4 +3,4 @@
 /**
  * What kind of failure, for the UI to decide what to show (kebab-case on the wire).
  */
-export type ErrorCode = "invalid-input" | "not-found" | "wrong-passphrase" | "locked" | "conflict" | "connector" | "internal";
+export type ErrorCode = "invalid-input" | "not-found" | "wrong-passphrase" | "locked" | "conflict" | "connector" | "cancelled" | "internal";

@@ -1,0 +1,174 @@
+//! The case screen's record preview, tasks and letter preview/sending, and the register
+//! editor: plain functions over [`Desk`] like those in `api.rs` (which re-exports them).
+
+use std::path::PathBuf;
+
+use dsar::cases;
+use dsar::domain::Language;
+use dsar::letters::{self, Composed, Gap, LetterExtra, LetterKind, LetterRequest};
+use dsar::register::RegisterError;
+use dsar::{evidence, mail, register_store, settings, tasks};
+
+use crate::api::{code, detail, opt_code, templates};
+use crate::desk::Desk;
+use crate::dto::CaseDetail;
+use crate::dto_casework::*;
+use crate::error::{ApiError, ErrorCode};
+
+fn record_fields(record: &serde_json::Value) -> Vec<RecordField> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match record {
+        serde_json::Value::Object(m) => m.iter().map(|(k, v)| RecordField { name: k.clone(), value: text(v) }).collect(),
+        other => vec![RecordField { name: "value".into(), value: text(other) }],
+    }
+}
+
+/// The records found for the case, of one system or of all.
+pub fn case_evidence(desk: &Desk, reference: String, system: Option<String>) -> Result<Vec<EvidenceDto>, ApiError> {
+    desk.with_store(|s| {
+        let case = cases::get(s, &reference)?;
+        Ok(evidence::for_case(s.conn(), &case.id)?
+            .into_iter()
+            .filter(|e| system.as_ref().is_none_or(|id| *id == e.system_id))
+            .map(|e| EvidenceDto { fields: record_fields(&e.record), system_id: e.system_id, dataset: e.dataset, locator: e.locator, pulled_at: e.pulled_at })
+            .collect())
+    })
+}
+
+/// Marks one of the case's tasks done; returns the case screen's data after it.
+pub fn complete_task(desk: &Desk, reference: String, task_id: String) -> Result<CaseDetail, ApiError> {
+    let ctx = desk.context();
+    desk.with_store(|s| {
+        let case = cases::get(s, &reference)?;
+        // A task id from another case (a stale screen) must not be ticked off here.
+        if !tasks::for_case(s, &reference)?.iter().any(|t| t.id == task_id) {
+            return Err(ApiError::new(ErrorCode::NotFound, "this task is not one of the case's tasks: reload the case"));
+        }
+        tasks::mark_done(s, &ctx, &task_id)?;
+        detail(s, ctx.today, &case)
+    })
+}
+
+fn gap_lines(gaps: &[Gap]) -> Vec<String> {
+    gaps.iter()
+        .map(|g| format!("{}, {}: {} — {}", g.system_id.as_deref().map_or_else(|| "register".to_string(), |id| format!("system {id}")), g.field, g.problem, g.fix))
+        .collect()
+}
+
+fn compose(desk: &Desk, reference: String, kind: &str, lang: Option<&str>) -> Result<Composed, ApiError> {
+    let kind = code::<LetterKind>("kind", kind)?;
+    let language = opt_code::<Language>("lang", lang)?;
+    let templates = templates(&desk.db_path()?);
+    let today = desk.context().today;
+    desk.with_store(|s| Ok(letters::compose(s, today, &LetterRequest { reference, kind, language, extra: LetterExtra::default() }, &templates)?))
+}
+
+/// The letter as it would be saved or sent (the same composition), storing nothing.
+pub fn preview_letter(desk: &Desk, reference: String, kind: String, lang: Option<String>) -> Result<LetterPreview, ApiError> {
+    let c = compose(desk, reference, &kind, lang.as_deref())?;
+    // The e-mail's subject as `mail::deliver_letter` writes it: always with the reference.
+    let r = c.case.reference.to_string();
+    let l = &c.letter.subject_line;
+    let subject = if l.contains(&r) { l.clone() } else { format!("[{r}] {l}") };
+    Ok(LetterPreview { subject, body_text: c.letter.text.clone(), gaps: gap_lines(&c.gaps), file_name: c.letter.file_name.clone() })
+}
+
+/// Sends the letter by e-mail (`send`) and/or saves the e-mail as `.eml` at `eml_path`; the
+/// PDF is stored on the case either way, and the sent e-mail with its time.
+pub fn send_letter(desk: &Desk, reference: String, kind: String, lang: Option<String>, send: bool, eml_path: Option<String>) -> Result<LetterSent, ApiError> {
+    let eml_path = eml_path.filter(|p| !p.trim().is_empty()).map(PathBuf::from);
+    if !send && eml_path.is_none() {
+        return Err(ApiError::input("eml_path", "choose where to save the e-mail, or send it"));
+    }
+    if send && desk.with_store(|s| Ok(settings::smtp(s)?))?.is_none() {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "no mail server configured: fill in Settings → SMTP (server, port, sender address) first, or save the e-mail as .eml and send it from your mail program",
+        ));
+    }
+    let composed = compose(desk, reference, &kind, lang.as_deref())?;
+    let ctx = desk.context();
+    desk.with_store(|s| {
+        letters::record_saved(s, &ctx, &composed)?;
+        let l = &composed.letter;
+        let parts = mail::LetterParts { kind: l.kind.code(), language: l.language, subject_line: &l.subject_line, text: &l.text, pdf: &l.pdf, file_name: &l.file_name };
+        let delivery = mail::Delivery { eml: eml_path.as_deref(), send, bundle: None };
+        let done = mail::deliver_letter(s, &ctx, &composed.case, &parts, &delivery).map_err(|e| match e {
+            mail::MailError::Io { .. } => ApiError::input("eml_path", e),
+            other => other.into(),
+        })?;
+        Ok(LetterSent { file_name: l.file_name.clone(), sent: done.sent, eml_path: done.eml.map(|p| p.display().to_string()), gaps: gap_lines(&composed.gaps) })
+    })
+}
+
+/// Writes the current register to `out_path` as a `dsar-register` file (secrets stay
+/// `{secret:NAME}` references).
+pub fn export_register(desk: &Desk, out_path: String) -> Result<RegisterExported, ApiError> {
+    let out = PathBuf::from(out_path.trim());
+    if out.as_os_str().is_empty() {
+        return Err(ApiError::input("out_path", "choose a file to write the register to"));
+    }
+    let (text, systems) = desk.with_store(|s| {
+        let text = register_store::export(s).map_err(|_| ApiError::new(ErrorCode::Conflict, "no register imported yet: import the firm's register first"))?;
+        let systems = register_store::current(s)?.map_or(0, |r| r.systems.len());
+        Ok((text, systems))
+    })?;
+    std::fs::write(&out, text).map_err(|e| ApiError::input("out_path", format!("cannot write the file: {e} — choose a folder you can write to")))?;
+    Ok(RegisterExported { path: out.display().to_string(), systems: u64::try_from(systems).unwrap_or(u64::MAX) })
+}
+
+/// The editor's values of system `id`.
+pub fn register_system(desk: &Desk, id: String) -> Result<SystemFieldsDto, ApiError> {
+    desk.with_store(|s| Ok(register_store::system_fields(s, &id).map_err(not_found)?.into()))
+}
+
+/// Saves the edited fields of system `id` as a new register version; returns its number.
+pub fn save_system(desk: &Desk, id: String, fields: SystemFieldsDto) -> Result<u64, ApiError> {
+    let ctx = desk.context();
+    desk.with_store(|s| version(register_store::edit_system(s, &ctx, &id, &fields.into()).map_err(at_fields)?))
+}
+
+/// Adds a system searched by hand (its contact is asked by e-mail) as a new register version.
+pub fn add_manual_system(desk: &Desk, id: String, contact_email: String, fields: SystemFieldsDto) -> Result<u64, ApiError> {
+    let ctx = desk.context();
+    desk.with_store(|s| version(register_store::add_manual_system(s, &ctx, id.trim(), &fields.into(), &contact_email).map_err(at_fields)?))
+}
+
+fn version(v: i64) -> Result<u64, ApiError> {
+    u64::try_from(v).map_err(|_| ApiError::internal("the register version number is out of range: report this"))
+}
+
+fn not_found(e: dsar::Error) -> ApiError {
+    match e {
+        dsar::Error::Input(i) => ApiError::new(ErrorCode::NotFound, format!("{}: {} — {}", i.field, i.problem, i.fix)),
+        other => other.into(),
+    }
+}
+
+/// The editor's field a register problem is about: `/systems/3/purposes/0` → `purposes`.
+pub fn problem_field(pointer: &str) -> &str {
+    let mut segs = pointer.split('/').skip(1);
+    match (segs.next(), segs.next(), segs.next(), segs.next()) {
+        (Some("systems"), Some(_), Some("retention"), Some("period")) => "retention_period",
+        (Some("systems"), Some(_), Some("connector"), _) => "contact_email",
+        (Some("systems"), Some(_), Some(field), _) => field,
+        _ => "register",
+    }
+}
+
+/// Every problem of a refused edit on its own line, `field: problem — fix`, so the UI shows
+/// each at its field (the first line's field leads, as for every invalid-input message).
+fn at_fields(e: dsar::Error) -> ApiError {
+    match e {
+        dsar::Error::Register(RegisterError { problems }) => ApiError::new(
+            ErrorCode::InvalidInput,
+            problems.iter().map(|p| format!("{}: {} — {}", problem_field(&p.path), p.problem, p.fix)).collect::<Vec<_>>().join("\n"),
+        ),
+        dsar::Error::Input(i) => ApiError::input(&i.field, format!("{} — {}", i.problem, i.fix)),
+        other => other.into(),
+    }
+}
+

@@ -1,0 +1,86 @@
+// Server-side renders of the case screen's parts from given data: which controls each state
+// offers (the DOM-driven flows are for the E2E tests in the window).
+import { describe, expect, it } from 'vitest';
+import { render } from 'svelte/server';
+import type { CaseDetail, TaskDto } from '../../api';
+import Tasks from './Tasks.svelte';
+import Letters from './Letters.svelte';
+import Export from './Export.svelte';
+
+const task = (id: string, status: string, body: string): TaskDto => ({
+  id,
+  system_id: 'paper',
+  kind: 'manual-search',
+  title: `Search ${id}`,
+  body,
+  status,
+});
+
+function detail(): CaseDetail {
+  return {
+    reference: 'DSAR-2026-0042',
+    status: 'in-progress',
+    rights: ['access'],
+    channel: 'email',
+    received: '2026-11-02',
+    jurisdiction: 'gdpr',
+    region: 'de-be',
+    language: 'de',
+    subject: { name: 'Erika Muster', address: [], identifiers: [] },
+    deadline: {
+      due: '2026-12-02',
+      extension_notice_by: null,
+      extended_due: null,
+      acknowledge_by: null,
+      effective_due: '2026-12-02',
+      clock_stopped_since: null,
+      days_left_calendar: 11,
+      days_left_working: 8,
+      explanation: [],
+    },
+    extended_on: null,
+    extension_reason: null,
+    outcome: null,
+    closed_on: null,
+    systems: [],
+    tasks: [],
+    documents: [
+      { id: 'd1', kind: 'access-response', language: 'de', file_name: 'a.pdf', bytes: 2048, created_at: '2026-11-20T10:00:00Z', sent_at: null },
+      { id: 'd2', kind: 'access-response', language: 'de', file_name: 'a.eml', bytes: 4096, created_at: '2026-11-20T10:00:00Z', sent_at: '2026-11-20T10:00:01Z' },
+    ],
+    timeline: [],
+  };
+}
+
+describe('Tasks', () => {
+  it('offers "mark done" only on open tasks and a copy button with each e-mail body', () => {
+    const { body } = render(Tasks, {
+      props: { reference: 'DSAR-2026-0042', tasks: [task('t1', 'open', 'Dear processor'), task('t2', 'done', '')], closed: false, onchange: () => {} },
+    });
+    expect(body).toContain('data-testid="task-done-t1"');
+    expect(body).not.toContain('data-testid="task-done-t2"');
+    expect(body).toContain('data-testid="task-copy-t1"');
+    expect(body).not.toContain('data-testid="task-copy-t2"');
+    expect(body).toContain('Dear processor');
+  });
+});
+
+describe('Letters', () => {
+  it('offers preview, save, send and .eml, and marks sent documents', () => {
+    const { body } = render(Letters, { props: { detail: detail(), onchange: async () => {} } });
+    for (const id of ['letter-preview', 'letter-path', 'save-letter', 'send-letter', 'eml-path', 'save-eml', 'document-d1'])
+      expect(body).toContain(`data-testid="${id}"`);
+    expect(body).toContain('data-testid="document-sent-d2"');
+    expect(body).not.toContain('data-testid="document-sent-d1"');
+    expect(body).not.toContain('data-testid="letter-preview-body"');
+  });
+});
+
+describe('Export', () => {
+  it('has a path, a password field and no result before exporting', () => {
+    const { body } = render(Export, { props: { reference: 'DSAR-2026-0042', onchange: async () => {} } });
+    expect(body).toContain('data-testid="export-path"');
+    expect(body).toContain('data-testid="export-password"');
+    expect(body).not.toContain('data-testid="export-result"');
+  });
+});
