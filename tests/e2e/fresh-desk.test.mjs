@@ -138,7 +138,7 @@ test('pull: every configured system is searched and its records are shown', asyn
     await app.until(async () => (await app.all('evidence-row-0')).length === 1, `records of ${system} shown`);
     const shown = await app.session.findElements({ css: '[data-testid="evidence-table"] tr[data-testid^="evidence-row-"]' });
     assert.equal(shown.length, records, `${system}: ${records} records in the preview`);
-    if (system === 'dashboard') await app.screenshot('08b-record-preview');
+    if (system === 'dashboard') await app.screenshot('08b-record-preview', 'evidence-panel');
     await app.click('evidence-close');
   }
   // The manual system (Gmail) became a task with a ready e-mail to the processor; mark it done.
@@ -158,7 +158,7 @@ test('letter and export bundle are written; the timeline shows each step', async
   assert.match(await app.text('letter-preview-subject'), new RegExp(reference));
   assert.doesNotMatch(await app.text('letter-preview-subject'), /Mustermann/, 'the subject line never carries the name');
   assert.ok(preview.length > 500, 'a whole letter is previewed');
-  await app.screenshot('09a-letter-preview');
+  await app.screenshot('09a-letter-preview', 'letters');
   await app.type('letter-path', letter);
   await app.click('save-letter');
   await app.until(() => existsSync(letter) && statSync(letter).size > 1000, 'the letter PDF is written', 30000);
@@ -187,7 +187,7 @@ test('letter and export bundle are written; the timeline shows each step', async
   for (const step of steps) assert.ok(timeline.includes(step), `timeline shows ${step}`);
   const events = sql(db, PASS, "SELECT action FROM audit_events").map(([a]) => a);
   for (const step of steps) assert.ok(events.includes(step), `audit has ${step}`);
-  await app.screenshot('09-case-answered');
+  await app.screenshot('09-case-answered', 'timeline');
 });
 
 test('a wrong passphrase is refused at the field and stays typed', async () => {

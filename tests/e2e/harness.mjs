@@ -170,8 +170,12 @@ export class App {
     return last;
   }
 
-  /** Saves a PNG of the window after two animation frames (so the last change is painted). */
-  async screenshot(name) {
+  /**
+   * Saves a PNG of the window after two animation frames (so the last change is painted),
+   * first scrolling the element with `data-testid` = id, if given, to the top of the window.
+   */
+  async screenshot(name, id) {
+    if (id) await this.session.executeScript((e) => e.scrollIntoView({ block: 'start' }), await this.find(id));
     await this.session.executeAsyncScript((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
     mkdirSync(SHOTS, { recursive: true });
     const file = path.join(SHOTS, `${name}.png`);
