@@ -470,5 +470,6 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     SystemRow::export_all_to(dir)?;
     SystemTestDto::export_all_to(dir)?;
     crate::error::ApiError::export_all_to(dir)?;
+    crate::settings_dto::export_bindings(dir)?;
     Ok(())
 }
