@@ -127,7 +127,7 @@ pub fn backup(store: &mut Store, ctx: &Context, out: &Path) -> Result<BackupDone
     std::fs::remove_file(&tmp_path).map_err(io_out(out))?;
     let target = tmp_path.to_string_lossy().into_owned();
     // The path is a bound parameter; SQLCipher writes the copy with the open database's key.
-    store.conn().execute("VACUUM INTO ?1", [&target])?;
+    store.conn().execute("VACUUM INTO ?1", [&target]).map_err(StoreError::from)?;
     if is_plain_sqlite(&tmp_path).map_err(io_out(out))? {
         return Err(BackupError::NotEncrypted);
     }
@@ -148,7 +148,6 @@ pub fn backup(store: &mut Store, ctx: &Context, out: &Path) -> Result<BackupDone
 /// A backup proven sound (opens with its passphrase, integrity check passes, audit trail
 /// verifies), held as a private copy beside the database until [`VerifiedBackup::replace`].
 /// Dropping it deletes the copy and changes nothing.
-#[derive(Debug)]
 pub struct VerifiedBackup {
     copy: Option<tempfile::TempPath>,
     passphrase: String,
@@ -177,6 +176,13 @@ pub fn verify(db_path: &Path, backup_file: &Path, passphrase: &str) -> Result<Ve
     std::fs::copy(backup_file, &copy).map_err(swap("copying the backup beside the database"))?;
     let (cases, events) = check_copy(&copy, passphrase)?;
     Ok(VerifiedBackup { copy: Some(copy), passphrase: passphrase.to_string(), cases, events })
+}
+
+impl std::fmt::Debug for VerifiedBackup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the passphrase.
+        f.debug_struct("VerifiedBackup").field("cases", &self.cases).field("events", &self.events).finish_non_exhaustive()
+    }
 }
 
 fn check_copy(copy: &Path, passphrase: &str) -> Result<(u64, u64), BackupError> {
@@ -228,7 +234,7 @@ impl VerifiedBackup {
     pub fn replace(mut self, current: Store, ctx: &Context) -> Result<Restored, BackupError> {
         let db = current.path().to_path_buf();
         // Everything committed moves into the main file, so renaming it keeps all of it.
-        current.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        current.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(StoreError::from)?;
         drop(current);
         let stamp = ctx.now.format("%Y%m%dT%H%M%SZ").to_string();
         let kept = with_suffix(&db, &format!(".before-restore-{stamp}"));

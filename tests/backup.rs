@@ -183,10 +183,10 @@ fn due_soon_lists_overdue_and_due_within_the_lead_time_but_not_paused_or_closed(
     let mut store = db.create();
     let c = ctx("2026-11-21");
     // GDPR, one month: received 2026-10-15 is due mid-November (overdue on 2026-11-21),
-    // received 2026-10-22 is due within days, received 2026-11-20 is due in December.
+    // received 2026-10-22 is due within days, received 2026-11-15 is due mid-December.
     let overdue = cases::create(&mut store, &c, new_case("Old", "old@example.org", "2026-10-15")).unwrap().reference.to_string();
     let soon = cases::create(&mut store, &c, new_case("Soon", "soon@example.org", "2026-10-22")).unwrap().reference.to_string();
-    let later = cases::create(&mut store, &c, new_case("Later", "later@example.org", "2026-11-20")).unwrap().reference.to_string();
+    let later = cases::create(&mut store, &c, new_case("Later", "later@example.org", "2026-11-15")).unwrap().reference.to_string();
     let paused = cases::create(&mut store, &c, new_case("Paused", "paused@example.org", "2026-10-15")).unwrap().reference.to_string();
     cases::pause(&mut store, &c, &paused, cases::PauseReason::Identity, date("2026-10-16")).unwrap();
     let closed = cases::create(&mut store, &c, new_case("Closed", "closed@example.org", "2026-10-15")).unwrap().reference.to_string();
