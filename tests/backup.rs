@@ -170,6 +170,8 @@ fn a_backup_whose_audit_trail_was_altered_is_refused() {
     backup::backup(&mut store, &ctx("2026-11-21"), &out).unwrap();
     {
         let copy = Store::open(&out, PASS).unwrap();
+        // Someone with the passphrase and a SQLite shell: drop the guard, rewrite history.
+        copy.conn().execute_batch("DROP TRIGGER audit_events_no_update;").unwrap();
         copy.conn().execute("UPDATE audit_events SET actor = 'someone else' WHERE seq = 1", []).unwrap();
     }
     let e = backup::verify(&db.path, &out, PASS).unwrap_err();
@@ -253,4 +255,23 @@ fn editing_the_controller_stores_a_new_register_version_and_refuses_what_import_
     assert!(r.problems.iter().any(|p| p.path.starts_with("/controller/name")), "{r}");
     assert_eq!(versions(&store), 2);
     assert_eq!(register_store::current(&store).unwrap().unwrap().controller, edited);
+}
+
+#[test]
+fn cli_backup_and_restore() {
+    let db = TempDb::new();
+    drop(with_cases(&db, 2));
+    let out = db.dir.path().join("cli.bak");
+    let o = db.dsar(&["backup", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!backup::is_plain_sqlite(&out).unwrap());
+    let o = db.dsar(&["case", "new", "--right", "access", "--name", "Third Person", "--email", "t@example.org", "--received", "2026-11-21"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = db.dsar(&["restore", db.dir.path().join("missing.bak").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(case_count(&db.open()), 3);
+    let o = db.dsar(&["restore", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("before-restore-"), "{}", stdout(&o));
+    assert_eq!(case_count(&db.open()), 2);
 }
