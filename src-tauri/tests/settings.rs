@@ -155,7 +155,7 @@ fn reminders_list_overdue_and_due_soon_and_stay_quiet_when_off() {
 
 #[test]
 fn passphrase_change_checks_the_current_one_and_second_connections_follow() {
-    let (dir, desk) = fresh();
+    let (dir, desk) = with_register();
     let new = "an even better passphrase";
     let e = settings_api::change_passphrase(&desk, "wrong current pass".into(), new.into(), new.into()).unwrap_err();
     assert_eq!(e.code, ErrorCode::WrongPassphrase);
@@ -175,7 +175,7 @@ fn passphrase_change_checks_the_current_one_and_second_connections_follow() {
 
 #[test]
 fn backup_then_restore_brings_the_earlier_state_back_and_keeps_the_replaced_file() {
-    let (dir, desk) = fresh();
+    let (dir, desk) = with_register();
     api::create_case(&desk, case("2026-11-20")).unwrap();
     let out = dir.path().join("backup.db");
     let b = settings_api::backup_database(&desk, out.display().to_string()).unwrap();

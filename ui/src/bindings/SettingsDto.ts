@@ -4,4 +4,27 @@ import type { ControllerDto } from "./ControllerDto";
 import type { RemindersDto } from "./RemindersDto";
 import type { SmtpDto } from "./SmtpDto";
 
-export type SettingsDto = { controller: ControllerDto | null, defaults: CaseDefaultsDto, smtp: SmtpDto | null, reminders: RemindersDto, db_path: string, };
+/**
+ * Everything the Settings screen shows.
+ */
+export type SettingsDto = { 
+/**
+ * The register's controller section; `null` before the first register import.
+ */
+controller: ControllerDto | null, 
+/**
+ * Defaults for new cases.
+ */
+defaults: CaseDefaultsDto, 
+/**
+ * SMTP; `null` until configured.
+ */
+smtp: SmtpDto | null, 
+/**
+ * Reminders.
+ */
+reminders: RemindersDto, 
+/**
+ * The database file (shown beside backup and restore).
+ */
+db_path: string, };
