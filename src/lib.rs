@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod backup;
 pub mod bundle;
 pub mod calendar;
 pub mod connectors;
@@ -19,6 +20,7 @@ pub mod pull;
 pub mod mail;
 pub mod register;
 pub mod register_store;
+pub mod reminders;
 pub mod secrets;
 pub mod settings;
 pub mod store;

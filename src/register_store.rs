@@ -52,6 +52,31 @@ fn store_version(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, 
     .map(|version| (reg, version))
 }
 
+/// Stores the current register with its controller section (controller, DPO, supervisory
+/// authority, defaults) replaced by `controller`, as a new version. The result goes through
+/// the same schema and checks as an import, so an edit cannot store what an import would refuse;
+/// problems point at `/controller/...`. Audit event `register.controller-edited`.
+pub fn update_controller(store: &mut Store, ctx: &Context, controller: &register::Controller) -> Result<Register> {
+    let Some(mut reg) = current(store)? else {
+        return Err(InputError::new("register", "no register imported yet", "import the register first (Register screen, or dsar register import FILE)").into());
+    };
+    reg.controller = controller.clone();
+    // Stored connector paths are absolute, so the base folder does not matter.
+    let checked = register::parse(&register::to_json(&reg), Path::new("/"))?;
+    let canonical = register::to_json(&checked);
+    let sha = hex::encode(Sha256::digest(canonical.as_bytes()));
+    store.write(|tx| {
+        tx.execute(
+            "INSERT INTO register_versions (imported_at, source_name, sha256, json) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![ctx.now.to_rfc3339(), "settings", sha, canonical],
+        )?;
+        let version = tx.last_insert_rowid();
+        audit::append(tx, None, &ctx.actor, "register.controller-edited", &json!({"version": version, "sha256": sha, "dpo": checked.controller.dpo.is_some()}), ctx.now)?;
+        Ok::<_, Error>(())
+    })?;
+    Ok(checked)
+}
+
 /// The current register, if one was imported.
 pub fn current(store: &Store) -> Result<Option<Register>> {
     let text: Option<String> = store

@@ -184,6 +184,69 @@ pub fn set_smtp(store: &mut Store, ctx: &Context, settings: &SmtpSettings) -> Re
     })
 }
 
+const DEFAULTS_KEY: &str = "case_defaults";
+
+/// What the New case form starts with; `None` falls back to the register's controller defaults
+/// (jurisdiction, region, language) or to e-mail (channel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CaseDefaults {
+    /// Law.
+    pub jurisdiction: Option<crate::deadline::Jurisdiction>,
+    /// Holiday calendar.
+    pub region: Option<crate::deadline::Region>,
+    /// Letter language.
+    pub language: Option<crate::domain::Language>,
+    /// How requests usually arrive.
+    pub channel: Option<crate::domain::Channel>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct StoredDefaults {
+    #[serde(default)]
+    jurisdiction: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    channel: Option<String>,
+}
+
+/// The defaults for new cases (all `None` until saved).
+pub fn case_defaults(store: &Store) -> Result<CaseDefaults> {
+    let Some(text) = store.setting(DEFAULTS_KEY)? else { return Ok(CaseDefaults::default()) };
+    let corrupt = || Error::from(StoreError::Corrupt { what: "settings.case_defaults".into() });
+    let s: StoredDefaults = serde_json::from_str(&text).map_err(|_| corrupt())?;
+    Ok(CaseDefaults {
+        jurisdiction: s.jurisdiction.map(|c| c.parse()).transpose().map_err(|_| corrupt())?,
+        region: s.region.map(|c| c.parse()).transpose().map_err(|_| corrupt())?,
+        language: s.language.map(|c| c.parse()).transpose().map_err(|_| corrupt())?,
+        channel: s.channel.map(|c| c.parse()).transpose().map_err(|_| corrupt())?,
+    })
+}
+
+/// Stores the defaults for new cases; audit event `settings.case-defaults` with the codes.
+pub fn set_case_defaults(store: &mut Store, ctx: &Context, d: &CaseDefaults) -> Result<()> {
+    if let (Some(j), Some(r)) = (d.jurisdiction, d.region) {
+        if !j.covers(r) {
+            return Err(InputError::new("region", format!("{} is not a region of {}", r.code(), j.code()), "choose a region the jurisdiction covers, or leave it empty").into());
+        }
+    }
+    let stored = StoredDefaults {
+        jurisdiction: d.jurisdiction.map(|x| x.code().to_string()),
+        region: d.region.map(|x| x.code().to_string()),
+        language: d.language.map(|x| x.code().to_string()),
+        channel: d.channel.map(|x| x.code().to_string()),
+    };
+    let text = serde_json::to_string(&stored).map_err(|_| StoreError::Corrupt { what: "settings.case_defaults".into() })?;
+    store.write(|tx| {
+        put_setting(tx, DEFAULTS_KEY, &text)?;
+        let details = json!({"jurisdiction": stored.jurisdiction, "region": stored.region, "language": stored.language, "channel": stored.channel});
+        audit::append(tx, None, &ctx.actor, "settings.case-defaults", &details, ctx.now)?;
+        Ok::<_, Error>(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

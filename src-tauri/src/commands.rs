@@ -18,11 +18,11 @@ pub const PULL_PROGRESS: &str = "pull-progress";
 /// The event carrying [`ExportProgressDto`].
 pub const EXPORT_PROGRESS: &str = "export-progress";
 
-type Shared<'a> = State<'a, Arc<Desk>>;
+pub(crate) type Shared<'a> = State<'a, Arc<Desk>>;
 
 /// Runs `f` on the blocking pool: the store, connectors and key derivation never run on the
 /// thread that draws the window.
-async fn blocking<T: Send + 'static>(desk: &Shared<'_>, f: impl FnOnce(&Desk) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+pub(crate) async fn blocking<T: Send + 'static>(desk: &Shared<'_>, f: impl FnOnce(&Desk) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
     let desk = Arc::clone(desk);
     tauri::async_runtime::spawn_blocking(move || f(&desk)).await.map_err(|_| ApiError::internal("the operation stopped unexpectedly: try again"))?
 }

@@ -173,4 +173,58 @@ impl Desk {
         }
         Ok(())
     }
+
+    /// Re-encrypts the unlocked database under `new` once `current` is shown to be the
+    /// passphrase it was unlocked with, and keeps `new` for second connections.
+    pub fn change_passphrase(&self, current: &str, new: &str) -> Result<(), ApiError> {
+        let ctx = self.context();
+        let mut open = lock(&self.open)?;
+        let u = open.as_mut().ok_or_else(ApiError::locked)?;
+        if !same_secret(&u.passphrase, current) {
+            return Err(ApiError::input("current", "this is not the current passphrase: type the one you unlock the desk with")
+                .with_code(crate::error::ErrorCode::WrongPassphrase));
+        }
+        dsar::backup::change_passphrase(&mut u.store, &ctx, new)?;
+        u.passphrase = new.to_string();
+        Ok(())
+    }
+
+    /// Replaces the unlocked database with the backup at `file` once it is verified (opens with
+    /// `passphrase`, integrity check, audit chain); refused while a pull runs on a second
+    /// connection. On a failed swap the previous database is reopened.
+    pub fn restore(&self, file: &Path, passphrase: String) -> Result<crate::settings_dto::RestoreDto, ApiError> {
+        if !lock(&self.pulls)?.is_empty() {
+            return Err(ApiError::new(crate::error::ErrorCode::Conflict, "a pull is running: wait for it to finish or cancel it, then restore"));
+        }
+        let db = {
+            let open = lock(&self.open)?;
+            open.as_ref().ok_or_else(ApiError::locked)?.path.clone()
+        };
+        // The slow part (copy, key derivation, integrity check) runs without holding the store.
+        let verified = dsar::backup::verify(&db, file, &passphrase)?;
+        let cases = verified.cases;
+        let ctx = self.context();
+        let mut open = lock(&self.open)?;
+        let u = open.take().ok_or_else(ApiError::locked)?;
+        let (old_path, old_pass) = (u.path.clone(), u.passphrase.clone());
+        match verified.replace(u.store, &ctx) {
+            Ok(r) => {
+                *open = Some(Unlocked { store: r.store, path: old_path, passphrase });
+                Ok(crate::settings_dto::RestoreDto { kept_path: r.kept.display().to_string(), cases })
+            }
+            Err(e) => {
+                // The swap puts the old file back when it can; reopen it so the desk stays usable.
+                if let Ok(store) = Store::open(&old_path, &old_pass) {
+                    *open = Some(Unlocked { store, path: old_path, passphrase: old_pass });
+                }
+                Err(e.into())
+            }
+        }
+    }
+}
+
+/// Compares two secrets in time independent of where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

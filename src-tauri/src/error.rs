@@ -91,7 +91,8 @@ impl From<StoreError> for ApiError {
 }
 
 impl ApiError {
-    fn with_code(mut self, code: ErrorCode) -> ApiError {
+    /// The same error under another code.
+    pub fn with_code(mut self, code: ErrorCode) -> ApiError {
         self.code = code;
         self
     }
@@ -136,5 +137,17 @@ impl From<MailError> for ApiError {
 impl From<dsar::connectors::ConnectorError> for ApiError {
     fn from(e: dsar::connectors::ConnectorError) -> ApiError {
         ApiError::new(ErrorCode::Connector, e.to_string())
+    }
+}
+
+impl From<dsar::backup::BackupError> for ApiError {
+    fn from(e: dsar::backup::BackupError) -> ApiError {
+        use dsar::backup::BackupError as B;
+        match e {
+            B::Store(s) => s.into(),
+            B::WrongPassphrase => ApiError::input("passphrase", e.to_string()).with_code(ErrorCode::WrongPassphrase),
+            B::Output { .. } | B::SameFile | B::Missing { .. } | B::Damaged { .. } | B::AuditBroken { .. } | B::TooNew => ApiError::input("path", e.to_string()),
+            other => ApiError::internal(other.to_string()),
+        }
     }
 }

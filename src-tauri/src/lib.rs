@@ -10,6 +10,9 @@ pub mod desk;
 pub mod dto;
 pub mod dto_casework;
 pub mod error;
+pub mod settings_api;
+pub mod settings_commands;
+pub mod settings_dto;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -79,6 +82,16 @@ pub fn run() {
             commands::register_system,
             commands::save_system,
             commands::add_manual_system,
+            settings_commands::get_settings,
+            settings_commands::save_controller,
+            settings_commands::save_case_defaults,
+            settings_commands::save_smtp,
+            settings_commands::send_test_email,
+            settings_commands::save_reminders,
+            settings_commands::due_reminders,
+            settings_commands::change_passphrase,
+            settings_commands::backup_database,
+            settings_commands::restore_database,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -62,6 +62,18 @@ pub enum Command {
     /// Desk settings: the mail server letters are sent through.
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Write an encrypted copy of the database (same passphrase) while it stays in use.
+    Backup {
+        /// The backup file to write (replaced once the new copy is complete).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the database with a backup made under the same passphrase, after checking it
+    /// (integrity, audit trail); the current file is kept as <name>.before-restore-<time>.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -56,6 +56,24 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Letter(a) => super::letter::letter_cmd(&cli, a),
         Command::Export(a) => super::export::export(&cli, a),
         Command::Settings(s) => super::export::settings_cmd(&cli, s),
+        Command::Backup { out } => {
+            let done = dsar::backup::backup(&mut open(&cli)?, &ctx(&cli), out)?;
+            println!("{} ({} bytes)", done.path.display(), done.bytes);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            // One passphrase (asked once) opens both: the CLI restores backups of this desk.
+            let path = super::unlock::db_path(&cli);
+            if !path.is_file() {
+                return Err(dsar::store::StoreError::Missing { path }.into());
+            }
+            let pass = super::unlock::passphrase(&cli, false)?;
+            let store = dsar::store::Store::open(&path, &pass)?;
+            let verified = dsar::backup::verify(store.path(), file, &pass)?;
+            let restored = verified.replace(store, &ctx(&cli))?;
+            println!("restored; the previous database is kept as {}", restored.kept.display());
+            Ok(())
+        }
         Command::Audit(AuditCmd::Verify { json }) => {
             let store = open(&cli)?;
             let v = dsar::audit::verify(store.conn())?;

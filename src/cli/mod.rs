@@ -55,6 +55,12 @@ impl From<dsar::store::StoreError> for Failure {
     }
 }
 
+impl From<dsar::backup::BackupError> for Failure {
+    fn from(e: dsar::backup::BackupError) -> Failure {
+        Failure::classified(e.is_user_error(), &e)
+    }
+}
+
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Failure {
         Failure { code: 2, message: format!("i/o error: {e}") }

@@ -57,6 +57,25 @@ import type { LetterPreview } from './bindings/LetterPreview';
 import type { LetterSent } from './bindings/LetterSent';
 import type { RegisterExported } from './bindings/RegisterExported';
 import type { SystemFieldsDto } from './bindings/SystemFieldsDto';
+// Settings screen.
+export type { BackupDto } from './bindings/BackupDto';
+export type { CaseDefaultsDto } from './bindings/CaseDefaultsDto';
+export type { ControllerDto } from './bindings/ControllerDto';
+export type { DueSoonDto } from './bindings/DueSoonDto';
+export type { RemindersDto } from './bindings/RemindersDto';
+export type { RestoreDto } from './bindings/RestoreDto';
+export type { SettingsDto } from './bindings/SettingsDto';
+export type { SmtpDto } from './bindings/SmtpDto';
+export type { SmtpInput } from './bindings/SmtpInput';
+import type { BackupDto } from './bindings/BackupDto';
+import type { CaseDefaultsDto } from './bindings/CaseDefaultsDto';
+import type { ControllerDto } from './bindings/ControllerDto';
+import type { DueSoonDto } from './bindings/DueSoonDto';
+import type { RemindersDto } from './bindings/RemindersDto';
+import type { RestoreDto } from './bindings/RestoreDto';
+import type { SettingsDto } from './bindings/SettingsDto';
+import type { SmtpDto } from './bindings/SmtpDto';
+import type { SmtpInput } from './bindings/SmtpInput';
 
 /** Error as serialised by every command. */
 export interface ApiErrorBody {
@@ -160,6 +179,19 @@ export const api = {
   saveSystem: (id: string, fields: SystemFieldsDto) => call<number>('save_system', { id, fields }),
   addManualSystem: (id: string, contactEmail: string, fields: SystemFieldsDto) =>
     call<number>('add_manual_system', { id, contact_email: contactEmail, fields }),
+  // Settings screen.
+  getSettings: () => call<SettingsDto>('get_settings'),
+  saveController: (controller: ControllerDto) => call<ControllerDto>('save_controller', { controller }),
+  saveCaseDefaults: (defaults: CaseDefaultsDto) => call<CaseDefaultsDto>('save_case_defaults', { defaults }),
+  saveSmtp: (input: SmtpInput) => call<SmtpDto>('save_smtp', { input }),
+  sendTestEmail: () => call<string>('send_test_email'),
+  saveReminders: (reminders: RemindersDto) => call<RemindersDto>('save_reminders', { reminders }),
+  dueReminders: () => call<DueSoonDto>('due_reminders'),
+  changePassphrase: (current: string, next: string, repeat: string) =>
+    call<null>('change_passphrase', { current, new: next, repeat }),
+  backupDatabase: (path: string) => call<BackupDto>('backup_database', { path }),
+  restoreDatabase: (path: string, passphrase: string) =>
+    call<RestoreDto>('restore_database', { path, passphrase }),
 };
 
 /** Subscribes to `pull-progress` events; resolves to the function that unsubscribes. */

@@ -1,0 +1,202 @@
+//! The Settings screen's operations against real encrypted databases, as the Tauri commands
+//! call them: controller edit with errors at fields, defaults, SMTP without the password ever
+//! coming back, reminders, passphrase change (second connections follow), backup and restore.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use dsar_desk::dto::{CaseQuery, NewCaseInput};
+use dsar_desk::settings_dto::{CaseDefaultsDto, RemindersDto, SmtpInput};
+use dsar_desk::{api, settings_api, Desk, DeskConfig, ErrorCode};
+
+const PASS: &str = "correct horse battery";
+
+fn desk_in(dir: &Path) -> Desk {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    Desk::new(DeskConfig { db_path: dir.join("dsar.db"), demo_path: dir.join("demo.db"), today: Some(today), actor: "app:test".into(), demo_at_start: false })
+}
+
+fn fresh() -> (tempfile::TempDir, Desk) {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk_in(dir.path());
+    api::create_desk(&desk, PASS.into()).unwrap();
+    (dir, desk)
+}
+
+fn with_register() -> (tempfile::TempDir, Desk) {
+    let (dir, desk) = fresh();
+    let reg = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/registers/jaimo.json");
+    api::import_register(&desk, reg.display().to_string()).unwrap();
+    (dir, desk)
+}
+
+fn case(received: &str) -> NewCaseInput {
+    NewCaseInput {
+        rights: vec!["access".into()],
+        name: "Erika Mustermann".into(),
+        email: Some("erika@example.org".into()),
+        phone: None,
+        ids: vec![],
+        address: vec![],
+        received: received.into(),
+        jurisdiction: None,
+        region: None,
+        language: None,
+        channel: "email".into(),
+    }
+}
+
+fn total(desk: &Desk) -> u64 {
+    let q = CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 50, offset: 0 };
+    api::list_cases(desk, q).unwrap().total
+}
+
+#[test]
+fn controller_edits_are_stored_and_errors_name_the_field() {
+    let (_dir, desk) = fresh();
+    assert!(settings_api::get_settings(&desk).unwrap().controller.is_none());
+    let (_dir, desk) = with_register();
+    let mut c = settings_api::get_settings(&desk).unwrap().controller.unwrap();
+    c.name = "Jaimo Neu GmbH".into();
+    c.dpo_name = Some("Datenschutz Extern GmbH".into());
+    c.dpo_email = Some("dsb@example.org".into());
+    let saved = settings_api::save_controller(&desk, c.clone()).unwrap();
+    assert_eq!(saved.name, "Jaimo Neu GmbH");
+    assert_eq!(settings_api::get_settings(&desk).unwrap().controller.unwrap().dpo_email.as_deref(), Some("dsb@example.org"));
+
+    let mut bad = c.clone();
+    bad.dpo_email = Some("no address".into());
+    let e = settings_api::save_controller(&desk, bad).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message.starts_with("dpo_email:"), "{}", e.message);
+    let mut bad = c.clone();
+    bad.region = "XX-YY".into();
+    assert!(settings_api::save_controller(&desk, bad).unwrap_err().message.starts_with("region:"));
+    let mut bad = c;
+    bad.email = String::new();
+    assert!(settings_api::save_controller(&desk, bad).unwrap_err().message.starts_with("email:"));
+    // Nothing refused was stored.
+    assert_eq!(settings_api::get_settings(&desk).unwrap().controller.unwrap().dpo_email.as_deref(), Some("dsb@example.org"));
+}
+
+#[test]
+fn register_problem_pointers_map_to_form_fields() {
+    assert_eq!(settings_api::controller_field("/controller/dpo/email"), "dpo_email");
+    assert_eq!(settings_api::controller_field("/controller/supervisory_authority/name"), "authority_name");
+    assert_eq!(settings_api::controller_field("/controller/address/0"), "address");
+    assert_eq!(settings_api::controller_field("/controller"), "name");
+}
+
+#[test]
+fn case_defaults_round_trip_and_a_foreign_region_is_refused_at_its_field() {
+    let (_dir, desk) = fresh();
+    let d = CaseDefaultsDto { jurisdiction: Some("gdpr".into()), region: Some("DE-BY".into()), language: Some("en".into()), channel: Some("letter".into()) };
+    settings_api::save_case_defaults(&desk, d.clone()).unwrap();
+    assert_eq!(settings_api::get_settings(&desk).unwrap().defaults, d);
+    let e = settings_api::save_case_defaults(&desk, CaseDefaultsDto { jurisdiction: Some("ccpa".into()), ..d.clone() }).unwrap_err();
+    assert!(e.message.starts_with("region:"), "{}", e.message);
+    let e = settings_api::save_case_defaults(&desk, CaseDefaultsDto { channel: Some("pigeon".into()), ..d.clone() }).unwrap_err();
+    assert!(e.message.starts_with("channel:"), "{}", e.message);
+    assert_eq!(settings_api::get_settings(&desk).unwrap().defaults, d);
+}
+
+fn smtp() -> SmtpInput {
+    SmtpInput {
+        host: "smtp.example.com".into(),
+        port: 587,
+        security: "starttls".into(),
+        user: Some("dpo@example.com".into()),
+        password: Some("mailbox secret 123".into()),
+        from_address: "dpo@example.com".into(),
+        from_name: Some("Datenschutz".into()),
+    }
+}
+
+#[test]
+fn smtp_password_is_stored_as_a_secret_and_never_returned() {
+    let (_dir, desk) = fresh();
+    let e = settings_api::save_smtp(&desk, SmtpInput { password: None, ..smtp() }).unwrap_err();
+    assert!(e.message.starts_with("password:"), "{}", e.message);
+    let e = settings_api::save_smtp(&desk, SmtpInput { security: "none".into(), ..smtp() }).unwrap_err();
+    assert!(e.message.starts_with("security:"), "{}", e.message);
+    let e = settings_api::save_smtp(&desk, SmtpInput { from_address: "nope".into(), ..smtp() }).unwrap_err();
+    assert!(e.message.starts_with("from_address:"), "{}", e.message);
+    assert!(settings_api::get_settings(&desk).unwrap().smtp.is_none(), "a refused form stored something");
+
+    let saved = settings_api::save_smtp(&desk, smtp()).unwrap();
+    assert!(saved.password_set);
+    let shown = serde_json::to_string(&settings_api::get_settings(&desk).unwrap()).unwrap();
+    assert!(!shown.contains("mailbox secret 123"), "{shown}");
+    assert!(shown.contains("\"password_set\":true"), "{shown}");
+    // Saving again without a password keeps the stored one.
+    let again = settings_api::save_smtp(&desk, SmtpInput { password: None, port: 2525, ..smtp() }).unwrap();
+    assert!(again.password_set && again.port == 2525);
+}
+
+#[test]
+fn reminders_list_overdue_and_due_soon_and_stay_quiet_when_off() {
+    let (_dir, desk) = fresh();
+    api::create_case(&desk, case("2026-10-10")).unwrap();
+    api::create_case(&desk, case("2026-10-22")).unwrap();
+    api::create_case(&desk, case("2026-11-15")).unwrap();
+    let d = settings_api::due_reminders(&desk).unwrap();
+    assert!(d.enabled);
+    assert_eq!(d.days, 3);
+    assert_eq!(d.overdue.len(), 1);
+    assert_eq!(d.due_soon.len(), 1, "{d:?}");
+    settings_api::save_reminders(&desk, RemindersDto { enabled: true, days_before: 30 }).unwrap();
+    assert_eq!(settings_api::due_reminders(&desk).unwrap().due_soon.len(), 2);
+    let e = settings_api::save_reminders(&desk, RemindersDto { enabled: true, days_before: 0 }).unwrap_err();
+    assert!(e.message.starts_with("days_before:"), "{}", e.message);
+    settings_api::save_reminders(&desk, RemindersDto { enabled: false, days_before: 30 }).unwrap();
+    let off = settings_api::due_reminders(&desk).unwrap();
+    assert!(!off.enabled && off.overdue.is_empty() && off.due_soon.is_empty());
+}
+
+#[test]
+fn passphrase_change_checks_the_current_one_and_second_connections_follow() {
+    let (dir, desk) = with_register();
+    let new = "an even better passphrase";
+    let e = settings_api::change_passphrase(&desk, "wrong current pass".into(), new.into(), new.into()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::WrongPassphrase);
+    assert!(e.message.starts_with("current:"), "{}", e.message);
+    let e = settings_api::change_passphrase(&desk, PASS.into(), "too short".into(), "too short".into()).unwrap_err();
+    assert!(e.message.starts_with("new:"), "{}", e.message);
+    let e = settings_api::change_passphrase(&desk, PASS.into(), new.into(), "something else".into()).unwrap_err();
+    assert!(e.message.starts_with("repeat:"), "{}", e.message);
+
+    settings_api::change_passphrase(&desk, PASS.into(), new.into(), new.into()).unwrap();
+    // Work on a second connection (connection tests) opens with the new passphrase.
+    api::test_systems(&desk, vec![]).unwrap();
+    let other = desk_in(dir.path());
+    assert_eq!(api::unlock(&other, PASS.into()).unwrap_err().code, ErrorCode::WrongPassphrase);
+    api::unlock(&other, new.into()).unwrap();
+}
+
+#[test]
+fn backup_then_restore_brings_the_earlier_state_back_and_keeps_the_replaced_file() {
+    let (dir, desk) = with_register();
+    api::create_case(&desk, case("2026-11-20")).unwrap();
+    let out = dir.path().join("backup.db");
+    let b = settings_api::backup_database(&desk, out.display().to_string()).unwrap();
+    assert!(b.bytes > 0);
+    assert!(!std::fs::read(&out).unwrap().starts_with(b"SQLite format 3"));
+    api::create_case(&desk, case("2026-11-21")).unwrap();
+    assert_eq!(total(&desk), 2);
+
+    let e = settings_api::restore_database(&desk, out.display().to_string(), "not the passphrase".into()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::WrongPassphrase);
+    assert!(e.message.starts_with("passphrase:"), "{}", e.message);
+    assert_eq!(total(&desk), 2, "a refused restore changed the desk");
+    let e = settings_api::restore_database(&desk, dir.path().join("missing.db").display().to_string(), PASS.into()).unwrap_err();
+    assert!(e.message.starts_with("path:"), "{}", e.message);
+
+    let r = settings_api::restore_database(&desk, out.display().to_string(), PASS.into()).unwrap();
+    assert_eq!(r.cases, 1);
+    assert_eq!(total(&desk), 1);
+    assert!(Path::new(&r.kept_path).is_file());
+    // The desk keeps working on the restored file, second connections included.
+    api::create_case(&desk, case("2026-11-21")).unwrap();
+    api::test_systems(&desk, vec![]).unwrap();
+    assert_eq!(total(&desk), 2);
+}

@@ -1,0 +1,276 @@
+//! Backup, restore and passphrase change of the encrypted database: a consistent, still
+//! encrypted copy taken while the desk runs, a restore that proves a backup sound before it
+//! replaces anything, and a rekey recorded in the audit trail.
+//!
+//! Restore works on a private copy of the backup next to the database: the user's backup file
+//! is never written to (opening a database migrates it), and the live file is renamed aside,
+//! not deleted, so a restore can always be undone by hand.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::audit;
+use crate::cases::Context;
+use crate::store::{Store, StoreError};
+
+/// The first bytes of every unencrypted SQLite file; an encrypted file never starts so.
+const PLAIN_HEADER: &[u8] = b"SQLite format 3\0";
+
+/// Why a backup or restore did not happen. Nothing was replaced in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    /// The backup file cannot be written.
+    #[error("cannot write the backup to {path}: {source} — choose a folder you can write to")]
+    Output {
+        /// The chosen file.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The backup would overwrite the live database.
+    #[error("the backup cannot replace the database it copies: choose another file name")]
+    SameFile,
+    /// The copy came out unencrypted (the SQLCipher build does not carry the key over); it
+    /// was deleted.
+    #[error("the backup was not encrypted and was deleted: this build of DSAR desk cannot make backups — report this")]
+    NotEncrypted,
+    /// No file at the path chosen for restore.
+    #[error("no backup file at {path}: choose the file again")]
+    Missing {
+        /// The chosen file.
+        path: PathBuf,
+    },
+    /// The passphrase does not open the backup, or it is not a DSAR desk database.
+    #[error("the passphrase does not open this backup, or the file is not a DSAR desk backup: enter the passphrase the desk had when the backup was made")]
+    WrongPassphrase,
+    /// The backup opens but SQLite finds it damaged.
+    #[error("the backup is damaged ({problem}): choose an older backup; the current database was not changed")]
+    Damaged {
+        /// SQLite's finding (page numbers, no contents).
+        problem: String,
+    },
+    /// The backup's audit trail does not verify.
+    #[error("the backup's audit trail does not verify ({problems} problem(s)): it was changed outside DSAR desk — choose another backup; the current database was not changed")]
+    AuditBroken {
+        /// Number of problems found.
+        problems: usize,
+    },
+    /// The backup was made by a newer DSAR desk.
+    #[error("the backup was made by a newer DSAR desk: update the app first; the current database was not changed")]
+    TooNew,
+    /// Renaming files during the swap failed; the message says which state the files are in.
+    #[error("cannot replace the database ({what}): {source} — check the folder's permissions")]
+    Swap {
+        /// What was being done, and where the files are.
+        what: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The live database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl BackupError {
+    /// Whether the user can fix this (exit code 1) rather than a fault of the program (2).
+    pub fn is_user_error(&self) -> bool {
+        match self {
+            BackupError::NotEncrypted => false,
+            BackupError::Store(e) => e.is_user_error(),
+            _ => true,
+        }
+    }
+}
+
+/// A finished backup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupDone {
+    /// Where it was written.
+    pub path: PathBuf,
+    /// Its size.
+    pub bytes: u64,
+}
+
+fn io_out(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
+    move |source| BackupError::Output { path: path.to_path_buf(), source }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), b.parent().map(std::fs::canonicalize)) {
+        (Ok(a), Some(Ok(dir))) => b.file_name().is_some_and(|n| dir.join(n) == a),
+        _ => false,
+    }
+}
+
+/// Whether `path` starts like an unencrypted SQLite file.
+pub fn is_plain_sqlite(path: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let mut f = std::fs::File::open(path)?;
+    let n = f.read(&mut head)?;
+    Ok(n == head.len() && head == PLAIN_HEADER)
+}
+
+/// Writes a consistent encrypted copy of the open database to `out` (same passphrase) and
+/// records `store.backup` (size only) in the audit trail. An existing file at `out` is
+/// replaced only once the new copy is complete.
+pub fn backup(store: &mut Store, ctx: &Context, out: &Path) -> Result<BackupDone, BackupError> {
+    if same_file(store.path(), out) {
+        return Err(BackupError::SameFile);
+    }
+    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    // VACUUM INTO refuses an existing file, and a half-written copy must never sit under the
+    // name the user chose: write beside it, then rename.
+    let tmp = tempfile::Builder::new().prefix(".dsar-backup-").tempfile_in(dir).map_err(io_out(out))?;
+    let tmp_path = tmp.into_temp_path();
+    std::fs::remove_file(&tmp_path).map_err(io_out(out))?;
+    let target = tmp_path.to_string_lossy().into_owned();
+    // The path is a bound parameter; SQLCipher writes the copy with the open database's key.
+    store.conn().execute("VACUUM INTO ?1", [&target]).map_err(StoreError::from)?;
+    if is_plain_sqlite(&tmp_path).map_err(io_out(out))? {
+        return Err(BackupError::NotEncrypted);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp_path, std::fs::Permissions::from_mode(0o600)).map_err(io_out(out))?;
+    }
+    tmp_path.persist(out).map_err(|e| BackupError::Output { path: out.to_path_buf(), source: e.error })?;
+    let bytes = std::fs::metadata(out).map_err(io_out(out))?.len();
+    store.write(|tx| {
+        audit::append(tx, None, &ctx.actor, "store.backup", &json!({"bytes": bytes}), ctx.now)?;
+        Ok::<_, BackupError>(())
+    })?;
+    Ok(BackupDone { path: out.to_path_buf(), bytes })
+}
+
+/// A backup proven sound (opens with its passphrase, integrity check passes, audit trail
+/// verifies), held as a private copy beside the database until [`VerifiedBackup::replace`].
+/// Dropping it deletes the copy and changes nothing.
+pub struct VerifiedBackup {
+    copy: Option<tempfile::TempPath>,
+    passphrase: String,
+    /// Cases in the backup.
+    pub cases: u64,
+    /// Audit events in the backup.
+    pub events: u64,
+}
+
+/// Copies `backup_file` beside `db_path` and checks the copy: the passphrase opens it, SQLite's
+/// integrity check passes and the audit chain verifies. Nothing is replaced.
+pub fn verify(db_path: &Path, backup_file: &Path, passphrase: &str) -> Result<VerifiedBackup, BackupError> {
+    if !backup_file.is_file() {
+        return Err(BackupError::Missing { path: backup_file.to_path_buf() });
+    }
+    if same_file(db_path, backup_file) {
+        return Err(BackupError::SameFile);
+    }
+    let dir = db_path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let swap = |what: &str| {
+        let what = what.to_string();
+        move |source| BackupError::Swap { what, source }
+    };
+    let tmp = tempfile::Builder::new().prefix(".dsar-restore-").tempfile_in(dir).map_err(swap("copying the backup beside the database"))?;
+    let copy = tmp.into_temp_path();
+    std::fs::copy(backup_file, &copy).map_err(swap("copying the backup beside the database"))?;
+    let (cases, events) = check_copy(&copy, passphrase)?;
+    Ok(VerifiedBackup { copy: Some(copy), passphrase: passphrase.to_string(), cases, events })
+}
+
+impl std::fmt::Debug for VerifiedBackup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the passphrase.
+        f.debug_struct("VerifiedBackup").field("cases", &self.cases).field("events", &self.events).finish_non_exhaustive()
+    }
+}
+
+fn check_copy(copy: &Path, passphrase: &str) -> Result<(u64, u64), BackupError> {
+    let damaged = |e: rusqlite::Error| BackupError::Damaged { problem: e.to_string() };
+    let store = match Store::open(copy, passphrase) {
+        Ok(s) => s,
+        Err(StoreError::WrongPassphrase { .. }) => return Err(BackupError::WrongPassphrase),
+        Err(StoreError::TooNew { .. }) => return Err(BackupError::TooNew),
+        Err(StoreError::Sqlite(e)) => return Err(damaged(e)),
+        Err(StoreError::Migration(problem)) => return Err(BackupError::Damaged { problem }),
+        Err(e) => return Err(e.into()),
+    };
+    match store.integrity_check() {
+        Ok(Ok(())) => {}
+        Ok(Err(problem)) => return Err(BackupError::Damaged { problem }),
+        Err(StoreError::Sqlite(e)) => return Err(damaged(e)),
+        Err(e) => return Err(e.into()),
+    }
+    let v = audit::verify(store.conn()).map_err(|e| match e {
+        StoreError::Sqlite(e) => damaged(e),
+        other => other.into(),
+    })?;
+    if !v.is_intact() {
+        return Err(BackupError::AuditBroken { problems: v.problems.len() });
+    }
+    let cases: i64 = store.conn().query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).map_err(damaged)?;
+    Ok((u64::try_from(cases).unwrap_or(0), u64::try_from(v.events).unwrap_or(0)))
+}
+
+/// A restored desk.
+#[derive(Debug)]
+pub struct Restored {
+    /// The restored database, open with the backup's passphrase.
+    pub store: Store,
+    /// Where the replaced database was kept (`<name>.before-restore-<timestamp>`).
+    pub kept: PathBuf,
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+impl VerifiedBackup {
+    /// Replaces the live database with the verified backup: `current` is checkpointed and
+    /// closed, its file renamed to `<name>.before-restore-<timestamp>` beside it, the copy
+    /// moved into its place and opened, and `store.restored` appended to the restored trail.
+    pub fn replace(mut self, current: Store, ctx: &Context) -> Result<Restored, BackupError> {
+        let db = current.path().to_path_buf();
+        // Everything committed moves into the main file, so renaming it keeps all of it.
+        current.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(StoreError::from)?;
+        drop(current);
+        let stamp = ctx.now.format("%Y%m%dT%H%M%SZ").to_string();
+        let kept = with_suffix(&db, &format!(".before-restore-{stamp}"));
+        std::fs::rename(&db, &kept).map_err(|source| BackupError::Swap { what: "keeping the current database aside; nothing was changed".into(), source })?;
+        // A -wal left behind (empty after the checkpoint) must not be applied to the restored
+        // file; keep it with the old database.
+        for ext in ["-wal", "-shm"] {
+            let side = with_suffix(&db, ext);
+            if side.exists() {
+                let _ = std::fs::rename(&side, with_suffix(&kept, ext));
+            }
+        }
+        let Some(copy) = self.copy.take() else {
+            return Err(BackupError::Swap { what: "the verified copy is gone".into(), source: std::io::Error::other("missing") });
+        };
+        if let Err(e) = copy.persist(&db) {
+            // Put the old database back so the desk opens as before.
+            let back = std::fs::rename(&kept, &db);
+            let what = if back.is_ok() { "moving the backup into place; the current database was put back" } else { "moving the backup into place; the current database is kept beside it" };
+            return Err(BackupError::Swap { what: what.into(), source: e.error });
+        }
+        let mut store = Store::open(&db, &self.passphrase)?;
+        store.write(|tx| {
+            audit::append(tx, None, &ctx.actor, "store.restored", &json!({"cases": self.cases, "events": self.events}), ctx.now)?;
+            Ok::<_, BackupError>(())
+        })?;
+        Ok(Restored { store, kept })
+    }
+}
+
+/// Re-encrypts the open database under `new` (SQLCipher rekey) and records
+/// `store.passphrase-changed` — without either passphrase.
+pub fn change_passphrase(store: &mut Store, ctx: &Context, new: &str) -> Result<(), StoreError> {
+    store.change_passphrase(new)?;
+    store.write(|tx| {
+        audit::append(tx, None, &ctx.actor, "store.passphrase-changed", &json!({}), ctx.now)?;
+        Ok::<_, StoreError>(())
+    })
+}
