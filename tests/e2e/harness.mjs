@@ -197,6 +197,6 @@ export function sql(db, passphrase, query) {
     "c.execute('PRAGMA key = ' + \"'\" + sys.argv[2].replace(\"'\", \"''\") + \"'\")",
     'print(json.dumps(c.execute(sys.argv[3]).fetchall()))',
   ].join('\n');
-  const out = execFileSync(path.join(PEERS, 'python'), ['-c', script, db, passphrase, query], { encoding: 'utf8' });
+  const out = execFileSync(path.join(PEERS, 'python'), ['-c', script, db, passphrase, query], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return JSON.parse(out);
 }

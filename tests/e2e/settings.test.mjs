@@ -1,0 +1,130 @@
+// Settings in the real window: the DPO's data kept in the register, the passphrase changed
+// (a wrong current one refused at its field), an encrypted backup written and restored, and
+// the register editor — each checked in the database or on disk, not only on screen.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, dsar, sql } from './harness.mjs';
+
+const PASS = 'settings e2e passphrase';
+const NEW_PASS = 'a new and longer passphrase';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'dsar-e2e-settings-'));
+const db = path.join(tmp, 'desk.db');
+const backup = path.join(tmp, 'backup', 'desk-backup.db');
+const env = {
+  DSAR_DB: db,
+  XDG_DATA_HOME: path.join(tmp, 'data'),
+  XDG_CONFIG_HOME: path.join(tmp, 'config'),
+  XDG_CACHE_HOME: path.join(tmp, 'cache'),
+};
+
+let app;
+before(async () => {
+  // A desk with the demo firm's register and cases, made by the CLI with a known passphrase.
+  dsar(['demo', '--db', db], { DSAR_PASSPHRASE: PASS });
+  app = await launch(env);
+  await app.type('passphrase', PASS);
+  await app.click('unlock-submit');
+  await app.find('dash-overdue');
+});
+after(async () => {
+  await app?.stop();
+});
+
+test('the DPO is saved into the register as a new version; a bad e-mail stays at its field', async () => {
+  await app.click('nav-settings');
+  await app.find('settings-controller-name');
+  assert.equal(await app.value('settings-controller-name'), 'Jaimo Solutions GmbH');
+  await app.screenshot('30-settings');
+  const versions = sql(db, PASS, 'SELECT count(*) FROM register_versions')[0][0];
+
+  await app.type('settings-dpo-name', 'Dana Schutz');
+  await app.type('settings-dpo-email', 'dana@');
+  await app.click('settings-save-controller');
+  assert.ok((await app.fieldError('settings-dpo-email')).length > 0);
+  assert.equal(await app.value('settings-dpo-name'), 'Dana Schutz', 'what was typed stays');
+  assert.equal(sql(db, PASS, 'SELECT count(*) FROM register_versions')[0][0], versions, 'nothing stored');
+
+  await app.type('settings-dpo-email', 'dana.schutz@jaimo-solutions.example');
+  await app.click('settings-save-controller');
+  await app.find('settings-controller-done');
+  assert.equal(sql(db, PASS, 'SELECT count(*) FROM register_versions')[0][0], versions + 1);
+  const json = JSON.parse(sql(db, PASS, 'SELECT json FROM register_versions ORDER BY id DESC LIMIT 1')[0][0]);
+  assert.equal(json.controller.dpo?.email, 'dana.schutz@jaimo-solutions.example');
+});
+
+test('reminders: an out-of-range lead time is refused at the field', async () => {
+  await app.type('settings-reminders-days', '0');
+  await app.click('settings-save-reminders');
+  assert.ok((await app.fieldError('settings-reminders-days')).length > 0);
+  await app.type('settings-reminders-days', '5');
+  await app.click('settings-save-reminders');
+  await app.find('settings-reminders-done');
+});
+
+test('passphrase change: the wrong current passphrase is refused at its field, the new one opens the file', async () => {
+  await app.type('settings-pass-current', 'not the passphrase');
+  await app.type('settings-pass-new', NEW_PASS);
+  await app.type('settings-pass-repeat', NEW_PASS);
+  await app.click('settings-pass-save');
+  assert.ok((await app.fieldError('settings-pass-current')).length > 0);
+  assert.equal(await app.value('settings-pass-new'), NEW_PASS, 'the new passphrase stays typed');
+
+  await app.type('settings-pass-current', PASS);
+  await app.click('settings-pass-save');
+  await app.find('settings-pass-done');
+  assert.equal(sql(db, NEW_PASS, 'SELECT count(*) FROM cases')[0][0], 30, 'the file opens with the new passphrase');
+  assert.throws(() => sql(db, PASS, 'SELECT count(*) FROM cases'), 'and no longer with the old one');
+});
+
+test('backup: an encrypted copy that opens with the passphrase; restore keeps the old file', async () => {
+  await app.type('settings-backup-path', backup);
+  await app.click('settings-backup');
+  // The folder does not exist yet: refused at the field, the path stays for the user to fix.
+  assert.match(await app.fieldError('settings-backup-path'), /folder/);
+  assert.equal(await app.value('settings-backup-path'), backup);
+  await app.screenshot('31a-settings-backup-error', 'settings-backup-form');
+  mkdirSync(path.dirname(backup));
+  await app.click('settings-backup');
+  await app.find('settings-backup-done');
+  assert.ok(existsSync(backup));
+  assert.notEqual(readFileSync(backup).subarray(0, 15).toString('latin1'), 'SQLite format 3', 'the backup is encrypted');
+  assert.equal(sql(backup, NEW_PASS, 'SELECT count(*) FROM cases')[0][0], 30);
+
+  // A wrong passphrase for the backup is refused at its field and nothing is replaced.
+  await app.type('settings-restore-path', backup);
+  await app.type('settings-restore-pass', 'wrong passphrase here');
+  await app.click('settings-restore');
+  const confirm = await app.all('settings-restore-confirm');
+  if (confirm.length > 0) await confirm[0].click();
+  assert.ok((await app.fieldError('settings-restore-pass')).length > 0);
+  assert.equal(readdirSync(tmp).filter((f) => f.includes('before-restore')).length, 0);
+
+  await app.type('settings-restore-pass', NEW_PASS);
+  await app.click('settings-restore');
+  await app.click('settings-restore-confirm');
+  await app.find('settings-restore-done', 30000);
+  assert.equal(readdirSync(tmp).filter((f) => f.includes('before-restore')).length, 1, 'the old file is kept beside it');
+  assert.equal(sql(db, NEW_PASS, 'SELECT count(*) FROM cases')[0][0], 30);
+  await app.screenshot('31-settings-restored', 'settings-restore-done');
+});
+
+test('register editor: a system\'s retention edited through the form becomes a new register version', async () => {
+  await app.click('nav-register');
+  await app.click('register-edit-fastbill');
+  await app.find('register-editor');
+  await app.type('register-field-name', '');
+  await app.click('register-save');
+  assert.ok((await app.fieldError('register-field-name')).length > 0, 'an empty name is refused at the field');
+  await app.type('register-field-name', 'Fastbill (Rechnungen)');
+  await app.type('register-field-retention', 'Zehn Jahre nach Ende des Geschäftsjahres (§ 147 AO)');
+  await app.screenshot('32-register-editor', 'register-editor');
+  await app.click('register-save');
+  await app.find('register-saved');
+  const json = JSON.parse(sql(db, NEW_PASS, 'SELECT json FROM register_versions ORDER BY id DESC LIMIT 1')[0][0]);
+  const fastbill = json.systems.find((s) => s.id === 'fastbill');
+  assert.match(JSON.stringify(fastbill.retention), /147 AO/);
+});
