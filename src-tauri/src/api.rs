@@ -9,13 +9,14 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use dsar::cases::{self, Case, ListQuery, NewCase, PauseReason};
 use dsar::domain::{Channel, IdentifierKind, Language, Outcome, Right, Status, UnknownCode};
-use dsar::letters::{self, LetterExtra, LetterKind, LetterRequest, Templates};
+use dsar::letters::{self, LetterKind, LetterRequest, Templates};
 use dsar::pull::{self, PullEvent, PullOptions};
 use dsar::store::Store;
 use dsar::{audit, bundle, documents, evidence, mail, register_store, tasks};
 
 use crate::desk::{Desk, DEMO_PASSPHRASE};
 use crate::dto::*;
+use crate::dto_casework::LetterTextDto;
 use crate::error::ApiError;
 
 pub use crate::casework::*;
@@ -277,14 +278,14 @@ pub(crate) fn templates(db: &Path) -> Templates {
 }
 
 /// Renders a letter, writes the PDF to `out_path`, stores it on the case and records it.
-pub fn save_letter(desk: &Desk, reference: String, kind: String, lang: Option<String>, out_path: String) -> Result<LetterSaved, ApiError> {
+pub fn save_letter(desk: &Desk, reference: String, kind: String, lang: Option<String>, text: LetterTextDto, out_path: String) -> Result<LetterSaved, ApiError> {
     let kind = code::<LetterKind>("kind", &kind)?;
     let language = opt_code::<Language>("lang", lang.as_deref())?;
     let out = PathBuf::from(out_path);
     let templates = templates(&desk.db_path()?);
     let ctx = desk.context();
     desk.with_store(|s| {
-        let req = LetterRequest { reference, kind, language, extra: LetterExtra::default() };
+        let req = LetterRequest { reference, kind, language, extra: text.into_extra() };
         let composed = letters::compose(s, ctx.today, &req, &templates)?;
         std::fs::write(&out, &composed.letter.pdf).map_err(|e| ApiError::input("out_path", format!("cannot write the file: {e} — choose a folder you can write to")))?;
         letters::record_saved(s, &ctx, &composed)?;

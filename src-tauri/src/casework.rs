@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use dsar::cases;
 use dsar::domain::Language;
-use dsar::letters::{self, Composed, Gap, LetterExtra, LetterKind, LetterRequest};
+use dsar::letters::{self, Composed, Gap, LetterKind, LetterRequest};
 use dsar::register::RegisterError;
 use dsar::{evidence, mail, register_store, settings, tasks};
 
@@ -58,17 +58,17 @@ fn gap_lines(gaps: &[Gap]) -> Vec<String> {
         .collect()
 }
 
-fn compose(desk: &Desk, reference: String, kind: &str, lang: Option<&str>) -> Result<Composed, ApiError> {
+fn compose(desk: &Desk, reference: String, kind: &str, lang: Option<&str>, text: LetterTextDto) -> Result<Composed, ApiError> {
     let kind = code::<LetterKind>("kind", kind)?;
     let language = opt_code::<Language>("lang", lang)?;
     let templates = templates(&desk.db_path()?);
     let today = desk.context().today;
-    desk.with_store(|s| Ok(letters::compose(s, today, &LetterRequest { reference, kind, language, extra: LetterExtra::default() }, &templates)?))
+    desk.with_store(|s| Ok(letters::compose(s, today, &LetterRequest { reference, kind, language, extra: text.into_extra() }, &templates)?))
 }
 
 /// The letter as it would be saved or sent (the same composition), storing nothing.
-pub fn preview_letter(desk: &Desk, reference: String, kind: String, lang: Option<String>) -> Result<LetterPreview, ApiError> {
-    let c = compose(desk, reference, &kind, lang.as_deref())?;
+pub fn preview_letter(desk: &Desk, reference: String, kind: String, lang: Option<String>, text: LetterTextDto) -> Result<LetterPreview, ApiError> {
+    let c = compose(desk, reference, &kind, lang.as_deref(), text)?;
     // The e-mail's subject as `mail::deliver_letter` writes it: always with the reference.
     let r = c.case.reference.to_string();
     let l = &c.letter.subject_line;
@@ -78,7 +78,15 @@ pub fn preview_letter(desk: &Desk, reference: String, kind: String, lang: Option
 
 /// Sends the letter by e-mail (`send`) and/or saves the e-mail as `.eml` at `eml_path`; the
 /// PDF is stored on the case either way, and the sent e-mail with its time.
-pub fn send_letter(desk: &Desk, reference: String, kind: String, lang: Option<String>, send: bool, eml_path: Option<String>) -> Result<LetterSent, ApiError> {
+pub fn send_letter(
+    desk: &Desk,
+    reference: String,
+    kind: String,
+    lang: Option<String>,
+    text: LetterTextDto,
+    send: bool,
+    eml_path: Option<String>,
+) -> Result<LetterSent, ApiError> {
     let eml_path = eml_path.filter(|p| !p.trim().is_empty()).map(PathBuf::from);
     if !send && eml_path.is_none() {
         return Err(ApiError::input("eml_path", "choose where to save the e-mail, or send it"));
@@ -89,7 +97,7 @@ pub fn send_letter(desk: &Desk, reference: String, kind: String, lang: Option<St
             "no mail server configured: fill in Settings → SMTP (server, port, sender address) first, or save the e-mail as .eml and send it from your mail program",
         ));
     }
-    let composed = compose(desk, reference, &kind, lang.as_deref())?;
+    let composed = compose(desk, reference, &kind, lang.as_deref(), text)?;
     let ctx = desk.context();
     desk.with_store(|s| {
         letters::record_saved(s, &ctx, &composed)?;

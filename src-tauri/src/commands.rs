@@ -1,6 +1,6 @@
 //! The Tauri commands: each moves one `api` function off the UI thread (blocking pool) and
 //! returns its result. Arguments keep their snake_case names on the wire
-//! (`invoke("save_letter", { reference, kind, lang, out_path })`).
+//! (`invoke("save_letter", { reference, kind, lang, text, out_path })`).
 
 use std::sync::Arc;
 
@@ -120,8 +120,8 @@ pub async fn cancel_pull(desk: Shared<'_>, reference: String) -> Result<(), ApiE
 
 /// See [`api::save_letter`].
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_letter(desk: Shared<'_>, reference: String, kind: String, lang: Option<String>, out_path: String) -> Result<LetterSaved, ApiError> {
-    blocking(&desk, move |d| api::save_letter(d, reference, kind, lang, out_path)).await
+pub async fn save_letter(desk: Shared<'_>, reference: String, kind: String, lang: Option<String>, text: LetterTextDto, out_path: String) -> Result<LetterSaved, ApiError> {
+    blocking(&desk, move |d| api::save_letter(d, reference, kind, lang, text, out_path)).await
 }
 
 /// See [`api::export_bundle`].
@@ -178,14 +178,22 @@ pub async fn complete_task(desk: Shared<'_>, reference: String, task_id: String)
 
 /// See [`api::preview_letter`].
 #[tauri::command(rename_all = "snake_case")]
-pub async fn preview_letter(desk: Shared<'_>, reference: String, kind: String, lang: Option<String>) -> Result<LetterPreview, ApiError> {
-    blocking(&desk, move |d| api::preview_letter(d, reference, kind, lang)).await
+pub async fn preview_letter(desk: Shared<'_>, reference: String, kind: String, lang: Option<String>, text: LetterTextDto) -> Result<LetterPreview, ApiError> {
+    blocking(&desk, move |d| api::preview_letter(d, reference, kind, lang, text)).await
 }
 
 /// See [`api::send_letter`].
 #[tauri::command(rename_all = "snake_case")]
-pub async fn send_letter(desk: Shared<'_>, reference: String, kind: String, lang: Option<String>, send: bool, eml_path: Option<String>) -> Result<LetterSent, ApiError> {
-    blocking(&desk, move |d| api::send_letter(d, reference, kind, lang, send, eml_path)).await
+pub async fn send_letter(
+    desk: Shared<'_>,
+    reference: String,
+    kind: String,
+    lang: Option<String>,
+    text: LetterTextDto,
+    send: bool,
+    eml_path: Option<String>,
+) -> Result<LetterSent, ApiError> {
+    blocking(&desk, move |d| api::send_letter(d, reference, kind, lang, text, send, eml_path)).await
 }
 
 /// See [`api::export_register`].

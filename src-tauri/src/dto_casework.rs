@@ -28,6 +28,24 @@ pub struct EvidenceDto {
     pub pulled_at: String,
 }
 
+/// What the DPO writes into a letter: the reasons (a refusal, an extension notice, a rejected
+/// objection need them) and notes (what was corrected, which identification is needed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct LetterTextDto {
+    /// Reasons; blank lines separate paragraphs.
+    pub reasons: Option<String>,
+    /// Notes added to the letter.
+    pub notes: Option<String>,
+}
+
+impl LetterTextDto {
+    /// Blank fields count as not given.
+    pub fn into_extra(self) -> dsar::letters::LetterExtra {
+        let keep = |t: Option<String>| t.filter(|t| !t.trim().is_empty());
+        dsar::letters::LetterExtra { reasons: keep(self.reasons), notes: keep(self.notes) }
+    }
+}
+
 /// A letter as it would be sent, before anything is saved.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct LetterPreview {
@@ -123,6 +141,7 @@ impl From<SystemFieldsDto> for dsar::register_store::SystemFields {
 pub(crate) fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     EvidenceDto::export_all_to(dir)?;
     LetterPreview::export_all_to(dir)?;
+    LetterTextDto::export_all_to(dir)?;
     LetterSent::export_all_to(dir)?;
     RegisterExported::export_all_to(dir)?;
     SystemFieldsDto::export_all_to(dir)?;

@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use dsar_desk::api;
 use dsar_desk::dto::CaseQuery;
-use dsar_desk::dto_casework::SystemFieldsDto;
+use dsar_desk::dto_casework::{LetterTextDto, SystemFieldsDto};
 use dsar_desk::{Desk, DeskConfig, ErrorCode};
 
 fn desk_in(dir: &Path) -> Desk {
@@ -83,22 +83,22 @@ fn a_task_is_marked_done_once_and_only_on_its_own_case() {
 fn a_letter_preview_stores_nothing_and_matches_what_is_saved_as_eml() {
     let (dir, desk) = demo();
     let (reference, detail) = case_with_records(&desk);
-    let preview = api::preview_letter(&desk, reference.clone(), "access-response".into(), Some("en".into())).unwrap();
+    let preview = api::preview_letter(&desk, reference.clone(), "access-response".into(), Some("en".into()), Default::default()).unwrap();
     assert!(preview.subject.contains(&reference), "{}", preview.subject);
     assert!(preview.body_text.len() > 200);
     assert!(preview.file_name.ends_with("-access-response-en.pdf"));
     let unchanged = api::get_case(&desk, reference.clone()).unwrap();
     assert_eq!((unchanged.documents.len(), unchanged.timeline.len()), (detail.documents.len(), detail.timeline.len()));
-    let e = api::preview_letter(&desk, reference.clone(), "love-letter".into(), None).unwrap_err();
+    let e = api::preview_letter(&desk, reference.clone(), "love-letter".into(), None, Default::default()).unwrap_err();
     assert!(e.code == ErrorCode::InvalidInput && e.message.starts_with("kind: "), "{e:?}");
 
-    let e = api::send_letter(&desk, reference.clone(), "access-response".into(), Some("en".into()), true, None).unwrap_err();
+    let e = api::send_letter(&desk, reference.clone(), "access-response".into(), Some("en".into()), Default::default(), true, None).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains("Settings → SMTP"), "{}", e.message);
     assert_eq!(api::get_case(&desk, reference.clone()).unwrap().documents.len(), detail.documents.len(), "a refused send stores nothing");
 
     let eml = dir.path().join("letter.eml");
-    let sent = api::send_letter(&desk, reference.clone(), "access-response".into(), Some("en".into()), false, Some(eml.display().to_string())).unwrap();
+    let sent = api::send_letter(&desk, reference.clone(), "access-response".into(), Some("en".into()), Default::default(), false, Some(eml.display().to_string())).unwrap();
     assert!(!sent.sent);
     assert_eq!(sent.eml_path.as_deref(), Some(eml.display().to_string().as_str()));
     let raw = std::fs::read_to_string(&eml).unwrap();
@@ -190,4 +190,20 @@ fn register_pointers_map_to_the_editors_fields() {
     assert_eq!(problem_field("/systems/12/connector/contact/email"), "contact_email");
     assert_eq!(problem_field("/controller/email"), "register");
     assert_eq!(problem_field(""), "register");
+}
+
+#[test]
+fn a_refusal_needs_reasons_and_carries_them_into_the_letter() {
+    let (dir, desk) = demo();
+    let reference = all_cases(&desk).remove(0);
+    let e = api::preview_letter(&desk, reference.clone(), "refusal".into(), Some("en".into()), Default::default()).unwrap_err();
+    assert!(e.message.starts_with("reasons"), "{}", e.message);
+    let blank = LetterTextDto { reasons: Some("   ".into()), notes: None };
+    assert!(api::preview_letter(&desk, reference.clone(), "refusal".into(), Some("en".into()), blank).is_err(), "blank reasons count as none");
+    let text = LetterTextDto { reasons: Some("The request is manifestly unfounded: it repeats one answered last week.".into()), notes: None };
+    let preview = api::preview_letter(&desk, reference.clone(), "refusal".into(), Some("en".into()), text.clone()).unwrap();
+    assert!(preview.body_text.contains("manifestly unfounded"), "{}", preview.body_text);
+    let pdf = dir.path().join("refusal.pdf");
+    api::save_letter(&desk, reference, "refusal".into(), Some("en".into()), text, pdf.display().to_string()).unwrap();
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 }

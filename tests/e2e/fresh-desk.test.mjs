@@ -151,6 +151,15 @@ test('pull: every configured system is searched and its records are shown', asyn
 
 test('letter and export bundle are written; the timeline shows each step', async () => {
   const letter = path.join(tmp, `${reference}-access.pdf`);
+  // A refusal needs the DPO's reasons: asked for at that field, then carried into the letter.
+  await app.select('letter-kind', 'refusal');
+  await app.click('letter-preview');
+  assert.match(await app.fieldError('letter-reasons'), /reasons/);
+  await app.type('letter-reasons', 'Die Anfrage wiederholt eine vor einer Woche beantwortete.');
+  await app.click('letter-preview');
+  await app.textMatching('letter-preview-body', /vor einer Woche beantwortete/);
+  await app.type('letter-reasons', '');
+
   await app.select('letter-kind', 'access-response');
   assert.equal(await app.value('letter-kind'), 'access-response');
   await app.click('letter-preview');

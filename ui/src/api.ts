@@ -48,12 +48,14 @@ import type { SystemRow } from './bindings/SystemRow';
 import type { SystemTestDto } from './bindings/SystemTestDto';
 export type { EvidenceDto } from './bindings/EvidenceDto';
 export type { LetterPreview } from './bindings/LetterPreview';
+export type { LetterTextDto } from './bindings/LetterTextDto';
 export type { LetterSent } from './bindings/LetterSent';
 export type { RecordField } from './bindings/RecordField';
 export type { RegisterExported } from './bindings/RegisterExported';
 export type { SystemFieldsDto } from './bindings/SystemFieldsDto';
 import type { EvidenceDto } from './bindings/EvidenceDto';
 import type { LetterPreview } from './bindings/LetterPreview';
+import type { LetterTextDto } from './bindings/LetterTextDto';
 import type { LetterSent } from './bindings/LetterSent';
 import type { RegisterExported } from './bindings/RegisterExported';
 import type { SystemFieldsDto } from './bindings/SystemFieldsDto';
@@ -156,8 +158,8 @@ export const api = {
   pullCase: (reference: string, systems: string[]) =>
     call<PullSummary>('pull_case', { reference, systems }),
   cancelPull: (reference: string) => call<null>('cancel_pull', { reference }),
-  saveLetter: (reference: string, kind: string, lang: string | null, outPath: string) =>
-    call<LetterSaved>('save_letter', { reference, kind, lang, out_path: outPath }),
+  saveLetter: (reference: string, kind: string, lang: string | null, text: LetterTextDto, outPath: string) =>
+    call<LetterSaved>('save_letter', { reference, kind, lang, text, out_path: outPath }),
   exportBundle: (reference: string, outPath: string, password: string | null) =>
     call<ExportDone>('export_bundle', { reference, out_path: outPath, password }),
   cancelExport: (reference: string) => call<null>('cancel_export', { reference }),
@@ -169,10 +171,10 @@ export const api = {
     call<EvidenceDto[]>('case_evidence', { reference, system }),
   completeTask: (reference: string, taskId: string) =>
     call<CaseDetail>('complete_task', { reference, task_id: taskId }),
-  previewLetter: (reference: string, kind: string, lang: string | null) =>
-    call<LetterPreview>('preview_letter', { reference, kind, lang }),
-  sendLetter: (reference: string, kind: string, lang: string | null, send: boolean, emlPath: string | null) =>
-    call<LetterSent>('send_letter', { reference, kind, lang, send, eml_path: emlPath }),
+  previewLetter: (reference: string, kind: string, lang: string | null, text: LetterTextDto) =>
+    call<LetterPreview>('preview_letter', { reference, kind, lang, text }),
+  sendLetter: (reference: string, kind: string, lang: string | null, text: LetterTextDto, send: boolean, emlPath: string | null) =>
+    call<LetterSent>('send_letter', { reference, kind, lang, text, send, eml_path: emlPath }),
   // Register editor.
   exportRegister: (outPath: string) => call<RegisterExported>('export_register', { out_path: outPath }),
   registerSystem: (id: string) => call<SystemFieldsDto>('register_system', { id }),
