@@ -631,7 +631,7 @@ fn derived_identifiers_match_keyed_hashes_and_need_their_secret() {
     let opts = PullOptions { systems: vec!["members-csv".into()], ..PullOptions::default() };
     let report = pull::run(&mut store, &ctx(TODAY), &reference, &opts, &|_| {}, &Cancel::new()).unwrap();
     assert_eq!(report.systems[0].result.status, PullStatus::Error);
-    assert_eq!(report.systems[0].result.error.as_deref(), Some("secret 'hash_key' is not set — run: dsar secret set hash_key"));
+    assert_eq!(report.systems[0].result.error.as_deref(), Some("secret 'hash_key' is not set — set it in Settings → Secrets, or run: dsar secret set hash_key"));
     secrets::set(&mut store, &ctx(TODAY), "hash_key", "hash-key").unwrap();
     let report = pull::run(&mut store, &ctx(TODAY), &reference, &opts, &|_| {}, &Cancel::new()).unwrap();
     assert_eq!((report.systems[0].result.status, report.systems[0].result.records), (PullStatus::Ok, 1), "{report:?}");

@@ -92,6 +92,8 @@ pub fn run() {
             settings_commands::change_passphrase,
             settings_commands::backup_database,
             settings_commands::restore_database,
+            settings_commands::list_secrets,
+            settings_commands::set_secret,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

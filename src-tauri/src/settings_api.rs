@@ -302,3 +302,31 @@ pub fn backup_database(desk: &Desk, path: String) -> Result<BackupDto, ApiError>
 pub fn restore_database(desk: &Desk, path: String, passphrase: String) -> Result<RestoreDto, ApiError> {
     desk.restore(Path::new(&path), passphrase)
 }
+
+/// The secrets the register refers to and those stored, with the systems that use each; values
+/// never leave the store.
+pub fn list_secrets(desk: &Desk) -> Result<Vec<SecretDto>, ApiError> {
+    desk.with_store(|s| {
+        let stored: std::collections::BTreeSet<String> = secrets::names(s)?.into_iter().collect();
+        let mut out: std::collections::BTreeMap<String, Vec<String>> = stored.iter().map(|n| (n.clone(), Vec::new())).collect();
+        if let Some(reg) = register_store::current(s)? {
+            for system in &reg.systems {
+                for name in system.secret_names() {
+                    out.entry(name).or_default().push(system.id.clone());
+                }
+            }
+        }
+        Ok(out.into_iter().map(|(name, used_by)| SecretDto { set: stored.contains(&name), name, used_by }).collect())
+    })
+}
+
+/// Stores or replaces secret `name` (a connector token, a database password). An empty value is
+/// refused at the field; the audit trail gets the name only.
+pub fn set_secret(desk: &Desk, name: String, value: String) -> Result<Vec<SecretDto>, ApiError> {
+    if value.trim().is_empty() {
+        return Err(ApiError::input("value", "the secret is empty — paste the token or password"));
+    }
+    let ctx = desk.context();
+    desk.with_store(|s| Ok(secrets::set(s, &ctx, &name, &value)?))?;
+    list_secrets(desk)
+}

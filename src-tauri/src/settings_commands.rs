@@ -65,3 +65,15 @@ pub async fn backup_database(desk: Shared<'_>, path: String) -> Result<BackupDto
 pub async fn restore_database(desk: Shared<'_>, path: String, passphrase: String) -> Result<RestoreDto, ApiError> {
     blocking(&desk, move |d| settings_api::restore_database(d, path, passphrase)).await
 }
+
+/// See [`settings_api::list_secrets`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn list_secrets(desk: Shared<'_>) -> Result<Vec<SecretDto>, ApiError> {
+    blocking(&desk, settings_api::list_secrets).await
+}
+
+/// See [`settings_api::set_secret`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_secret(desk: Shared<'_>, name: String, value: String) -> Result<Vec<SecretDto>, ApiError> {
+    blocking(&desk, move |d| settings_api::set_secret(d, name, value)).await
+}

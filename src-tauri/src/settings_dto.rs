@@ -117,6 +117,18 @@ pub struct SettingsDto {
     pub db_path: String,
 }
 
+/// A secret the register refers to (`{secret:NAME}`) or the desk holds: its name and whether
+/// it is set, never its value.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SecretDto {
+    /// The name used in `{secret:NAME}`.
+    pub name: String,
+    /// Whether a value is stored.
+    pub set: bool,
+    /// Register systems whose connector refers to it (empty: only stored, e.g. the SMTP password).
+    pub used_by: Vec<String>,
+}
+
 /// Cases a reminder is about: references only, never names.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct DueSoonDto {
@@ -157,5 +169,6 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     DueSoonDto::export_all_to(dir)?;
     BackupDto::export_all_to(dir)?;
     RestoreDto::export_all_to(dir)?;
+    SecretDto::export_all_to(dir)?;
     Ok(())
 }

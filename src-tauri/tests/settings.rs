@@ -200,3 +200,26 @@ fn backup_then_restore_brings_the_earlier_state_back_and_keeps_the_replaced_file
     api::test_systems(&desk, vec![]).unwrap();
     assert_eq!(total(&desk), 2);
 }
+
+#[test]
+fn secrets_the_register_uses_are_listed_by_name_and_set_without_showing_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk_in(dir.path());
+    api::open_demo(&desk).unwrap();
+    let before = settings_api::list_secrets(&desk).unwrap();
+    let token = before.iter().find(|s| s.name == "cleverreach_token").expect("the demo register refers to cleverreach_token");
+    assert_eq!(token.used_by, ["cleverreach"]);
+    assert!(token.set, "the demo stores a token");
+
+    let e = settings_api::set_secret(&desk, "cleverreach_token".into(), "  ".into()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message.starts_with("value:"), "{}", e.message);
+    let e = settings_api::set_secret(&desk, "bad name!".into(), "x".into()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+
+    let after = settings_api::set_secret(&desk, "crm_password".into(), "s3cret-value".into()).unwrap();
+    let crm = after.iter().find(|s| s.name == "crm_password").unwrap();
+    assert!(crm.set && crm.used_by.is_empty());
+    let wire = serde_json::to_string(&after).unwrap();
+    assert!(!wire.contains("s3cret-value") && !wire.contains("demo-token-for-cleverreach"), "values never leave the store: {wire}");
+}

@@ -157,7 +157,7 @@ pub enum ConnectorError {
         detail: String,
     },
     /// A `{secret:NAME}` the connector needs is not stored.
-    #[error("secret '{name}' is not set — run: dsar secret set {name}")]
+    #[error("secret '{name}' is not set — set it in Settings → Secrets, or run: dsar secret set {name}")]
     SecretMissing {
         /// Secret name.
         name: String,

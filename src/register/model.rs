@@ -40,6 +40,17 @@ impl Register {
     }
 }
 
+impl System {
+    /// The secret names this system's connector refers to as `{secret:NAME}`.
+    pub fn secret_names(&self) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        if let Ok(v) = serde_json::to_value(self) {
+            collect_secrets(&v, &mut names);
+        }
+        names
+    }
+}
+
 fn collect_secrets(v: &serde_json::Value, out: &mut BTreeSet<String>) {
     match v {
         serde_json::Value::String(s) => {

@@ -141,6 +141,27 @@ test('pull: every configured system is searched and its records are shown', asyn
     if (system === 'dashboard') await app.screenshot('08b-record-preview', 'evidence-panel');
     await app.click('evidence-close');
   }
+  // CleverReach's token is missing: the error says where to set it; set it in Settings →
+  // Secrets, re-run that one system, and it now fails for the next reason (no server here).
+  assert.match(await app.text('system-row-cleverreach'), /Settings → Secrets/);
+  await app.click('nav-settings');
+  assert.equal(await app.text('settings-secret-state-cleverreach_token'), 'not set');
+  await app.click('settings-secret-save-cleverreach_token');
+  assert.ok((await app.fieldError('settings-secret-cleverreach_token')).length > 0, 'an empty secret is refused at the field');
+  await app.type('settings-secret-cleverreach_token', 'token-typed-in-the-app');
+  await app.click('settings-secret-save-cleverreach_token');
+  await app.textMatching('settings-secret-state-cleverreach_token', /^set$/);
+  assert.equal(await app.value('settings-secret-cleverreach_token'), '', 'the value is not kept on screen');
+  await app.screenshot('08c-settings-secrets', 'settings-secrets');
+  const audit = JSON.stringify(sql(db, PASS, "SELECT action, details FROM audit_events WHERE action LIKE 'secret.%'"));
+  assert.match(audit, /cleverreach_token/);
+  assert.doesNotMatch(audit, /token-typed-in-the-app/, 'the audit trail holds the name only');
+  await app.click('nav-cases');
+  await app.click(`case-link-${reference}`);
+  await app.click('rerun-cleverreach');
+  await app.until(async () => !/Settings → Secrets/.test(await app.text('system-row-cleverreach')), 'the secret is used on re-run', 30000);
+  assert.match(await app.text('system-row-cleverreach'), /Error/);
+
   // The manual system (Gmail) became a task with a ready e-mail to the processor; mark it done.
   const [[taskId]] = sql(db, PASS, "SELECT id FROM tasks WHERE system_id = 'gmail'");
   assert.match(await app.text(`task-body-${taskId}`), new RegExp(reference));

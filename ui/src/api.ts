@@ -67,6 +67,7 @@ export type { DueSoonDto } from './bindings/DueSoonDto';
 export type { RemindersDto } from './bindings/RemindersDto';
 export type { RestoreDto } from './bindings/RestoreDto';
 export type { SettingsDto } from './bindings/SettingsDto';
+export type { SecretDto } from './bindings/SecretDto';
 export type { SmtpDto } from './bindings/SmtpDto';
 export type { SmtpInput } from './bindings/SmtpInput';
 import type { BackupDto } from './bindings/BackupDto';
@@ -76,6 +77,7 @@ import type { DueSoonDto } from './bindings/DueSoonDto';
 import type { RemindersDto } from './bindings/RemindersDto';
 import type { RestoreDto } from './bindings/RestoreDto';
 import type { SettingsDto } from './bindings/SettingsDto';
+import type { SecretDto } from './bindings/SecretDto';
 import type { SmtpDto } from './bindings/SmtpDto';
 import type { SmtpInput } from './bindings/SmtpInput';
 
@@ -183,6 +185,8 @@ export const api = {
     call<number>('add_manual_system', { id, contact_email: contactEmail, fields }),
   // Settings screen.
   getSettings: () => call<SettingsDto>('get_settings'),
+  listSecrets: () => call<SecretDto[]>('list_secrets'),
+  setSecret: (name: string, value: string) => call<SecretDto[]>('set_secret', { name, value }),
   saveController: (controller: ControllerDto) => call<ControllerDto>('save_controller', { controller }),
   saveCaseDefaults: (defaults: CaseDefaultsDto) => call<CaseDefaultsDto>('save_case_defaults', { defaults }),
   saveSmtp: (input: SmtpInput) => call<SmtpDto>('save_smtp', { input }),
