@@ -57,6 +57,11 @@ pub fn unlock(desk: &Desk, passphrase: String) -> Result<(), ApiError> {
     desk.set_open(store, path, passphrase)
 }
 
+/// Locks the desk: the store is closed and the passphrase forgotten.
+pub fn lock_desk(desk: &Desk) -> Result<(), ApiError> {
+    desk.lock()
+}
+
 /// Creates the user's encrypted database (first run) and opens it.
 pub fn create_desk(desk: &Desk, passphrase: String) -> Result<(), ApiError> {
     let path = desk.db_path()?;

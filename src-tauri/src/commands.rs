@@ -39,6 +39,12 @@ pub async fn unlock(desk: Shared<'_>, passphrase: String) -> Result<(), ApiError
     blocking(&desk, move |d| api::unlock(d, passphrase)).await
 }
 
+/// See [`api::lock_desk`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn lock_desk(desk: Shared<'_>) -> Result<(), ApiError> {
+    blocking(&desk, api::lock_desk).await
+}
+
 /// See [`api::create_desk`].
 #[tauri::command(rename_all = "snake_case")]
 pub async fn create_desk(desk: Shared<'_>, passphrase: String) -> Result<(), ApiError> {

@@ -122,6 +122,18 @@ impl Desk {
         Ok(())
     }
 
+    /// Closes the store and forgets the passphrase; the next unlock is of the user's own
+    /// database again (not the demo). Refused while a pull or an export runs, so no worker
+    /// is left holding a connection to a desk the user believes locked.
+    pub fn lock(&self) -> Result<(), ApiError> {
+        if !lock(&self.pulls)?.is_empty() {
+            return Err(ApiError::new(crate::error::ErrorCode::Conflict, "a pull or an export is still running: wait for it or cancel it, then lock"));
+        }
+        *lock(&self.open)? = None;
+        *lock(&self.current)? = self.config.db_path.clone();
+        Ok(())
+    }
+
     /// Runs a quick operation on the unlocked store.
     pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
         let mut open = lock(&self.open)?;

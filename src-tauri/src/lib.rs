@@ -55,6 +55,7 @@ pub fn run() {
             commands::desk_status,
             commands::unlock,
             commands::create_desk,
+            commands::lock_desk,
             commands::open_demo,
             commands::dashboard,
             commands::list_cases,

@@ -304,3 +304,25 @@ fn started_with_demo_the_first_status_opens_the_demo_desk_once() {
     assert!(api::dashboard(&desk).unwrap().overdue > 0, "the demo has overdue cases");
     assert_eq!(api::list_cases(&desk, dsar_desk::dto::CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 100, offset: 0 }).unwrap().total, 30);
 }
+
+#[test]
+fn locking_closes_the_desk_and_returns_to_the_users_own_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = DeskConfig { db_path: dir.path().join("dsar.db"), demo_path: dir.path().join("demo").join("dsar-demo.db"), today: Some(today()), actor: "app:test".into(), demo_at_start: false };
+    let desk = Desk::new(config);
+    api::open_demo(&desk).unwrap();
+    assert!(api::desk_status(&desk).unwrap().db_path.ends_with("dsar-demo.db"));
+    let reference = api::list_cases(&desk, CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 1, offset: 0 }).unwrap().items[0].reference.clone();
+
+    // Not while work runs on a second connection.
+    let running = desk.start_export(&reference).unwrap();
+    assert_eq!(api::lock_desk(&desk).unwrap_err().code, ErrorCode::Conflict);
+    drop(running);
+
+    api::lock_desk(&desk).unwrap();
+    let status = api::desk_status(&desk).unwrap();
+    assert!(!status.unlocked);
+    assert!(status.db_path.ends_with("dsar.db") && !status.exists, "{status:?}");
+    assert_eq!(api::dashboard(&desk).unwrap_err().code, ErrorCode::Locked);
+    assert_eq!(api::get_case(&desk, reference).unwrap_err().code, ErrorCode::Locked);
+}

@@ -123,3 +123,11 @@ test('keyboard: n opens a new case, / searches, j/k move through the list', asyn
   await app.textMatching('case-reference', new RegExp(`^${first}$`));
   await app.screenshot('23-case-demo');
 });
+
+test('lock: the desk closes and the unlock screen is back, for the user\'s own database', async () => {
+  await app.click('lock');
+  await app.find('passphrase');
+  assert.equal((await app.all('nav-cases')).length, 0, 'no navigation while locked');
+  assert.match(await app.session.findElement({ css: 'main' }).getText(), /not-created-yet\.db/);
+  await app.screenshot('24-locked');
+});

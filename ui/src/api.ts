@@ -140,6 +140,7 @@ async function call<T>(name: string, args?: Record<string, unknown>): Promise<T>
 
 export const api = {
   deskStatus: () => call<DeskStatus>('desk_status'),
+  lockDesk: () => call<null>('lock_desk'),
   uiReady: () => call<null>('ui_ready'),
   unlock: (passphrase: string) => call<null>('unlock', { passphrase }),
   createDesk: (passphrase: string) => call<null>('create_desk', { passphrase }),

@@ -10,6 +10,8 @@ const en = {
   'nav.cases': 'Cases',
   'nav.new': 'New case',
   'nav.register': 'Register',
+  'nav.lock': 'Lock',
+  'nav.lock_title': 'Close the database and forget the passphrase',
   'nav.lock_hint': 'Shortcuts: n new case · / search · j/k next/previous case',
   'lang.label': 'Language',
 
@@ -309,6 +311,8 @@ const de: Record<Key, string> = {
   'nav.cases': 'Fälle',
   'nav.new': 'Neuer Fall',
   'nav.register': 'Verzeichnis',
+  'nav.lock': 'Sperren',
+  'nav.lock_title': 'Datenbank schließen und Passphrase vergessen',
   'nav.lock_hint': 'Tasten: n neuer Fall · / Suche · j/k nächster/vorheriger Fall',
   'lang.label': 'Sprache',
 
