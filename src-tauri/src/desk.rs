@@ -47,7 +47,8 @@ pub struct Desk {
     config: DeskConfig,
     current: Mutex<PathBuf>,
     open: Mutex<Option<Unlocked>>,
-    pulls: Mutex<HashMap<String, Cancel>>,
+    /// Pulls and exports on second connections, with their cancel flags.
+    running: Mutex<HashMap<String, Cancel>>,
     demo_started: AtomicBool,
 }
 
@@ -55,24 +56,23 @@ fn lock<T>(m: &Mutex<T>) -> Result<MutexGuard<'_, T>, ApiError> {
     m.lock().map_err(|_| ApiError::internal("an earlier operation failed midway: restart DSAR desk"))
 }
 
-/// Exports share the map of running work with pulls under their own key (references never
-/// contain a NUL).
+/// Exports are kept beside pulls under their own key (references never contain a NUL).
 fn export_key(reference: &str) -> String {
     format!("export\0{reference}")
 }
 
-/// Removes a pull's (or an export's) cancel flag however it ends.
-pub struct PullGuard<'a> {
+/// Removes a pull's or an export's cancel flag however it ends.
+pub struct WorkGuard<'a> {
     desk: &'a Desk,
-    reference: String,
-    /// The flag the pull watches.
+    key: String,
+    /// The flag the work watches.
     pub cancel: Cancel,
 }
 
-impl Drop for PullGuard<'_> {
+impl Drop for WorkGuard<'_> {
     fn drop(&mut self) {
-        if let Ok(mut p) = self.desk.pulls.lock() {
-            p.remove(&self.reference);
+        if let Ok(mut running) = self.desk.running.lock() {
+            running.remove(&self.key);
         }
     }
 }
@@ -81,7 +81,7 @@ impl Desk {
     /// A locked desk.
     pub fn new(config: DeskConfig) -> Desk {
         let current = Mutex::new(config.db_path.clone());
-        Desk { config, current, open: Mutex::new(None), pulls: Mutex::new(HashMap::new()), demo_started: AtomicBool::new(false) }
+        Desk { config, current, open: Mutex::new(None), running: Mutex::new(HashMap::new()), demo_started: AtomicBool::new(false) }
     }
 
     /// Who and when, for one user action.
@@ -126,9 +126,7 @@ impl Desk {
     /// database again (not the demo). Refused while a pull or an export runs, so no worker
     /// is left holding a connection to a desk the user believes locked.
     pub fn lock(&self) -> Result<(), ApiError> {
-        if !lock(&self.pulls)?.is_empty() {
-            return Err(ApiError::new(crate::error::ErrorCode::Conflict, "a pull or an export is still running: wait for it or cancel it, then lock"));
-        }
+        self.ensure_idle("lock")?;
         *lock(&self.open)? = None;
         *lock(&self.current)? = self.config.db_path.clone();
         Ok(())
@@ -153,37 +151,49 @@ impl Desk {
     }
 
     /// Registers a running pull of `reference`; refused while one runs for the same case.
-    pub fn start_pull(&self, reference: &str) -> Result<PullGuard<'_>, ApiError> {
+    pub fn start_pull(&self, reference: &str) -> Result<WorkGuard<'_>, ApiError> {
         self.start(reference.to_string(), "a pull of this case is already running: wait for it or cancel it")
     }
 
     /// Registers the export of `reference` (one at a time per case) with its cancel flag.
-    pub fn start_export(&self, reference: &str) -> Result<PullGuard<'_>, ApiError> {
+    pub fn start_export(&self, reference: &str) -> Result<WorkGuard<'_>, ApiError> {
         self.start(export_key(reference), "an export of this case is already running: wait for it or cancel it")
     }
 
     /// Asks the running export of `reference` to stop; nothing happens when none runs.
     pub fn cancel_export(&self, reference: &str) -> Result<(), ApiError> {
-        self.cancel_pull(&export_key(reference))
-    }
-
-    fn start(&self, key: String, busy: &str) -> Result<PullGuard<'_>, ApiError> {
-        let mut running = lock(&self.pulls)?;
-        if running.contains_key(&key) {
-            return Err(ApiError::new(crate::error::ErrorCode::Conflict, busy));
-        }
-        let cancel = Cancel::new();
-        running.insert(key.clone(), cancel.clone());
-        Ok(PullGuard { desk: self, reference: key, cancel })
+        self.cancel(&export_key(reference))
     }
 
     /// Asks the running pull of `reference` to stop; nothing happens when none runs (it may
     /// just have finished).
     pub fn cancel_pull(&self, reference: &str) -> Result<(), ApiError> {
-        if let Some(c) = lock(&self.pulls)?.get(reference) {
+        self.cancel(reference)
+    }
+
+    fn start(&self, key: String, busy: &str) -> Result<WorkGuard<'_>, ApiError> {
+        let mut running = lock(&self.running)?;
+        if running.contains_key(&key) {
+            return Err(ApiError::new(crate::error::ErrorCode::Conflict, busy));
+        }
+        let cancel = Cancel::new();
+        running.insert(key.clone(), cancel.clone());
+        Ok(WorkGuard { desk: self, key, cancel })
+    }
+
+    fn cancel(&self, key: &str) -> Result<(), ApiError> {
+        if let Some(c) = lock(&self.running)?.get(key) {
             c.cancel();
         }
         Ok(())
+    }
+
+    /// Refuses `what` (lock, restore) while a pull or an export holds a second connection.
+    fn ensure_idle(&self, what: &str) -> Result<(), ApiError> {
+        if lock(&self.running)?.is_empty() {
+            return Ok(());
+        }
+        Err(ApiError::new(crate::error::ErrorCode::Conflict, format!("a pull or an export is still running: wait for it or cancel it, then {what}")))
     }
 
     /// Re-encrypts the unlocked database under `new` once `current` is shown to be the
@@ -205,9 +215,7 @@ impl Desk {
     /// `passphrase`, integrity check, audit chain); refused while a pull runs on a second
     /// connection. On a failed swap the previous database is reopened.
     pub fn restore(&self, file: &Path, passphrase: String) -> Result<crate::settings_dto::RestoreDto, ApiError> {
-        if !lock(&self.pulls)?.is_empty() {
-            return Err(ApiError::new(crate::error::ErrorCode::Conflict, "a pull is running: wait for it to finish or cancel it, then restore"));
-        }
+        self.ensure_idle("restore")?;
         let db = {
             let open = lock(&self.open)?;
             open.as_ref().ok_or_else(ApiError::locked)?.path.clone()

@@ -3,54 +3,15 @@
 //! dashboard against list totals, pull with progress, letter and bundle.
 
 use std::cell::RefCell;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use dsar_desk::api;
+use chrono::NaiveDate;
 use dsar_desk::dto::{CaseQuery, NewCaseInput, PullProgress};
 use dsar_desk::{Desk, DeskConfig, ErrorCode};
 
-const PASS: &str = "correct horse battery";
-const TODAY: &str = "2026-11-21";
-
-fn today() -> NaiveDate {
-    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
-}
-
-fn desk_in(dir: &Path) -> Desk {
-    Desk::new(DeskConfig { db_path: dir.join("dsar.db"), demo_path: dir.join("demo").join("dsar-demo.db"), today: Some(today()), actor: "app:test".into(), demo_at_start: false })
-}
-
-fn fixture_register(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/registers").join(name).display().to_string()
-}
-
-fn query() -> CaseQuery {
-    CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 50, offset: 0 }
-}
-
-fn new_case(name: &str, email: &str, received: &str) -> NewCaseInput {
-    NewCaseInput {
-        rights: vec!["access".into()],
-        name: name.into(),
-        email: Some(email.into()),
-        phone: None,
-        ids: vec![],
-        address: vec![],
-        received: received.into(),
-        jurisdiction: None,
-        region: None,
-        language: None,
-        channel: "email".into(),
-    }
-}
-
-fn fresh_desk() -> (tempfile::TempDir, Desk) {
-    let dir = tempfile::tempdir().unwrap();
-    let desk = desk_in(dir.path());
-    api::create_desk(&desk, PASS.into()).unwrap();
-    (dir, desk)
-}
+mod common;
+use common::*;
 
 #[test]
 fn a_locked_desk_answers_locked_and_says_no_file_exists_yet() {
@@ -296,7 +257,7 @@ fn a_second_pull_of_the_same_case_is_refused_while_one_runs() {
 #[test]
 fn started_with_demo_the_first_status_opens_the_demo_desk_once() {
     let dir = tempfile::tempdir().unwrap();
-    let config = DeskConfig { db_path: dir.path().join("dsar.db"), demo_path: dir.path().join("demo").join("dsar-demo.db"), today: Some(today()), actor: "app:test".into(), demo_at_start: true };
+    let config = DeskConfig { demo_at_start: true, ..config(dir.path()) };
     let desk = Desk::new(config);
     let status = api::desk_status(&desk).unwrap();
     assert!(status.unlocked, "the demo is open");
@@ -308,8 +269,7 @@ fn started_with_demo_the_first_status_opens_the_demo_desk_once() {
 #[test]
 fn locking_closes_the_desk_and_returns_to_the_users_own_database() {
     let dir = tempfile::tempdir().unwrap();
-    let config = DeskConfig { db_path: dir.path().join("dsar.db"), demo_path: dir.path().join("demo").join("dsar-demo.db"), today: Some(today()), actor: "app:test".into(), demo_at_start: false };
-    let desk = Desk::new(config);
+    let desk = desk_in(dir.path());
     api::open_demo(&desk).unwrap();
     assert!(api::desk_status(&desk).unwrap().db_path.ends_with("dsar-demo.db"));
     let reference = api::list_cases(&desk, CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 1, offset: 0 }).unwrap().items[0].reference.clone();

@@ -1,18 +1,13 @@
 //! The case screen's record preview, task completion, letter preview and e-mail, and the
 //! register editor, called as the Tauri commands call them, against real encrypted databases.
 
-use std::path::Path;
-
-use chrono::NaiveDate;
 use dsar_desk::api;
 use dsar_desk::dto::CaseQuery;
 use dsar_desk::dto_casework::{LetterTextDto, SystemFieldsDto};
-use dsar_desk::{Desk, DeskConfig, ErrorCode};
+use dsar_desk::{Desk, ErrorCode};
 
-fn desk_in(dir: &Path) -> Desk {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-    Desk::new(DeskConfig { db_path: dir.join("dsar.db"), demo_path: dir.join("demo").join("dsar-demo.db"), today: Some(today), actor: "app:test".into(), demo_at_start: false })
-}
+mod common;
+use common::*;
 
 fn demo() -> (tempfile::TempDir, Desk) {
     let dir = tempfile::tempdir().unwrap();
@@ -22,7 +17,7 @@ fn demo() -> (tempfile::TempDir, Desk) {
 }
 
 fn all_cases(desk: &Desk) -> Vec<String> {
-    let q = CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 1000, offset: 0 };
+    let q = CaseQuery { limit: 1000, ..query() };
     api::list_cases(desk, q).unwrap().items.into_iter().map(|r| r.reference).collect()
 }
 
@@ -33,15 +28,6 @@ fn case_with_records(desk: &Desk) -> (String, dsar_desk::dto::CaseDetail) {
         .map(|r| (r.clone(), api::get_case(desk, r).unwrap()))
         .find(|(_, d)| d.systems.iter().filter(|s| s.records > 0).count() >= 2)
         .expect("the demo has a case with records in two systems")
-}
-
-fn with_register() -> (tempfile::TempDir, Desk) {
-    let dir = tempfile::tempdir().unwrap();
-    let desk = desk_in(dir.path());
-    api::create_desk(&desk, "correct horse battery".into()).unwrap();
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/registers/jaimo.json");
-    api::import_register(&desk, file.display().to_string()).unwrap();
-    (dir, desk)
 }
 
 #[test]
@@ -124,7 +110,7 @@ fn the_register_exports_to_a_file_that_imports_again() {
 fn a_broken_register_file_lists_every_problem_with_its_pointer() {
     let (dir, desk) = with_register();
     let file = dir.path().join("broken.json");
-    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/registers/jaimo.json")).unwrap()).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture_register("jaimo.json")).unwrap()).unwrap();
     doc["systems"][0]["role"] = "friend".into();
     doc["systems"][1]["legal_bases"] = serde_json::json!([]);
     std::fs::write(&file, doc.to_string()).unwrap();

@@ -4,56 +4,19 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
-use dsar_desk::dto::{CaseQuery, NewCaseInput};
 use dsar_desk::settings_dto::{CaseDefaultsDto, RemindersDto, SmtpInput};
-use dsar_desk::{api, settings_api, Desk, DeskConfig, ErrorCode};
+use dsar_desk::{api, settings_api, Desk, ErrorCode};
 
-const PASS: &str = "correct horse battery";
-
-fn desk_in(dir: &Path) -> Desk {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-    Desk::new(DeskConfig { db_path: dir.join("dsar.db"), demo_path: dir.join("demo.db"), today: Some(today), actor: "app:test".into(), demo_at_start: false })
-}
-
-fn fresh() -> (tempfile::TempDir, Desk) {
-    let dir = tempfile::tempdir().unwrap();
-    let desk = desk_in(dir.path());
-    api::create_desk(&desk, PASS.into()).unwrap();
-    (dir, desk)
-}
-
-fn with_register() -> (tempfile::TempDir, Desk) {
-    let (dir, desk) = fresh();
-    let reg = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/registers/jaimo.json");
-    api::import_register(&desk, reg.display().to_string()).unwrap();
-    (dir, desk)
-}
-
-fn case(received: &str) -> NewCaseInput {
-    NewCaseInput {
-        rights: vec!["access".into()],
-        name: "Erika Mustermann".into(),
-        email: Some("erika@example.org".into()),
-        phone: None,
-        ids: vec![],
-        address: vec![],
-        received: received.into(),
-        jurisdiction: None,
-        region: None,
-        language: None,
-        channel: "email".into(),
-    }
-}
+mod common;
+use common::*;
 
 fn total(desk: &Desk) -> u64 {
-    let q = CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 50, offset: 0 };
-    api::list_cases(desk, q).unwrap().total
+    api::list_cases(desk, query()).unwrap().total
 }
 
 #[test]
 fn controller_edits_are_stored_and_errors_name_the_field() {
-    let (_dir, desk) = fresh();
+    let (_dir, desk) = fresh_desk();
     assert!(settings_api::get_settings(&desk).unwrap().controller.is_none());
     let (_dir, desk) = with_register();
     let mut c = settings_api::get_settings(&desk).unwrap().controller.unwrap();
@@ -89,7 +52,7 @@ fn register_problem_pointers_map_to_form_fields() {
 
 #[test]
 fn case_defaults_round_trip_and_a_foreign_region_is_refused_at_its_field() {
-    let (_dir, desk) = fresh();
+    let (_dir, desk) = fresh_desk();
     let d = CaseDefaultsDto { jurisdiction: Some("gdpr".into()), region: Some("DE-BY".into()), language: Some("en".into()), channel: Some("letter".into()) };
     settings_api::save_case_defaults(&desk, d.clone()).unwrap();
     assert_eq!(settings_api::get_settings(&desk).unwrap().defaults, d);
@@ -114,7 +77,7 @@ fn smtp() -> SmtpInput {
 
 #[test]
 fn smtp_password_is_stored_as_a_secret_and_never_returned() {
-    let (_dir, desk) = fresh();
+    let (_dir, desk) = fresh_desk();
     let e = settings_api::save_smtp(&desk, SmtpInput { password: None, ..smtp() }).unwrap_err();
     assert!(e.message.starts_with("password:"), "{}", e.message);
     let e = settings_api::save_smtp(&desk, SmtpInput { security: "none".into(), ..smtp() }).unwrap_err();
@@ -135,10 +98,10 @@ fn smtp_password_is_stored_as_a_secret_and_never_returned() {
 
 #[test]
 fn reminders_list_overdue_and_due_soon_and_stay_quiet_when_off() {
-    let (_dir, desk) = fresh();
-    api::create_case(&desk, case("2026-10-10")).unwrap();
-    api::create_case(&desk, case("2026-10-22")).unwrap();
-    api::create_case(&desk, case("2026-11-15")).unwrap();
+    let (_dir, desk) = fresh_desk();
+    api::create_case(&desk, new_case("Erika Mustermann", "erika@example.org", "2026-10-10")).unwrap();
+    api::create_case(&desk, new_case("Erika Mustermann", "erika@example.org", "2026-10-22")).unwrap();
+    api::create_case(&desk, new_case("Erika Mustermann", "erika@example.org", "2026-11-15")).unwrap();
     let d = settings_api::due_reminders(&desk).unwrap();
     assert!(d.enabled);
     assert_eq!(d.days, 3);
@@ -176,12 +139,12 @@ fn passphrase_change_checks_the_current_one_and_second_connections_follow() {
 #[test]
 fn backup_then_restore_brings_the_earlier_state_back_and_keeps_the_replaced_file() {
     let (dir, desk) = with_register();
-    api::create_case(&desk, case("2026-11-20")).unwrap();
+    api::create_case(&desk, new_case("Erika Mustermann", "erika@example.org", "2026-11-20")).unwrap();
     let out = dir.path().join("backup.db");
     let b = settings_api::backup_database(&desk, out.display().to_string()).unwrap();
     assert!(b.bytes > 0);
     assert!(!std::fs::read(&out).unwrap().starts_with(b"SQLite format 3"));
-    api::create_case(&desk, case("2026-11-21")).unwrap();
+    api::create_case(&desk, new_case("Erika Mustermann", "erika@example.org", "2026-11-21")).unwrap();
     assert_eq!(total(&desk), 2);
 
     let e = settings_api::restore_database(&desk, out.display().to_string(), "not the passphrase".into()).unwrap_err();
@@ -196,7 +159,7 @@ fn backup_then_restore_brings_the_earlier_state_back_and_keeps_the_replaced_file
     assert_eq!(total(&desk), 1);
     assert!(Path::new(&r.kept_path).is_file());
     // The desk keeps working on the restored file, second connections included.
-    api::create_case(&desk, case("2026-11-21")).unwrap();
+    api::create_case(&desk, new_case("Erika Mustermann", "erika@example.org", "2026-11-21")).unwrap();
     api::test_systems(&desk, vec![]).unwrap();
     assert_eq!(total(&desk), 2);
 }

@@ -19,7 +19,7 @@ const env = {
 // Where the app keeps the demo (its data folder, identifier desk.dsar.app) and its passphrase.
 const demo = path.join(tmp, 'data', 'desk.dsar.app', 'demo', 'dsar-demo.db');
 const DEMO_PASS = 'dsar-demo-passphrase';
-const count = (where, ...args) => sql(demo, DEMO_PASS, `SELECT count(*) FROM cases WHERE ${where}`, ...args)[0][0];
+const count = (where) => sql(demo, DEMO_PASS, `SELECT count(*) FROM cases WHERE ${where}`)[0][0];
 const RUNNING = "status NOT IN ('closed', 'awaiting-identity', 'awaiting-clarification')";
 
 function addDays(iso, n) {

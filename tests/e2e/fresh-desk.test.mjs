@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { launch, dsar, sql, ROOT, TODAY } from './harness.mjs';
+import { launch, dsar, sql, ROOT } from './harness.mjs';
 
 const PASS = 'correct horse battery staple';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'dsar-e2e-fresh-'));
@@ -234,4 +234,3 @@ test('a wrong passphrase is refused at the field and stays typed', async () => {
   assert.ok(Number(await app.text('dash-overdue')) >= 0);
 });
 
-void TODAY;
