@@ -10,6 +10,7 @@ pub mod desk;
 pub mod dto;
 pub mod dto_casework;
 pub mod error;
+pub mod rendering;
 pub mod settings_api;
 pub mod settings_commands;
 pub mod settings_dto;

@@ -83,7 +83,10 @@ async function baseline() {
   return mem;
 }
 
-const fmt = (m) => `app ${m.own.rss.toFixed(0)} MiB RSS; with WebKit's ${m.procs - 1} helper processes ${m.all.rss.toFixed(0)} MiB RSS / ${m.all.pss.toFixed(0)} MiB PSS`;
+// The target is in MB (10^6 bytes); /proc reports KiB, so RSS is read in MiB and converted.
+const MB_PER_MIB = 1.048576;
+const underTarget = (m) => m.own.rss * MB_PER_MIB < 150;
+const fmt = (m) => `app ${m.own.rss.toFixed(0)} MiB = ${(m.own.rss * MB_PER_MIB).toFixed(0)} MB RSS; with WebKit's ${m.procs - 1} helper processes ${m.all.rss.toFixed(0)} MiB RSS / ${m.all.pss.toFixed(0)} MiB PSS`;
 let failed = false;
 const verdict = (ok) => { if (!ok) failed = true; return ok ? 'ok' : 'MISSED'; };
 
@@ -97,7 +100,11 @@ for (let i = 0; i < RUNS; i++) demo.push(await coldStart(demoEnv, ['--demo']));
 const demoMs = median(demo.map((r) => r.ms));
 const demoMem = demo[demo.length - 1].mem;
 console.log(`cold start to the demo dashboard: median ${demoMs.toFixed(0)} ms of ${RUNS} (${demo.map((r) => r.ms.toFixed(0)).join(', ')})  target < 1000 ms: ${verdict(demoMs < 1000)}`);
-console.log(`memory, demo desk: ${fmt(demoMem)}  target < 150 MB (app process): ${verdict(demoMem.own.rss < 150)}`);
+console.log(`memory, demo desk: ${fmt(demoMem)}  target < 150 MB (app process): ${verdict(underTarget(demoMem))}`);
+
+// The same start on GTK's and WebKit's GPU defaults (DSAR_DESK_GPU=1), for comparison only.
+const gpu = await coldStart({ ...demoEnv, DSAR_DESK_GPU: '1' }, ['--demo']);
+console.log(`  for comparison, the GPU path (DSAR_DESK_GPU=1): ${fmt(gpu.mem)}, cold start ${gpu.ms.toFixed(0)} ms`);
 
 // 2. The 100 000-case desk: cold start to the unlock screen.
 const bigEnv = { ...demoEnv, DSAR_DB: BIG_DB };
@@ -161,7 +168,7 @@ try {
   report('search (after the 200 ms debounce)', search);
   console.log(`  worst filter ${worst.toFixed(1)} ms  target < 100 ms: ${verdict(worst < 100)}`);
   const mem = memory(pid);
-  console.log(`memory, 100 000-case desk after filtering: ${fmt(mem)}  target < 150 MB (app process): ${verdict(mem.own.rss < 150)}`);
+  console.log(`memory, 100 000-case desk after filtering: ${fmt(mem)}  target < 150 MB (app process): ${verdict(underTarget(mem))}`);
 } finally {
   await app.stop();
   rmSync(home, { recursive: true, force: true });

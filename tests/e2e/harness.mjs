@@ -177,9 +177,33 @@ export class App {
   async screenshot(name, id) {
     if (id) await this.session.executeScript((e) => e.scrollIntoView({ block: 'start' }), await this.find(id));
     await this.session.executeAsyncScript((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+    // WebKitWebDriver takes the picture after the page's next paint. The app draws on the CPU
+    // (src-tauri/src/rendering.rs), where a page that changes nothing — a dashboard with no
+    // focused field and so no blinking caret — never paints again and the screenshot waits
+    // forever. A 1-pixel, near-transparent square in the corner repaints every frame until the
+    // picture is taken.
+    await this.session.executeScript(() => {
+      const px = document.createElement('div');
+      px.id = 'e2e-repaint';
+      px.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none';
+      document.body.append(px);
+      let n = 0;
+      const tick = () => {
+        if (!px.isConnected) return;
+        px.style.background = `rgba(0,0,0,${n++ % 2 ? 0.01 : 0.02})`;
+        requestAnimationFrame(tick);
+      };
+      tick();
+    });
+    let png;
+    try {
+      png = await this.session.takeScreenshot();
+    } finally {
+      await this.session.executeScript(() => document.getElementById('e2e-repaint')?.remove());
+    }
     mkdirSync(SHOTS, { recursive: true });
     const file = path.join(SHOTS, `${name}.png`);
-    writeFileSync(file, Buffer.from(await this.session.takeScreenshot(), 'base64'));
+    writeFileSync(file, Buffer.from(png, 'base64'));
     return file;
   }
 }
