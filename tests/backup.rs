@@ -194,13 +194,55 @@ fn due_soon_lists_overdue_and_due_within_the_lead_time_but_not_paused_or_closed(
     let closed = cases::create(&mut store, &c, new_case("Closed", "closed@example.org", "2026-10-15")).unwrap().reference.to_string();
     cases::close(&mut store, &c, &closed, dsar::domain::Outcome::Fulfilled, date("2026-11-01")).unwrap();
 
-    let due = reminders::due_soon(&store, date("2026-11-21"), 7).unwrap();
+    let refs = |w: &reminders::DueWindow| w.references.clone();
+    let due = reminders::due_soon(&store, date("2026-11-21"), &[7]).unwrap();
     assert_eq!(due.overdue, vec![overdue.clone()]);
-    assert_eq!(due.due_soon, vec![soon.clone()]);
-    assert_eq!(due.days, 7);
-    let wide = reminders::due_soon(&store, date("2026-11-21"), 30).unwrap();
-    assert_eq!(wide.due_soon, vec![soon, later]);
+    assert_eq!(due.windows.len(), 1);
+    assert_eq!((due.windows[0].days, refs(&due.windows[0])), (7, vec![soon.clone()]));
+    // Two lead times: each case sits in the shortest that holds it.
+    let wide = reminders::due_soon(&store, date("2026-11-21"), &[30, 2]).unwrap();
+    assert_eq!(wide.windows.iter().map(|w| w.days).collect::<Vec<_>>(), vec![2, 30]);
+    // `soon` is due on Monday 2026-11-23 (the 22nd is a Sunday): two days out.
+    assert_eq!(refs(&wide.windows[0]), vec![soon]);
+    assert_eq!(refs(&wide.windows[1]), vec![later]);
     assert_eq!(wide.overdue, vec![overdue]);
+}
+
+#[test]
+fn a_case_is_reminded_of_once_per_stage_and_again_when_it_gets_closer() {
+    let db = TempDb::new();
+    let mut store = db.create();
+    let c = ctx("2026-11-01");
+    // Received 2026-10-22: due Monday 2026-11-23 under the GDPR (the 22nd is a Sunday).
+    let case = cases::create(&mut store, &c, new_case("Soon", "soon@example.org", "2026-10-22")).unwrap().reference.to_string();
+    let due_on = |day: &str, store: &dsar::store::Store| reminders::due_soon(store, date(day), &reminders::DEFAULT_THRESHOLDS).unwrap();
+
+    // Seventeen days out: not within any lead time, nothing to remind of.
+    let d = due_on("2026-11-06", &store);
+    assert_eq!((d.fresh, d.overdue.len()), (0, 0));
+    // A week out: fresh once; after the reminder, no longer fresh on the next days.
+    let d = due_on("2026-11-16", &store);
+    assert_eq!(d.fresh, 1);
+    assert_eq!(d.windows.iter().find(|w| w.days == 7).map(|w| w.references.clone()), Some(vec![case.clone()]));
+    reminders::mark_reminded(&mut store, &d).unwrap();
+    assert_eq!(due_on("2026-11-16", &store).fresh, 0);
+    assert_eq!(due_on("2026-11-20", &store).fresh, 0);
+    // Two days out: fresh again (a shorter lead time), then quiet.
+    let d = due_on("2026-11-21", &store);
+    assert_eq!(d.fresh, 1);
+    reminders::mark_reminded(&mut store, &d).unwrap();
+    assert_eq!(due_on("2026-11-22", &store).fresh, 0);
+    // Overdue: fresh once more.
+    let d = due_on("2026-11-24", &store);
+    assert_eq!((d.fresh, d.overdue.clone()), (1, vec![case.clone()]));
+    reminders::mark_reminded(&mut store, &d).unwrap();
+    assert_eq!(due_on("2026-11-25", &store).fresh, 0);
+    // Closed: forgotten at the next reminder, so nothing stays remembered for it.
+    cases::close(&mut store, &ctx("2026-11-25"), &case, dsar::domain::Outcome::Fulfilled, date("2026-11-25")).unwrap();
+    let d = due_on("2026-11-25", &store);
+    assert_eq!((d.fresh, d.overdue.len()), (0, 0));
+    reminders::mark_reminded(&mut store, &d).unwrap();
+    assert_eq!(store.setting("reminders.sent").unwrap().as_deref(), Some("{}"));
 }
 
 #[test]
@@ -208,11 +250,18 @@ fn reminder_and_case_default_settings_round_trip_and_are_checked() {
     let db = TempDb::new();
     let mut store = db.create();
     let c = ctx("2026-11-21");
-    assert_eq!(reminders::reminders(&store).unwrap(), Reminders { enabled: true, days_before: 3 });
-    reminders::set_reminders(&mut store, &c, Reminders { enabled: false, days_before: 7 }).unwrap();
-    assert_eq!(reminders::reminders(&store).unwrap(), Reminders { enabled: false, days_before: 7 });
-    let e = reminders::set_reminders(&mut store, &c, Reminders { enabled: true, days_before: 0 }).unwrap_err();
-    assert!(e.to_string().starts_with("days_before"), "{e}");
+    assert_eq!(reminders::reminders(&store).unwrap(), Reminders { enabled: true, thresholds: vec![7, 2] });
+    // Stored longest first, whatever order they were given in.
+    reminders::set_reminders(&mut store, &c, Reminders { enabled: false, thresholds: vec![3, 14] }).unwrap();
+    assert_eq!(reminders::reminders(&store).unwrap(), Reminders { enabled: false, thresholds: vec![14, 3] });
+    for bad in [vec![], vec![0], vec![31], vec![7, 7], vec![10, 7, 3, 1]] {
+        let e = reminders::set_reminders(&mut store, &c, Reminders { enabled: true, thresholds: bad.clone() }).unwrap_err();
+        assert!(e.to_string().starts_with("thresholds"), "{bad:?}: {e}");
+    }
+    assert_eq!(reminders::reminders(&store).unwrap().thresholds, vec![14, 3], "a refused change stores nothing");
+    // A choice saved by the first version (one lead time) is still read.
+    store.write(|tx| dsar::store::put_setting(tx, "reminders", r#"{"enabled":true,"days_before":5}"#)).unwrap();
+    assert_eq!(reminders::reminders(&store).unwrap(), Reminders { enabled: true, thresholds: vec![5] });
 
     assert_eq!(settings::case_defaults(&store).unwrap(), CaseDefaults::default());
     let d = CaseDefaults { jurisdiction: Some("uk-gdpr".parse().unwrap()), region: Some("GB-ENG".parse().unwrap()), language: Some("en".parse().unwrap()), channel: Some("letter".parse().unwrap()) };

@@ -91,6 +91,7 @@ pub fn run() {
             settings_commands::send_test_email,
             settings_commands::save_reminders,
             settings_commands::due_reminders,
+            settings_commands::reminders_shown,
             settings_commands::change_passphrase,
             settings_commands::backup_database,
             settings_commands::restore_database,

@@ -131,7 +131,7 @@ pub fn get_settings(desk: &Desk) -> Result<SettingsDto, ApiError> {
             controller,
             defaults: defaults_dto(&settings::case_defaults(s)?),
             smtp,
-            reminders: RemindersDto { enabled: r.enabled, days_before: r.days_before },
+            reminders: RemindersDto { enabled: r.enabled, thresholds: r.thresholds },
             db_path,
         })
     })
@@ -245,30 +245,51 @@ pub fn send_test_email(desk: &Desk) -> Result<String, ApiError> {
     Ok(smtp.from_address)
 }
 
-/// Stores the reminder settings.
+/// Stores the reminder settings; returns them as stored (lead times longest first).
 pub fn save_reminders(desk: &Desk, reminders: RemindersDto) -> Result<RemindersDto, ApiError> {
     let ctx = desk.context();
-    let r = reminders::Reminders { enabled: reminders.enabled, days_before: reminders.days_before };
+    let r = reminders::Reminders { enabled: reminders.enabled, thresholds: reminders.thresholds };
     desk.with_store(|s| {
         reminders::set_reminders(s, &ctx, r).map_err(|e| match e {
             dsar::Error::Input(i) => ApiError::input(&i.field, format!("{} — {}", i.problem, i.fix)),
             other => other.into(),
         })?;
-        Ok(reminders)
+        let stored = reminders::reminders(s)?;
+        Ok(RemindersDto { enabled: stored.enabled, thresholds: stored.thresholds })
     })
 }
 
-/// What a reminder is about today: overdue and due-soon references (none when reminders are
-/// off).
+fn due_dto(d: reminders::DueSoon) -> DueSoonDto {
+    DueSoonDto {
+        enabled: true,
+        fresh: u32::try_from(d.fresh).unwrap_or(u32::MAX),
+        overdue: d.overdue,
+        windows: d.windows.into_iter().map(|w| DueWindowDto { days: w.days, references: w.references }).collect(),
+    }
+}
+
+/// What a reminder is about today: overdue cases and those within each lead time, and how many
+/// of them the user has not been reminded of yet (none when reminders are off).
 pub fn due_reminders(desk: &Desk) -> Result<DueSoonDto, ApiError> {
     let today = desk.context().today;
     desk.with_store(|s| {
         let r = reminders::reminders(s)?;
         if !r.enabled {
-            return Ok(DueSoonDto { enabled: false, days: r.days_before, overdue: vec![], due_soon: vec![] });
+            return Ok(DueSoonDto { enabled: false, overdue: vec![], windows: vec![], fresh: 0 });
         }
-        let d = reminders::due_soon(s, today, r.days_before)?;
-        Ok(DueSoonDto { enabled: true, days: d.days, overdue: d.overdue, due_soon: d.due_soon })
+        Ok(due_dto(reminders::due_soon(s, today, &r.thresholds)?))
+    })
+}
+
+/// Records that the reminder was shown: every case listed now counts as reminded of at its
+/// current stage. Returns what was recorded.
+pub fn reminders_shown(desk: &Desk) -> Result<DueSoonDto, ApiError> {
+    let today = desk.context().today;
+    desk.with_store(|s| {
+        let r = reminders::reminders(s)?;
+        let due = reminders::due_soon(s, today, &r.thresholds)?;
+        reminders::mark_reminded(s, &due)?;
+        Ok(due_dto(due))
     })
 }
 

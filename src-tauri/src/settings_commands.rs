@@ -48,6 +48,12 @@ pub async fn due_reminders(desk: Shared<'_>) -> Result<DueSoonDto, ApiError> {
     blocking(&desk, settings_api::due_reminders).await
 }
 
+/// See [`settings_api::reminders_shown`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn reminders_shown(desk: Shared<'_>) -> Result<DueSoonDto, ApiError> {
+    blocking(&desk, settings_api::reminders_shown).await
+}
+
 /// See [`settings_api::change_passphrase`].
 #[tauri::command(rename_all = "snake_case")]
 pub async fn change_passphrase(desk: Shared<'_>, current: String, new: String, repeat: String) -> Result<(), ApiError> {

@@ -94,12 +94,13 @@ pub struct SmtpInput {
 }
 
 /// Whether and how early the desk reminds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RemindersDto {
     /// Reminders on.
     pub enabled: bool,
-    /// Days before the due date.
-    pub days_before: u32,
+    /// Days before the due date at which a case is reminded of (one to three, e.g. 7 and 2),
+    /// longest first as stored.
+    pub thresholds: Vec<u32>,
 }
 
 /// Everything the Settings screen shows.
@@ -134,12 +135,22 @@ pub struct SecretDto {
 pub struct DueSoonDto {
     /// Whether reminders are on (the UI sends nothing when off).
     pub enabled: bool,
-    /// The lead time in days.
-    pub days: u32,
     /// Overdue cases, most overdue first.
     pub overdue: Vec<String>,
-    /// Cases due within `days` days, soonest first.
-    pub due_soon: Vec<String>,
+    /// One window per lead time, shortest first; a case is in the shortest that holds it.
+    pub windows: Vec<DueWindowDto>,
+    /// Cases that reached a stage not yet reminded of (newly within a lead time, within a
+    /// shorter one, or newly overdue): the UI notifies only when this is above zero.
+    pub fresh: u32,
+}
+
+/// Cases due within one lead time.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DueWindowDto {
+    /// The lead time in days.
+    pub days: u32,
+    /// References, soonest first.
+    pub references: Vec<String>,
 }
 
 /// A written backup.
@@ -167,6 +178,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     SettingsDto::export_all_to(dir)?;
     SmtpInput::export_all_to(dir)?;
     DueSoonDto::export_all_to(dir)?;
+    DueWindowDto::export_all_to(dir)?;
     BackupDto::export_all_to(dir)?;
     RestoreDto::export_all_to(dir)?;
     SecretDto::export_all_to(dir)?;

@@ -97,23 +97,33 @@ fn smtp_password_is_stored_as_a_secret_and_never_returned() {
 }
 
 #[test]
-fn reminders_list_overdue_and_due_soon_and_stay_quiet_when_off() {
+fn reminders_list_overdue_and_due_soon_once_per_stage_and_stay_quiet_when_off() {
     let (_dir, desk) = fresh_desk();
+    // On 2026-11-21: overdue; due Monday 23rd (2 days); due mid-December (outside 7 days).
     api::create_case(&desk, new_case("Erika Mustermann", "erika@example.org", "2026-10-10")).unwrap();
     api::create_case(&desk, new_case("Erika Mustermann", "erika@example.org", "2026-10-22")).unwrap();
     api::create_case(&desk, new_case("Erika Mustermann", "erika@example.org", "2026-11-15")).unwrap();
+    assert_eq!(settings_api::get_settings(&desk).unwrap().reminders.thresholds, vec![7, 2], "SPEC §3 defaults");
     let d = settings_api::due_reminders(&desk).unwrap();
     assert!(d.enabled);
-    assert_eq!(d.days, 3);
     assert_eq!(d.overdue.len(), 1);
-    assert_eq!(d.due_soon.len(), 1, "{d:?}");
-    settings_api::save_reminders(&desk, RemindersDto { enabled: true, days_before: 30 }).unwrap();
-    assert_eq!(settings_api::due_reminders(&desk).unwrap().due_soon.len(), 2);
-    let e = settings_api::save_reminders(&desk, RemindersDto { enabled: true, days_before: 0 }).unwrap_err();
-    assert!(e.message.starts_with("days_before:"), "{}", e.message);
-    settings_api::save_reminders(&desk, RemindersDto { enabled: false, days_before: 30 }).unwrap();
+    assert_eq!(d.windows.iter().map(|w| (w.days, w.references.len())).collect::<Vec<_>>(), vec![(2, 1), (7, 0)], "{d:?}");
+    assert_eq!(d.fresh, 2);
+    // Once shown, the same cases are not fresh again.
+    assert_eq!(settings_api::reminders_shown(&desk).unwrap().fresh, 2);
+    assert_eq!(settings_api::due_reminders(&desk).unwrap().fresh, 0);
+    // A longer lead time brings in the December case, fresh; stored longest first.
+    let saved = settings_api::save_reminders(&desk, RemindersDto { enabled: true, thresholds: vec![2, 30] }).unwrap();
+    assert_eq!(saved.thresholds, vec![30, 2]);
+    let d = settings_api::due_reminders(&desk).unwrap();
+    assert_eq!((d.windows[1].days, d.windows[1].references.len(), d.fresh), (30, 1, 1));
+    for bad in [vec![0], vec![7, 7], vec![]] {
+        let e = settings_api::save_reminders(&desk, RemindersDto { enabled: true, thresholds: bad }).unwrap_err();
+        assert!(e.message.starts_with("thresholds:"), "{}", e.message);
+    }
+    settings_api::save_reminders(&desk, RemindersDto { enabled: false, thresholds: vec![7] }).unwrap();
     let off = settings_api::due_reminders(&desk).unwrap();
-    assert!(!off.enabled && off.overdue.is_empty() && off.due_soon.is_empty());
+    assert!(!off.enabled && off.overdue.is_empty() && off.windows.is_empty() && off.fresh == 0);
 }
 
 #[test]

@@ -56,13 +56,20 @@ test('the DPO is saved into the register as a new version; a bad e-mail stays at
   assert.equal(json.controller.dpo?.email, 'dana.schutz@jaimo-solutions.example');
 });
 
-test('reminders: an out-of-range lead time is refused at the field', async () => {
-  await app.type('settings-reminders-days', '0');
-  await app.click('settings-save-reminders');
-  assert.ok((await app.fieldError('settings-reminders-days')).length > 0);
-  await app.type('settings-reminders-days', '5');
+test('reminders: two lead times by default; a bad one is refused at the field and nothing typed is lost', async () => {
+  assert.equal(await app.value('settings-reminders-days'), '7, 2', 'SPEC §3: 7 and 2 days before');
+  for (const bad of ['0', '7, 7', '31']) {
+    await app.type('settings-reminders-days', bad);
+    await app.click('settings-save-reminders');
+    assert.ok((await app.fieldError('settings-reminders-days')).length > 0, bad);
+    assert.equal(await app.value('settings-reminders-days'), bad, 'what was typed stays');
+  }
+  await app.type('settings-reminders-days', '3 14');
   await app.click('settings-save-reminders');
   await app.find('settings-reminders-done');
+  assert.equal(await app.value('settings-reminders-days'), '14, 3', 'shown as stored, longest first');
+  const stored = JSON.parse(sql(db, PASS, "SELECT value FROM settings WHERE key = 'reminders'")[0][0]);
+  assert.deepEqual(stored.thresholds, [14, 3]);
 });
 
 test('passphrase change: the wrong current passphrase is refused at its field, the new one opens the file', async () => {

@@ -64,6 +64,7 @@ export type { BackupDto } from './bindings/BackupDto';
 export type { CaseDefaultsDto } from './bindings/CaseDefaultsDto';
 export type { ControllerDto } from './bindings/ControllerDto';
 export type { DueSoonDto } from './bindings/DueSoonDto';
+export type { DueWindowDto } from './bindings/DueWindowDto';
 export type { RemindersDto } from './bindings/RemindersDto';
 export type { RestoreDto } from './bindings/RestoreDto';
 export type { SettingsDto } from './bindings/SettingsDto';
@@ -194,6 +195,7 @@ export const api = {
   sendTestEmail: () => call<string>('send_test_email'),
   saveReminders: (reminders: RemindersDto) => call<RemindersDto>('save_reminders', { reminders }),
   dueReminders: () => call<DueSoonDto>('due_reminders'),
+  remindersShown: () => call<DueSoonDto>('reminders_shown'),
   changePassphrase: (current: string, next: string, repeat: string) =>
     call<null>('change_passphrase', { current, new: next, repeat }),
   backupDatabase: (path: string) => call<BackupDto>('backup_database', { path }),

@@ -9,6 +9,7 @@ export type RemindersDto = {
  */
 enabled: boolean, 
 /**
- * Days before the due date.
+ * Days before the due date at which a case is reminded of (one to three, e.g. 7 and 2),
+ * longest first as stored.
  */
-days_before: number, };
+thresholds: Array<number>, };

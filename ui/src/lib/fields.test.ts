@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPassphrase, fieldOf, orNull, toLines, validDays } from './fields';
+import { checkPassphrase, fieldOf, orNull, parseLeadTimes, toLines, validDays } from './fields';
 
 describe('fieldOf', () => {
   const fields = ['name', 'email', 'dpo_email'] as const;
@@ -33,5 +33,18 @@ describe('form helpers', () => {
     expect(validDays(0, 30)).toBe(false);
     expect(validDays(31, 30)).toBe(false);
     expect(validDays(2.5, 30)).toBe(false);
+  });
+});
+
+describe('parseLeadTimes', () => {
+  it('reads days separated by commas or spaces, longest first', () => {
+    expect(parseLeadTimes('7, 2', 30)).toEqual([7, 2]);
+    expect(parseLeadTimes(' 2 14 ', 30)).toEqual([14, 2]);
+    expect(parseLeadTimes('5', 30)).toEqual([5]);
+  });
+  it('refuses empty, out-of-range, fractional, repeated and too many', () => {
+    for (const bad of ['', ' , ', '0', '31', '2.5', '7, 7', '10, 7, 3, 1', 'seven', '-2']) {
+      expect(parseLeadTimes(bad, 30), bad).toBeNull();
+    }
   });
 });

@@ -44,3 +44,17 @@ export function checkPassphrase(
 export function validDays(value: number, max: number): boolean {
   return Number.isInteger(value) && value >= 1 && value <= max;
 }
+
+/**
+ * Reminder lead times as typed ("7, 2" or "7 2"): one to `most` whole days from 1 to `max`,
+ * none twice, returned longest first — or null when the text is not that.
+ */
+export function parseLeadTimes(text: string, max: number, most = 3): number[] | null {
+  const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
+  if (parts.length === 0 || parts.length > most) return null;
+  if (!parts.every((p) => /^\d+$/.test(p))) return null;
+  const days = parts.map(Number);
+  if (!days.every((d) => validDays(d, max))) return null;
+  if (new Set(days).size !== days.length) return null;
+  return days.sort((x, y) => y - x);
+}

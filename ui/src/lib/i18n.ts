@@ -277,8 +277,8 @@ const en = {
   'settings.secrets.saved': 'Secret {name} saved.',
   'settings.reminders.title': 'Reminders',
   'settings.reminders.enabled': 'Remind me of due and overdue cases (desktop notification)',
-  'settings.reminders.days': 'Days before the due date',
-  'settings.reminders.days_invalid': 'Enter a whole number of days from 1 to 30.',
+  'settings.reminders.days': 'Remind this many days before the due date (up to three, e.g. 7, 2)',
+  'settings.reminders.days_invalid': 'Enter one to three whole numbers of days from 1 to 30, each once, e.g. 7, 2.',
   'settings.reminders.save': 'Save reminders',
   'settings.pass.title': 'Passphrase',
   'settings.pass.current': 'Current passphrase',
@@ -300,7 +300,8 @@ const en = {
   'settings.restore.done': 'Restored ({cases} cases). The previous database was kept as {path}.',
   'settings.restore.pass_empty': 'Enter the passphrase the backup was made with.',
   'reminder.title': 'DSAR desk: deadlines',
-  'reminder.body': '{overdue} overdue, {soon} due within {days} days',
+  'reminder.overdue': '{n} overdue',
+  'reminder.within': '{n} due within {days} days',
 } as const;
 
 /** A key of the UI dictionary. */
@@ -579,8 +580,8 @@ const de: Record<Key, string> = {
   'settings.secrets.saved': 'Zugangsdaten {name} gespeichert.',
   'settings.reminders.title': 'Erinnerungen',
   'settings.reminders.enabled': 'An fällige und überfällige Fälle erinnern (Desktop-Benachrichtigung)',
-  'settings.reminders.days': 'Tage vor der Frist',
-  'settings.reminders.days_invalid': 'Eine ganze Zahl von 1 bis 30 Tagen eingeben.',
+  'settings.reminders.days': 'So viele Tage vor der Frist erinnern (bis zu drei, z. B. 7, 2)',
+  'settings.reminders.days_invalid': 'Eine bis drei ganze Zahlen von 1 bis 30 Tagen eingeben, jede nur einmal, z. B. 7, 2.',
   'settings.reminders.save': 'Erinnerungen speichern',
   'settings.pass.title': 'Passphrase',
   'settings.pass.current': 'Aktuelle Passphrase',
@@ -602,7 +603,8 @@ const de: Record<Key, string> = {
   'settings.restore.done': 'Wiederhergestellt ({cases} Fälle). Die bisherige Datenbank liegt unter {path}.',
   'settings.restore.pass_empty': 'Die Passphrase eingeben, mit der die Sicherung erstellt wurde.',
   'reminder.title': 'DSAR desk: Fristen',
-  'reminder.body': '{overdue} überfällig, {soon} fällig in den nächsten {days} Tagen',
+  'reminder.overdue': '{n} überfällig',
+  'reminder.within': '{n} fällig in den nächsten {days} Tagen',
 };
 
 /** Both dictionaries, for the placeholder consistency test. */

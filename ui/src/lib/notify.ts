@@ -7,10 +7,11 @@ import type { Reminder } from './reminders';
 
 /** Title and body of a reminder: counts only, no names, no references. */
 export function reminderText(lang: Lang, r: Reminder): { title: string; body: string } {
-  return {
-    title: translate(lang, 'reminder.title'),
-    body: translate(lang, 'reminder.body', { overdue: r.overdue, soon: r.dueSoon, days: r.days }),
-  };
+  const lines = [
+    ...(r.overdue > 0 ? [translate(lang, 'reminder.overdue', { n: r.overdue })] : []),
+    ...r.windows.map((w) => translate(lang, 'reminder.within', { n: w.count, days: w.days })),
+  ];
+  return { title: translate(lang, 'reminder.title'), body: lines.join('\n') };
 }
 
 /** Shows the reminder; false when permission is refused or the plugin is unavailable. */

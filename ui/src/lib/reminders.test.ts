@@ -1,73 +1,81 @@
 import { describe, expect, it, vi } from 'vitest';
 import { checkReminders, reminderFor, startReminders, type Reminder, type ReminderDeps } from './reminders';
+import { reminderText } from './notify';
 import type { DueSoonDto } from '../bindings/DueSoonDto';
 
 const due = (over: Partial<DueSoonDto> = {}): DueSoonDto => ({
   enabled: true,
-  days: 3,
   overdue: ['DSAR-2026-0001', 'DSAR-2026-0002'],
-  due_soon: ['DSAR-2026-0007'],
+  windows: [
+    { days: 2, references: ['DSAR-2026-0007'] },
+    { days: 7, references: [] },
+  ],
+  fresh: 1,
   ...over,
 });
 
 describe('reminderFor', () => {
-  it('counts overdue and due-soon cases', () => {
-    expect(reminderFor(due(), '2026-11-21', null)).toEqual({ overdue: 2, dueSoon: 1, days: 3 });
+  it('counts overdue cases and those within each lead time that holds any', () => {
+    expect(reminderFor(due())).toEqual({ overdue: 2, windows: [{ days: 2, count: 1 }] });
   });
   it('sends nothing when reminders are off', () => {
-    expect(reminderFor(due({ enabled: false }), '2026-11-21', null)).toBeNull();
+    expect(reminderFor(due({ enabled: false }))).toBeNull();
+  });
+  it('sends nothing when no case reached a new stage', () => {
+    expect(reminderFor(due({ fresh: 0 }))).toBeNull();
   });
   it('sends nothing when nothing is due', () => {
-    expect(reminderFor(due({ overdue: [], due_soon: [] }), '2026-11-21', null)).toBeNull();
-  });
-  it('sends at most one a day', () => {
-    expect(reminderFor(due(), '2026-11-21', '2026-11-21')).toBeNull();
-    expect(reminderFor(due(), '2026-11-22', '2026-11-21')).not.toBeNull();
+    expect(reminderFor(due({ overdue: [], windows: [{ days: 7, references: [] }] }))).toBeNull();
   });
 });
 
-function deps(over: Partial<ReminderDeps> = {}): ReminderDeps & { saved: string[]; shown: Reminder[] } {
-  const saved: string[] = [];
-  const shown: Reminder[] = [];
-  return {
-    saved,
-    shown,
-    dueReminders: async () => due(),
-    notify: async (r) => {
-      shown.push(r);
+type FakeDeps = ReminderDeps & { marked: number; shownTo: Reminder[] };
+
+function deps(over: Partial<ReminderDeps> = {}): FakeDeps {
+  // The desk's side: fresh until the reminder is recorded as shown.
+  let fresh = 1;
+  const d: FakeDeps = {
+    marked: 0,
+    shownTo: [],
+    dueReminders: async (): Promise<DueSoonDto> => due({ fresh }),
+    notify: async (r: Reminder) => {
+      d.shownTo.push(r);
       return true;
     },
-    today: () => '2026-11-21',
-    load: () => saved.at(-1) ?? null,
-    save: (d) => saved.push(d),
+    shown: async () => {
+      d.marked += 1;
+      fresh = 0;
+    },
     ...over,
   };
+  return d;
 }
 
 describe('checkReminders', () => {
-  it('notifies once and remembers the day', async () => {
+  it('notifies once and tells the desk, which then has nothing fresh', async () => {
     const d = deps();
-    expect(await checkReminders(d)).toEqual({ overdue: 2, dueSoon: 1, days: 3 });
+    expect(await checkReminders(d)).toEqual({ overdue: 2, windows: [{ days: 2, count: 1 }] });
     expect(await checkReminders(d)).toBeNull();
-    expect(d.shown).toHaveLength(1);
-    expect(d.saved).toEqual(['2026-11-21']);
+    expect(d.shownTo).toHaveLength(1);
+    expect(d.marked).toBe(1);
   });
-  it('does not use up the day when the notification was not shown', async () => {
+  it('does not record a reminder that was not shown', async () => {
     const d = deps({ notify: async () => false });
     expect(await checkReminders(d)).toBeNull();
-    expect(d.saved).toEqual([]);
+    expect(d.marked).toBe(0);
   });
   it('swallows a failing shell or plugin', async () => {
     const d = deps({ dueReminders: () => Promise.reject(new Error('locked')) });
     expect(await checkReminders(d)).toBeNull();
     const e = deps({ notify: () => Promise.reject(new Error('plugin missing')) });
     expect(await checkReminders(e)).toBeNull();
-    expect(e.saved).toEqual([]);
+    expect(e.marked).toBe(0);
   });
   it('never puts a reference into what it notifies', async () => {
-    const d = deps();
-    const r = await checkReminders(d);
+    const r = await checkReminders(deps());
+    expect(r).not.toBeNull();
     expect(JSON.stringify(r)).not.toContain('DSAR-');
+    expect(JSON.stringify(reminderText('en', r as Reminder))).not.toContain('DSAR-');
   });
 });
 
@@ -79,7 +87,7 @@ describe('startReminders', () => {
       const d = deps({
         dueReminders: async () => {
           calls += 1;
-          return due({ overdue: [], due_soon: [] });
+          return due({ fresh: 0 });
         },
       });
       const stop = startReminders(d, 1000);

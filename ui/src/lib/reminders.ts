@@ -1,5 +1,5 @@
 // Deadline reminders: what to notify and when, as pure functions (tested with vitest), plus a
-// small runner that wires them to the shell, the notification plugin and local storage.
+// small runner that wires them to the shell and the notification plugin.
 // A notification carries counts only — never a name, never a reference.
 
 import type { DueSoonDto } from '../bindings/DueSoonDto';
@@ -7,25 +7,29 @@ import type { DueSoonDto } from '../bindings/DueSoonDto';
 /** How often the open app checks again. */
 export const CHECK_EVERY_MS = 60 * 60 * 1000;
 
-/** Where the day of the last reminder is remembered (per machine, not per database). */
-export const LAST_SENT_KEY = 'dsar-desk.reminder.last-sent';
+/** One line of a reminder: how many cases are due within `days` days. */
+export interface ReminderWindow {
+  days: number;
+  count: number;
+}
 
-/** What one reminder says. */
+/** What one reminder says: counts only. */
 export interface Reminder {
   overdue: number;
-  dueSoon: number;
-  days: number;
+  windows: ReminderWindow[];
 }
 
 /**
- * The reminder to send on `today` (YYYY-MM-DD), or null: nothing when reminders are off, when
- * nothing is overdue or due soon, or when one was already sent today (one a day at most).
+ * The reminder to send, or null: nothing when reminders are off, and nothing unless a case
+ * reached a stage the user has not been reminded of (`fresh`: newly within a lead time, within
+ * a shorter one, or newly overdue). The desk remembers what was shown, per database, so a
+ * reminder neither repeats hourly nor gets lost when the app was closed on the day.
  */
-export function reminderFor(due: DueSoonDto, today: string, lastSent: string | null): Reminder | null {
-  if (!due.enabled) return null;
-  if (due.overdue.length === 0 && due.due_soon.length === 0) return null;
-  if (lastSent === today) return null;
-  return { overdue: due.overdue.length, dueSoon: due.due_soon.length, days: due.days };
+export function reminderFor(due: DueSoonDto): Reminder | null {
+  if (!due.enabled || due.fresh === 0) return null;
+  const windows = due.windows.filter((w) => w.references.length > 0).map((w) => ({ days: w.days, count: w.references.length }));
+  if (due.overdue.length === 0 && windows.length === 0) return null;
+  return { overdue: due.overdue.length, windows };
 }
 
 /** What the runner needs from the outside world (injected so tests use fakes). */
@@ -33,23 +37,21 @@ export interface ReminderDeps {
   dueReminders: () => Promise<DueSoonDto>;
   /** Shows the notification; resolves false when not allowed or the plugin failed. */
   notify: (r: Reminder) => Promise<boolean>;
-  today: () => string;
-  load: () => string | null;
-  save: (day: string) => void;
+  /** Tells the desk the reminder was shown (its cases are then no longer fresh). */
+  shown: () => Promise<unknown>;
 }
 
 /**
- * Checks once and notifies when `reminderFor` says so; the day is remembered only when the
- * notification was shown, so a refused permission does not use up the day. Never throws: a
- * reminder must not break the app.
+ * Checks once and notifies when `reminderFor` says so; the desk records it only when the
+ * notification was shown, so a refused permission does not swallow the reminder. Never
+ * throws: a reminder must not break the app.
  */
 export async function checkReminders(deps: ReminderDeps): Promise<Reminder | null> {
   try {
-    const today = deps.today();
-    const r = reminderFor(await deps.dueReminders(), today, deps.load());
+    const r = reminderFor(await deps.dueReminders());
     if (!r) return null;
     if (!(await deps.notify(r))) return null;
-    deps.save(today);
+    await deps.shown();
     return r;
   } catch {
     return null;
