@@ -16,6 +16,13 @@ bash "$ROOT/scripts/python-peers.sh" >/dev/null
 npm ci --silent --no-audit --no-fund
 [ "${1:-}" = "--setup-only" ] && exit 0
 rm -rf "$ROOT/target/e2e/screenshots"
+# The mail tests need a real SMTP server: scripts/test.sh has one running already (and says
+# where in DSAR_TEST_SMTP); run alone, this script starts one and stops it at the end.
+if [ -z "${DSAR_TEST_SMTP:-}" ]; then
+  trap 'bash "$ROOT/scripts/smtp-server.sh" stop' EXIT
+  eval "$(bash "$ROOT/scripts/smtp-server.sh" start)"
+  export DSAR_TEST_SMTP
+fi
 # Test files: all, or those named as arguments.
 files=("$@"); [ ${#files[@]} -gt 0 ] || files=(*.test.mjs)
-exec xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
