@@ -4,18 +4,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { launch, sql, Key, TODAY } from './harness.mjs';
+import { launch, tempDesk, sql, Key, TODAY } from './harness.mjs';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'dsar-e2e-demo-'));
-const env = {
-  DSAR_DB: path.join(tmp, 'not-created-yet.db'),
-  XDG_DATA_HOME: path.join(tmp, 'data'),
-  XDG_CONFIG_HOME: path.join(tmp, 'config'),
-  XDG_CACHE_HOME: path.join(tmp, 'cache'),
-};
+const { tmp, env } = tempDesk('demo', 'not-created-yet.db');
 // Where the app keeps the demo (its data folder, identifier desk.dsar.app) and its passphrase.
 const demo = path.join(tmp, 'data', 'desk.dsar.app', 'demo', 'dsar-demo.db');
 const DEMO_PASS = 'dsar-demo-passphrase';

@@ -4,21 +4,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { launch, dsar, sql, ROOT } from './harness.mjs';
+import { launch, tempDesk, dsar, sql, ROOT } from './harness.mjs';
 
 const PASS = 'correct horse battery staple';
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'dsar-e2e-fresh-'));
-const db = path.join(tmp, 'desk.db');
-const env = {
-  DSAR_DB: db,
-  XDG_DATA_HOME: path.join(tmp, 'data'),
-  XDG_CONFIG_HOME: path.join(tmp, 'config'),
-  XDG_CACHE_HOME: path.join(tmp, 'cache'),
-};
+const { tmp, db, env } = tempDesk('fresh');
 // The firm's systems as files: the demo writes Jaimo Solutions' systems beside a database of
 // its own; the real fixture register, copied next to them, points at them with relative paths.
 const firm = path.join(tmp, 'firm');

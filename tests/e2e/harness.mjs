@@ -3,7 +3,7 @@
 // Everything here is plumbing; the tests say what a DPO does and what must be on screen.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -206,6 +206,31 @@ export class App {
     writeFileSync(file, Buffer.from(png, 'base64'));
     return file;
   }
+}
+
+/**
+ * A throw-away home for one test file: `tmp`, the database path `db` (named `dbName`) and the
+ * app's environment (its database and XDG folders inside `tmp`, so nothing touches the user's).
+ */
+export function tempDesk(name, dbName = 'desk.db') {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `dsar-e2e-${name}-`));
+  const db = path.join(tmp, dbName);
+  const env = {
+    DSAR_DB: db,
+    XDG_DATA_HOME: path.join(tmp, 'data'),
+    XDG_CONFIG_HOME: path.join(tmp, 'config'),
+    XDG_CACHE_HOME: path.join(tmp, 'cache'),
+  };
+  return { tmp, db, env };
+}
+
+/** Starts the app on an existing desk (`env.DSAR_DB`) and unlocks it to the dashboard. */
+export async function launchUnlocked(passphrase, env) {
+  const app = await launch(env);
+  await app.type('passphrase', passphrase);
+  await app.click('unlock-submit');
+  await app.find('dash-overdue');
+  return app;
 }
 
 /** Runs the `dsar` CLI (the same core) and returns stdout; throws with stderr on failure. */

@@ -4,23 +4,15 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, dsar, sql } from './harness.mjs';
+import { launchUnlocked, tempDesk, dsar, sql } from './harness.mjs';
 
 const SMTP = process.env.DSAR_TEST_SMTP;
 const PASS = 'mail e2e passphrase';
 const FROM = 'dpo@jaimo.example';
 const SUBJECT_EMAIL = 'jana.beispiel@example.org';
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'dsar-e2e-mail-'));
-const db = path.join(tmp, 'desk.db');
-const env = {
-  DSAR_DB: db,
-  XDG_DATA_HOME: path.join(tmp, 'data'),
-  XDG_CONFIG_HOME: path.join(tmp, 'config'),
-  XDG_CACHE_HOME: path.join(tmp, 'cache'),
-};
+const { db, env } = tempDesk('mail');
 
 let app;
 let server;
@@ -44,10 +36,7 @@ before(async () => {
   const made = JSON.parse(dsar(['case', 'new', '--db', db, '--right', 'access', '--name', 'Jana Beispiel', '--email', SUBJECT_EMAIL, '--received', '2026-11-20', '--json'], { DSAR_PASSPHRASE: PASS }));
   reference = made.reference;
   assert.match(reference, /^DSAR-\d{4}-\d{4}$/);
-  app = await launch(env);
-  await app.type('passphrase', PASS);
-  await app.click('unlock-submit');
-  await app.find('dash-overdue');
+  app = await launchUnlocked(PASS, env);
 });
 after(async () => {
   await app?.stop();

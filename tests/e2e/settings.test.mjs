@@ -4,31 +4,20 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, dsar, sql } from './harness.mjs';
+import { launchUnlocked, tempDesk, dsar, sql } from './harness.mjs';
 
 const PASS = 'settings e2e passphrase';
 const NEW_PASS = 'a new and longer passphrase';
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'dsar-e2e-settings-'));
-const db = path.join(tmp, 'desk.db');
+const { tmp, db, env } = tempDesk('settings');
 const backup = path.join(tmp, 'backup', 'desk-backup.db');
-const env = {
-  DSAR_DB: db,
-  XDG_DATA_HOME: path.join(tmp, 'data'),
-  XDG_CONFIG_HOME: path.join(tmp, 'config'),
-  XDG_CACHE_HOME: path.join(tmp, 'cache'),
-};
 
 let app;
 before(async () => {
   // A desk with the demo firm's register and cases, made by the CLI with a known passphrase.
   dsar(['demo', '--db', db], { DSAR_PASSPHRASE: PASS });
-  app = await launch(env);
-  await app.type('passphrase', PASS);
-  await app.click('unlock-submit');
-  await app.find('dash-overdue');
+  app = await launchUnlocked(PASS, env);
 });
 after(async () => {
   await app?.stop();
