@@ -91,8 +91,9 @@ pub fn set_reminders(store: &mut Store, ctx: &Context, r: Reminders) -> Result<(
     })
 }
 
-/// Where a case stands for reminders: past its due date, or within a lead time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Where a case stands for reminders: past its due date, or within a lead time. Ordered by
+/// urgency: overdue first, then the shortest lead time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Stage {
     /// Past the due date.
     Overdue,
@@ -105,14 +106,6 @@ impl Stage {
         match self {
             Stage::Overdue => "overdue".into(),
             Stage::Within(d) => d.to_string(),
-        }
-    }
-
-    /// Lower is more urgent: overdue, then the shortest lead time.
-    fn urgency(self) -> u32 {
-        match self {
-            Stage::Overdue => 0,
-            Stage::Within(d) => d + 1,
         }
     }
 
@@ -186,7 +179,7 @@ pub fn due_soon(store: &Store, today: NaiveDate, thresholds: &[u32]) -> Result<D
     let sent = reminded(store)?;
     out.fresh = out
         .stages()
-        .filter(|(reference, stage)| sent.get(*reference).and_then(|k| Stage::parse(k)).is_none_or(|last| stage.urgency() < last.urgency()))
+        .filter(|(reference, stage)| sent.get(*reference).and_then(|k| Stage::parse(k)).is_none_or(|last| *stage < last))
         .count();
     Ok(out)
 }
