@@ -92,6 +92,9 @@ start_pg() {
 SELECT 'CREATE ROLE $USER_NAME LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$USER_NAME') \gexec
 ALTER ROLE $USER_NAME PASSWORD '$pw';
 SELECT 'CREATE DATABASE $USER_NAME OWNER $USER_NAME' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$USER_NAME') \gexec
+-- The powers an over-privileged account of a real firm may have, so the read-only probes
+-- (COPY … TO PROGRAM) prove the connector's guard rather than a missing privilege.
+GRANT pg_execute_server_program, pg_write_server_files TO $USER_NAME;
 SQL
 }
 
@@ -111,10 +114,12 @@ start_mariadb() {
   fi
   if ! mariadb-admin --no-defaults --socket="$MY_SOCK" -u root ping >/dev/null 2>&1; then
     say "starting MariaDB on 127.0.0.1:$MY_PORT"
-    is_root && chown mysql: "$ROOT/my"
+    mkdir -p "$ROOT/my/files"
+    is_root && chown mysql: "$ROOT/my" "$ROOT/my/files"
     setsid mariadbd --no-defaults "${run_as[@]}" --datadir="$MY_DATA" --socket="$MY_SOCK" \
       --port="$MY_PORT" --bind-address=127.0.0.1 --pid-file="$MY_PID" --skip-name-resolve \
       --log-error="$ROOT/my/server.log" --innodb-flush-log-at-trx-commit=0 \
+      --secure-file-priv="$ROOT/my/files" \
       </dev/null >/dev/null 2>&1 &
     local i
     for i in $(seq 1 120); do
@@ -130,6 +135,8 @@ CREATE DATABASE IF NOT EXISTS $USER_NAME CHARACTER SET utf8mb4;
 CREATE USER IF NOT EXISTS '$USER_NAME'@'%' IDENTIFIED BY '$pw';
 ALTER USER '$USER_NAME'@'%' IDENTIFIED BY '$pw';
 GRANT ALL ON $USER_NAME.* TO '$USER_NAME'@'%';
+-- As for PostgreSQL: the FILE privilege, so SELECT … INTO OUTFILE probes the guard.
+GRANT FILE ON *.* TO '$USER_NAME'@'%';
 SQL
 }
 

@@ -116,7 +116,7 @@ pub fn is_plain_sqlite(path: &Path) -> std::io::Result<bool> {
 /// records `store.backup` (size only) in the audit trail. An existing file at `out` is
 /// replaced only once the new copy is complete.
 pub fn backup(store: &mut Store, ctx: &Context, out: &Path) -> Result<BackupDone, BackupError> {
-    if same_file(store.path(), out) {
+    if same_file(store.path(), out) || crate::output::check_target(store.path(), out).is_err() {
         return Err(BackupError::SameFile);
     }
     let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));

@@ -57,7 +57,7 @@ pub enum Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {
-        Error::Store(StoreError::Sqlite(e))
+        Error::Store(StoreError::from(e))
     }
 }
 

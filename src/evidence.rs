@@ -114,6 +114,18 @@ pub fn replace_system(tx: &Transaction<'_>, case_id: &str, result: &SystemResult
     Ok(())
 }
 
+/// Records a system whose search was cancelled, inside the caller's transaction. Its earlier
+/// result and evidence, if any, stay as they were (returns `true` then): cancelling a re-pull
+/// must not destroy what was found before.
+pub fn record_cancelled(tx: &Transaction<'_>, case_id: &str, result: &SystemResult) -> Result<bool> {
+    let inserted = tx.execute(
+        "INSERT INTO pull_results (case_id, system_id, status, records, duration_ms, error, pulled_at)
+         VALUES (?1, ?2, ?3, 0, 0, NULL, ?4) ON CONFLICT (case_id, system_id) DO NOTHING",
+        params![case_id, result.system_id, PullStatus::Cancelled.code(), result.pulled_at],
+    )?;
+    Ok(inserted == 0)
+}
+
 /// All evidence of a case, by system, dataset and order found.
 pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<Evidence>> {
     let mut stmt = conn.prepare_cached(

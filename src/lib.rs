@@ -18,6 +18,7 @@ pub mod error;
 pub mod evidence;
 pub mod pull;
 pub mod mail;
+pub mod output;
 pub mod register;
 pub mod register_store;
 pub mod reminders;

@@ -157,7 +157,14 @@ pub fn run(
                 error: s.error,
                 pulled_at: pulled_at.clone(),
             };
-            evidence::replace_system(tx, &case.id, &result, &s.found)?;
+            // A cancelled system was not searched again: what an earlier pull found there
+            // stays the evidence, with that pull's result. Only a first pull records it.
+            let kept = if s.status == PullStatus::Cancelled {
+                evidence::record_cancelled(tx, &case.id, &result)?
+            } else {
+                evidence::replace_system(tx, &case.id, &result, &s.found)?;
+                false
+            };
             let task_id = if s.status == PullStatus::Manual {
                 let (title, body) = processor_mail::compose(&processor_mail::MailInput {
                     controller: &register.controller,
@@ -176,6 +183,9 @@ pub fn run(
             let mut entry = json!({"id": result.system_id, "status": result.status.code(), "records": result.records, "duration_ms": result.duration_ms});
             if s.skipped > 0 {
                 entry["skipped"] = json!(s.skipped);
+            }
+            if kept {
+                entry["earlier_evidence_kept"] = json!(true);
             }
             audit_systems.push(entry);
             report.systems.push(SystemPull { result, warning: s.warning, task_id });

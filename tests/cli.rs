@@ -369,3 +369,77 @@ fn firm_calendar_changes_move_open_cases_and_explain_why() {
     let timeline = ok(db.dsar(&["audit", "verify", "--json"]));
     assert!(timeline.contains("\"intact\": true"), "{timeline}");
 }
+
+#[test]
+fn demo_force_never_replaces_a_real_desk() {
+    let db = TempDb::new();
+    ok(db.dsar(&["init"]));
+    ok(db.dsar(&["case", "new", "--right", "access", "--name", "Real Person", "--email", "real@example.org", "--received", "2026-11-02"]));
+    let before = std::fs::read(&db.path).unwrap();
+    let out = db.dsar(&["demo", "--force"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("not a demo desk") && err.lines().count() == 1, "{err}");
+    assert_eq!(std::fs::read(&db.path).unwrap(), before, "the real desk was touched");
+    let list = ok(db.dsar(&["case", "list", "--json"]));
+    assert!(list.contains("DSAR-2026-0001"), "{list}");
+
+    // A demo desk opened with another passphrase is not known to be a demo either.
+    let demo = TempDb::new();
+    ok(demo.dsar(&["demo"]));
+    let other = dsar_cmd().env("DSAR_DB", &demo.path).env("DSAR_PASSPHRASE", "another passphrase").args(["demo", "--force"]).output().unwrap();
+    assert_eq!(other.status.code(), Some(1), "{}", stderr(&other));
+    ok(demo.dsar(&["demo", "--force"]));
+}
+
+#[test]
+fn a_letter_export_or_register_saved_over_the_open_database_is_refused() {
+    let db = TempDb::new();
+    ok(db.dsar(&["init"]));
+    ok(db.dsar(&["register", "import", data("registers/jaimo.json").to_str().unwrap()]));
+    ok(db.dsar(&["case", "new", "--right", "access", "--name", "Jana Beispiel", "--email", "jana@example.org", "--received", "2026-11-02"]));
+    let before = snapshot(&db);
+    let desk = db.path.to_str().unwrap().to_string();
+    let wal = format!("{desk}-wal");
+    let dotted = db.dir.path().join(".").join("desk.db").to_str().unwrap().to_string();
+    let link = db.dir.path().join("answer.pdf");
+    std::os::unix::fs::symlink(&db.path, &link).unwrap();
+    let link = link.to_str().unwrap().to_string();
+    for args in [
+        vec!["letter", "DSAR-2026-0001", "--kind", "access-response", "--out", desk.as_str()],
+        vec!["letter", "DSAR-2026-0001", "--kind", "access-response", "--out", dotted.as_str()],
+        vec!["letter", "DSAR-2026-0001", "--kind", "access-response", "--out", link.as_str()],
+        vec!["export", "DSAR-2026-0001", "--out", desk.as_str()],
+        vec!["export", "DSAR-2026-0001", "--out", wal.as_str()],
+        vec!["register", "export", desk.as_str()],
+    ] {
+        let out = db.dsar(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("the desk's own database"), "{args:?}: {}", stderr(&out));
+        assert_eq!(snapshot(&db), before, "{args:?} changed the desk");
+    }
+    assert!(ok(db.dsar(&["audit", "verify"])).contains("intact"));
+}
+
+#[test]
+fn implausible_years_and_control_characters_are_refused_at_the_field() {
+    let db = TempDb::new();
+    ok(db.dsar(&["init"]));
+    for (args, field, words) in [
+        (vec!["--name", "Jana Beispiel", "--received", "0206-03-01"], "received", "2018"),
+        (vec!["--name", "Jana Beispiel", "--received", "2017-12-31"], "received", "2018"),
+        (vec!["--name", "Jana \u{1b}]0;pwned\u{7}Beispiel", "--received", "2026-11-02"], "name", "U+001B"),
+        (vec!["--name", "Jana Beispiel", "--address", "Hauptstr. 1\u{1b}[2J", "--received", "2026-11-02"], "address", "U+001B"),
+        (vec!["--name", "Jana Beispiel", "--id", "customer_id=K-1\u{1}", "--received", "2026-11-02"], "customer_id", "U+0001"),
+    ] {
+        let mut full = vec!["case", "new", "--right", "access"];
+        full.extend(args.iter().copied());
+        let out = db.dsar(&full);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(field) && err.contains(words) && err.lines().count() == 1, "{args:?}: {err}");
+        assert!(!err.contains('\u{1b}'), "the escape reached the terminal: {err:?}");
+    }
+    let list = ok(db.dsar(&["case", "list", "--json"]));
+    assert!(!list.contains("DSAR-"), "a refused case was created: {list}");
+}

@@ -369,6 +369,8 @@ fn answer(request: tiny_http::Request, url: &str) {
         "/status/403" => (403, "{}".to_string()),
         "/status/404" => (404, "{}".to_string()),
         "/bad-json" => (200, "<html>not json</html>".to_string()),
+        // Two million empty objects: 6 MB on the wire, gigabytes as a parsed tree.
+        "/tiny-objects" => (200, format!("{{\"data\": [{}{{}}]}}", "{},".repeat(2_000_000))),
         "/moved" => (302, "{}".to_string()),
         "/slow" => {
             std::thread::sleep(Duration::from_secs(3));
@@ -536,4 +538,38 @@ fn http_names_a_missing_secret_without_its_value() {
     };
     let err = HttpSource::new(&settings, &|_| None).unwrap_err();
     assert_eq!(err, ConnectorError::SecretMissing { name: "cr_token".into() });
+}
+
+#[test]
+fn http_refuses_an_answer_of_millions_of_tiny_objects_before_parsing_it() {
+    let server = Server::start();
+    let source = http(&server.url("/tiny-objects?email={email}"), Some("/data"));
+    let e = source.search(&emails(&[EMAIL]), &Cancel::new()).unwrap_err();
+    assert!(
+        matches!(&e, ConnectorError::BadData { detail, .. } if detail.contains("more than 1000000 values")),
+        "{e:?}"
+    );
+    assert_clean(&e, &[EMAIL]);
+}
+
+#[test]
+fn http_refuses_to_send_a_secret_over_plain_http_to_another_host() {
+    let settings = HttpSettings {
+        url: "http://api.example.com/v3/receivers?email={email}".to_string(),
+        headers: OrderedMap(vec![("Authorization".into(), "Bearer {secret:cr_token}".into())]),
+        records: None,
+    };
+    match HttpSource::new(&settings, &|_| Some(TOKEN.to_string())) {
+        Err(e @ ConnectorError::Insecure { .. }) => {
+            assert!(e.to_string().contains("https://"), "{e}");
+            assert_clean(&e, &[]);
+        }
+        Err(e) => panic!("{e:?}"),
+        Ok(_) => panic!("a bearer token would have gone over plain http"),
+    }
+    // Without a secret, or on this machine, plain http stays possible.
+    let public = HttpSettings { headers: OrderedMap(vec![]), ..settings.clone() };
+    assert!(HttpSource::new(&public, &|_| None).is_ok());
+    let local = HttpSettings { url: "http://127.0.0.1:9/x?e={email}".into(), ..settings };
+    assert!(HttpSource::new(&local, &|_| Some(TOKEN.to_string())).is_ok());
 }

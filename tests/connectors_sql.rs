@@ -687,3 +687,219 @@ fn other_kinds_are_not_opened_here() {
         Ok(_) => panic!("a csv system opened as a SQL server"),
     }
 }
+
+/// The subject whose row the write probes below try to delete.
+fn delete_me() -> SearchKeys {
+    let mut keys = SearchKeys::new();
+    keys.add("email", "delete-me@example.org");
+    keys
+}
+
+fn pg_row_count(email: &str) -> usize {
+    let found = search(
+        &*pg(&[("c", "SELECT id FROM customers WHERE email = :email")]),
+        &{
+            let mut k = SearchKeys::new();
+            k.add("email", email);
+            k
+        },
+    )
+    .unwrap();
+    found.len()
+}
+
+fn my_row_count(email: &str) -> usize {
+    let found = search(
+        &*my(&[("c", "SELECT id FROM contacts WHERE email = :email")]),
+        &{
+            let mut k = SearchKeys::new();
+            k.add("email", email);
+            k
+        },
+    )
+    .unwrap();
+    found.len()
+}
+
+#[test]
+fn postgres_read_only_guard_survives_set_config_before_a_deleting_cte() {
+    // Query 1 switches the session default off; query 2 deletes inside a SELECT. With a
+    // session default as the only guard, the row was gone.
+    for switch in [
+        "SELECT set_config('default_transaction_read_only', 'off', false) AS x WHERE :email::text IS NOT NULL",
+        "SELECT set_config('transaction_read_only', 'off', false) AS x WHERE :email::text IS NOT NULL",
+    ] {
+        let source = pg(&[
+            ("off", switch),
+            (
+                "wipe",
+                "WITH d AS (DELETE FROM customers WHERE email = :email RETURNING id) SELECT id FROM d",
+            ),
+        ]);
+        let err = search(&*source, &delete_me()).unwrap_err();
+        assert!(matches!(&err, ConnectorError::QueryInvalid { .. }), "{err:?}");
+        assert_eq!(pg_row_count("delete-me@example.org"), 1, "after {switch}");
+    }
+}
+
+#[test]
+fn postgres_url_options_cannot_switch_the_read_only_guard_off() {
+    let s = servers();
+    let url = format!(
+        "{}?options=-c%20default_transaction_read_only%3Doff%20-c%20transaction_read_only%3Doff",
+        s.pg_url
+    );
+    let r = register(&[(
+        "shop",
+        connector(
+            "postgres",
+            &url,
+            "pg_pw",
+            &[(
+                "wipe",
+                "WITH d AS (DELETE FROM customers WHERE email = :email RETURNING id) SELECT id FROM d",
+            )],
+        ),
+    )]);
+    let source = open(&r, "shop", &[("pg_pw", &s.pg_password)]).unwrap_or_else(|e| panic!("{e}"));
+    let err = search(&*source, &delete_me()).unwrap_err();
+    assert!(
+        matches!(&err, ConnectorError::QueryInvalid { query, detail } if query == "wipe" && detail.contains("25006")),
+        "{err:?}"
+    );
+    assert_eq!(pg_row_count("delete-me@example.org"), 1);
+}
+
+#[test]
+fn postgres_copy_to_program_is_refused_before_it_runs() {
+    // The test account may run server programs (sql-servers.sh grants it), so only the
+    // connector's guard stands between this statement and the marker file.
+    let marker = std::env::temp_dir().join(format!("dsar-copy-probe-{}", std::process::id()));
+    let _ = std::fs::remove_file(&marker);
+    let sql = format!(
+        "COPY (SELECT id FROM customers WHERE email = :email) TO PROGRAM 'touch {}'",
+        marker.display()
+    );
+    let source = pg(&[("export", sql.as_str())]);
+    let err = search(&*source, &delete_me()).unwrap_err();
+    assert!(matches!(&err, ConnectorError::QueryInvalid { query, .. } if query == "export"), "{err:?}");
+    let err = source.test().unwrap_err();
+    assert!(matches!(&err, ConnectorError::QueryInvalid { query, .. } if query == "export"), "{err:?}");
+    assert!(!marker.exists(), "COPY … TO PROGRAM ran");
+}
+
+#[test]
+fn a_statement_that_returns_no_rows_is_refused_by_test_and_search() {
+    let source = pg(&[(
+        "off",
+        "SELECT set_config('x.y', :email, false) AS s",
+    ), ("bare", "DELETE FROM customers WHERE email = :email")]);
+    let err = source.test().unwrap_err();
+    assert!(
+        matches!(&err, ConnectorError::QueryInvalid { query, detail } if query == "bare" && detail.contains("returns no rows")),
+        "{err:?}"
+    );
+    let source = my(&[("set", "SET SESSION transaction_read_only = (SELECT 0 FROM DUAL WHERE :email IS NOT NULL)")]);
+    let err = search(&*source, &delete_me()).unwrap_err();
+    assert!(matches!(&err, ConnectorError::QueryInvalid { query, .. } if query == "set"), "{err:?}");
+    assert_eq!(pg_row_count("delete-me@example.org"), 1);
+}
+
+#[test]
+fn mysql_read_only_guard_survives_a_session_switch_and_into_outfile_writes_nothing() {
+    use mysql::prelude::Queryable;
+    let s = servers();
+    let opts = mysql::OptsBuilder::from_opts(mysql::Opts::from_url(&s.my_url).unwrap())
+        .pass(Some(s.my_password.clone()));
+    let mut conn = mysql::Conn::new(opts).unwrap();
+    let dir: Option<String> = conn.query_first("SELECT @@secure_file_priv").unwrap().flatten();
+    let dir = dir.expect("sql-servers.sh starts MariaDB with --secure-file-priv");
+    let outfile = format!("{}/probe-{}.txt", dir.trim_end_matches('/'), std::process::id());
+    let sql = format!("SELECT id FROM contacts WHERE email = :email INTO OUTFILE '{outfile}'");
+    let source = my(&[
+        ("off", "SELECT @@session.transaction_read_only AS ro FROM DUAL WHERE :email IS NOT NULL"),
+        ("wipe", "DELETE FROM contacts WHERE email = :email"),
+    ]);
+    assert!(search(&*source, &delete_me()).is_err());
+    let source = my(&[("dump", sql.as_str())]);
+    let err = search(&*source, &delete_me()).unwrap_err();
+    assert!(
+        matches!(&err, ConnectorError::QueryInvalid { query, detail } if query == "dump" && detail.contains("returns no rows")),
+        "{err:?}"
+    );
+    assert!(!std::path::Path::new(&outfile).exists(), "INTO OUTFILE wrote {outfile}");
+    assert_eq!(my_row_count("delete-me@example.org"), 1);
+}
+
+/// A man in the middle on the way to a remote PostgreSQL: answers every TLS request with
+/// 'N' ("no TLS here") and records whether the client goes on in plain text anyway.
+fn fake_server_without_tls() -> (u16, std::thread::JoinHandle<usize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(3)))
+            .unwrap();
+        let mut request = [0u8; 8];
+        stream.read_exact(&mut request).unwrap();
+        assert_eq!(&request[4..], &80877103u32.to_be_bytes(), "an SSLRequest comes first");
+        stream.write_all(b"N").unwrap();
+        // Whatever follows would be the startup message in plain text (user name, database).
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        rest.len()
+    });
+    (port, handle)
+}
+
+#[test]
+fn postgres_to_another_host_requires_tls_and_a_mitm_saying_no_gets_nothing() {
+    // `hostaddr` sends the connection to the fake on 127.0.0.1 while the host is remote.
+    let (port, server) = fake_server_without_tls();
+    let url = format!("postgres://dsar_test@db.example:{port}/dsar_test?hostaddr=127.0.0.1");
+    let r = register(&[("shop", connector("postgres", &url, "pg_pw", PG_QUERIES))]);
+    let source = open(&r, "shop", &[("pg_pw", "pw")]).unwrap_or_else(|e| panic!("{e}"));
+    let err = source.test().unwrap_err();
+    assert!(
+        matches!(&err, ConnectorError::Unreachable { reason, .. } if reason.contains("TLS") && !reason.contains("sslmode=disable")),
+        "{err:?}"
+    );
+    assert_eq!(server.join().unwrap(), 0, "the client went on without TLS");
+}
+
+#[test]
+fn plaintext_fallbacks_are_refused_when_opening() {
+    for url in [
+        "postgres://app@db.example:5432/crm?sslmode=prefer",
+        "postgres://app@127.0.0.1:5432/crm?sslmode=prefer",
+    ] {
+        let r = register(&[("shop", connector("postgres", url, "pw", PG_QUERIES))]);
+        match open(&r, "shop", &[("pw", "x")]) {
+            Err(ConnectorError::Insecure { detail, .. }) => assert!(detail.contains("sslmode=require"), "{detail}"),
+            Err(e) => panic!("{url}: {e:?}"),
+            Ok(_) => panic!("{url}: opened with sslmode=prefer"),
+        }
+    }
+    let r = register(&[(
+        "shop",
+        connector("postgres", "postgres://app@db.example:5432/crm?sslmode=disable", "pw", PG_QUERIES),
+    )]);
+    assert!(matches!(open(&r, "shop", &[("pw", "x")]), Err(ConnectorError::Insecure { .. })));
+    let r = register(&[(
+        "crm",
+        connector("mysql", "mysql://app@db.example:3306/crm?sslmode=disable", "pw", MY_QUERIES),
+    )]);
+    match open(&r, "crm", &[("pw", "x")]) {
+        Err(ConnectorError::Insecure { endpoint, .. }) => assert_eq!(endpoint, "db.example:3306/crm"),
+        Err(e) => panic!("{e:?}"),
+        Ok(_) => panic!("a remote mysql opened in plain text"),
+    }
+    // On this machine plain text stays allowed: TLS would protect nothing.
+    let r = register(&[(
+        "crm",
+        connector("mysql", "mysql://app@127.0.0.1:3306/crm?sslmode=disable", "pw", MY_QUERIES),
+    )]);
+    assert!(open(&r, "crm", &[("pw", "x")]).is_ok());
+}

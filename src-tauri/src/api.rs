@@ -292,7 +292,7 @@ pub fn save_letter(desk: &Desk, reference: String, kind: String, lang: Option<St
     desk.with_store(|s| {
         let req = LetterRequest { reference, kind, language, extra: text.into_extra() };
         let composed = letters::compose(s, ctx.today, &req, &templates)?;
-        std::fs::write(&out, &composed.letter.pdf).map_err(|e| ApiError::input("out_path", format!("cannot write the file: {e} — choose a folder you can write to")))?;
+        dsar::output::write_atomic(s.path(), &out, &composed.letter.pdf).map_err(|e| ApiError::input("out_path", e))?;
         letters::record_saved(s, &ctx, &composed)?;
         let l = &composed.letter;
         let parts = mail::LetterParts { kind: l.kind.code(), language: l.language, subject_line: &l.subject_line, text: &l.text, pdf: &l.pdf, file_name: &l.file_name };
@@ -359,6 +359,7 @@ pub fn import_register(desk: &Desk, path: String) -> Result<u64, ApiError> {
 /// Tests the systems' connections (all when `ids` is empty) on a connection of its own:
 /// a server that does not answer holds up only this call.
 pub fn test_systems(desk: &Desk, ids: Vec<String>) -> Result<Vec<SystemTestDto>, ApiError> {
+    let _work = desk.start_check()?;
     let store = desk.second_connection()?;
     Ok(pull::test_systems(&store, &ids)?
         .into_iter()

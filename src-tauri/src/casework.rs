@@ -105,7 +105,7 @@ pub fn send_letter(
         let parts = mail::LetterParts { kind: l.kind.code(), language: l.language, subject_line: &l.subject_line, text: &l.text, pdf: &l.pdf, file_name: &l.file_name };
         let delivery = mail::Delivery { eml: eml_path.as_deref(), send, bundle: None };
         let done = mail::deliver_letter(s, &ctx, &composed.case, &parts, &delivery).map_err(|e| match e {
-            mail::MailError::Io { .. } => ApiError::input("eml_path", e),
+            mail::MailError::Io { .. } | mail::MailError::Target(_) => ApiError::input("eml_path", e),
             other => other.into(),
         })?;
         Ok(LetterSent { file_name: l.file_name.clone(), sent: done.sent, eml_path: done.eml.map(|p| p.display().to_string()), gaps: gap_lines(&composed.gaps) })
@@ -124,7 +124,7 @@ pub fn export_register(desk: &Desk, out_path: String) -> Result<RegisterExported
         let systems = register_store::current(s)?.map_or(0, |r| r.systems.len());
         Ok((text, systems))
     })?;
-    std::fs::write(&out, text).map_err(|e| ApiError::input("out_path", format!("cannot write the file: {e} — choose a folder you can write to")))?;
+    dsar::output::write_atomic(&desk.db_path()?, &out, text.as_bytes()).map_err(|e| ApiError::input("out_path", e))?;
     Ok(RegisterExported { path: out.display().to_string(), systems: u64::try_from(systems).unwrap_or(u64::MAX) })
 }
 

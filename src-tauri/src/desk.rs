@@ -5,6 +5,7 @@
 //! exports and connection tests open a second connection on a worker thread, so the UI is
 //! never waiting on a lock held around a connector.
 
+use zeroize::Zeroizing;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,7 +40,8 @@ pub struct DeskConfig {
 struct Unlocked {
     store: Store,
     path: PathBuf,
-    passphrase: String,
+    /// Wiped from memory when the desk is locked or the passphrase changes.
+    passphrase: Zeroizing<String>,
 }
 
 /// Shared by every command.
@@ -118,7 +120,7 @@ impl Desk {
     /// Makes `store` (opened from `path` with `passphrase`) the desk's store.
     pub fn set_open(&self, store: Store, path: PathBuf, passphrase: String) -> Result<(), ApiError> {
         *lock(&self.current)? = path.clone();
-        *lock(&self.open)? = Some(Unlocked { store, path, passphrase });
+        *lock(&self.open)? = Some(Unlocked { store, path, passphrase: Zeroizing::new(passphrase) });
         Ok(())
     }
 
@@ -158,6 +160,12 @@ impl Desk {
     /// Registers the export of `reference` (one at a time per case) with its cancel flag.
     pub fn start_export(&self, reference: &str) -> Result<WorkGuard<'_>, ApiError> {
         self.start(export_key(reference), "an export of this case is already running: wait for it or cancel it")
+    }
+
+    /// Registers a short check on a second connection (a connection test, the SMTP test), so
+    /// lock, restore and a passphrase change wait for it like for a pull.
+    pub fn start_check(&self) -> Result<WorkGuard<'_>, ApiError> {
+        self.start(format!("check\0{}", uuid::Uuid::now_v7()), "")
     }
 
     /// Asks the running export of `reference` to stop; nothing happens when none runs.
@@ -200,14 +208,18 @@ impl Desk {
     /// passphrase it was unlocked with, and keeps `new` for second connections.
     pub fn change_passphrase(&self, current: &str, new: &str) -> Result<(), ApiError> {
         let ctx = self.context();
+        self.ensure_idle("change the passphrase")?;
         let mut open = lock(&self.open)?;
+        // Checked again under the store's lock: work registered meanwhile would open a second
+        // connection with the old passphrase.
+        self.ensure_idle("change the passphrase")?;
         let u = open.as_mut().ok_or_else(ApiError::locked)?;
         if !same_secret(&u.passphrase, current) {
             return Err(ApiError::input("current", "this is not the current passphrase: type the one you unlock the desk with")
                 .with_code(crate::error::ErrorCode::WrongPassphrase));
         }
         dsar::backup::change_passphrase(&mut u.store, &ctx, new)?;
-        u.passphrase = new.to_string();
+        u.passphrase = Zeroizing::new(new.to_string());
         Ok(())
     }
 
@@ -225,11 +237,14 @@ impl Desk {
         let cases = verified.cases;
         let ctx = self.context();
         let mut open = lock(&self.open)?;
+        // Again under the store's lock: a pull or a check that registered during the slow
+        // verification must not hold the file while it is renamed.
+        self.ensure_idle("restore")?;
         let u = open.take().ok_or_else(ApiError::locked)?;
         let (old_path, old_pass) = (u.path.clone(), u.passphrase.clone());
         match verified.replace(u.store, &ctx) {
             Ok(r) => {
-                *open = Some(Unlocked { store: r.store, path: old_path, passphrase });
+                *open = Some(Unlocked { store: r.store, path: old_path, passphrase: Zeroizing::new(passphrase) });
                 Ok(crate::settings_dto::RestoreDto { kept_path: r.kept.display().to_string(), cases })
             }
             Err(e) => {

@@ -77,7 +77,7 @@ impl From<StoreError> for ApiError {
         let code = match &e {
             StoreError::WrongPassphrase { .. } => ErrorCode::WrongPassphrase,
             StoreError::Missing { .. } => ErrorCode::NotFound,
-            StoreError::Exists { .. } | StoreError::TooNew { .. } => ErrorCode::Conflict,
+            StoreError::Exists { .. } | StoreError::TooNew { .. } | StoreError::Busy => ErrorCode::Conflict,
             StoreError::WeakPassphrase { .. } => ErrorCode::InvalidInput,
             _ => ErrorCode::Internal,
         };
@@ -122,7 +122,7 @@ impl From<BundleError> for ApiError {
             BundleError::NoRegister => ApiError::new(ErrorCode::Conflict, e.to_string()),
             BundleError::Cancelled => ApiError::new(ErrorCode::Cancelled, e.to_string()),
             BundleError::WeakPassword { .. } => ApiError::input("password", e.to_string()),
-            BundleError::Output { .. } => ApiError::input("out_path", e.to_string()),
+            BundleError::Output { .. } | BundleError::Target(_) => ApiError::input("out_path", e.to_string()),
             other => ApiError::new(by_blame(other.is_user_error()), other.to_string()),
         }
     }

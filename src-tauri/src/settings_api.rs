@@ -231,6 +231,7 @@ pub fn save_smtp(desk: &Desk, input: SmtpInput) -> Result<SmtpDto, ApiError> {
 /// Sends a test e-mail through the saved SMTP settings to the sender address itself, on its
 /// own connection (a slow server holds up only this call).
 pub fn send_test_email(desk: &Desk) -> Result<String, ApiError> {
+    let _work = desk.start_check()?;
     let store = desk.second_connection()?;
     let Some(smtp) = settings::smtp(&store)? else {
         return Err(ApiError::input("host", "no SMTP server saved yet: fill in the form and save it first"));

@@ -120,12 +120,31 @@ fn scalar_column(seen: &HashSet<&str>) -> &'static str {
     NAMES.iter().copied().find(|n| !seen.contains(n)).unwrap_or("__value__")
 }
 
-/// How one JSON value reads in a CSV cell: text as is, numbers and booleans in JSON
-/// spelling, null as an empty cell, arrays and objects as JSON text.
+/// The first characters that make a spreadsheet read a cell as a formula (or, for TAB and CR,
+/// that Excel strips before doing so).
+const FORMULA_STARTS: [u8; 6] = [b'=', b'+', b'-', b'@', b'\t', b'\r'];
+
+/// Text as a CSV cell that no spreadsheet runs: a cell that would start a formula
+/// (`=HYPERLINK(…)`, `@SUM(…)`, `+cmd|…`) gets a leading `'`, which spreadsheets show as
+/// text and hide. The JSON beside it keeps the exact value.
+fn text_cell<'v>(s: &'v str, scratch: &'v mut Vec<u8>) -> &'v [u8] {
+    if s.as_bytes().first().is_some_and(|b| FORMULA_STARTS.contains(b)) {
+        scratch.clear();
+        scratch.push(b'\'');
+        scratch.extend_from_slice(s.as_bytes());
+        scratch.as_slice()
+    } else {
+        s.as_bytes()
+    }
+}
+
+/// How one JSON value reads in a CSV cell: text as is (formula starts neutralised, see
+/// [`text_cell`]), numbers and booleans in JSON spelling, null as an empty cell, arrays and
+/// objects as JSON text.
 pub fn cell<'v>(v: &'v Value, scratch: &'v mut Vec<u8>) -> &'v [u8] {
     match v {
         Value::Null => b"",
-        Value::String(s) => s.as_bytes(),
+        Value::String(s) => text_cell(s, scratch),
         Value::Bool(true) => b"true",
         Value::Bool(false) => b"false",
         other => {
@@ -142,9 +161,12 @@ pub fn cell<'v>(v: &'v Value, scratch: &'v mut Vec<u8>) -> &'v [u8] {
 pub fn write_csv<W: Write>(out: &mut W, records: &[&Value], cols: &[&str]) -> csv::Result<()> {
     out.write_all(CSV_BOM)?;
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
-    w.write_record(cols)?;
-    let scalar_col = cols.last().copied();
     let mut scratch = Vec::with_capacity(64);
+    for c in cols {
+        w.write_field(text_cell(c, &mut scratch))?;
+    }
+    w.write_record(None::<&[u8]>)?;
+    let scalar_col = cols.last().copied();
     for r in records {
         match r {
             Value::Object(obj) => {
@@ -206,6 +228,29 @@ mod tests {
              1,\"Jana \"\"JB\"\" Beispiel\",\"[\"\"a\"\",\"\"b\"\"]\",,,,\r\n\
              2,,,\"Köln, Altstadt\",\"line1\nline2\",true,\r\n"
         );
+    }
+
+    #[test]
+    fn csv_formula_injection_is_neutralised_in_cells_and_headers_but_json_stays_exact() {
+        let recs = vec![json!({
+            "=cmd|' /C calc'!A0": "=HYPERLINK(\"http://evil.example\",\"click\")",
+            "plus": "+49 151 234", "minus": "-2+3", "at": "@SUM(A1)", "tab": "\t=1", "cr": "\r=1",
+            "n": -5, "fine": "a=b", "empty": ""
+        })];
+        let text = csv_text(&recs);
+        let mut lines = text.split("\r\n");
+        assert_eq!(lines.next().unwrap(), "'=cmd|' /C calc'!A0,plus,minus,at,tab,cr,n,fine,empty");
+        assert_eq!(
+            lines.next().unwrap(),
+            "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",'+49 151 234,'-2+3,'@SUM(A1),'\t=1,\"'\r=1\",-5,a=b,"
+        );
+        // The JSON twin keeps every value exactly.
+        let refs: Vec<&Value> = recs.iter().collect();
+        let mut cols = Columns::default();
+        let mut json_out = Vec::new();
+        write_json(&mut json_out, &refs, &mut cols).unwrap();
+        let back: Vec<Value> = serde_json::from_slice(&json_out).unwrap();
+        assert_eq!(back, recs);
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn export_watched(
     progress: Option<ProgressFn>,
     cancel: Option<Cancel>,
 ) -> Result<Exported, BundleError> {
+    crate::output::check_target(store.path(), out)?;
     let case = cases::get(store, reference)?;
     let register = register_store::current(store)?.ok_or(BundleError::NoRegister)?;
     let found = evidence::for_case(store.conn(), &case.id)?;

@@ -88,6 +88,9 @@ pub enum BundleError {
     /// Writing the archive failed (disk full, folder not writable).
     #[error("cannot write the bundle: {0} — check free disk space and that the folder is writable")]
     Write(#[source] io::Error),
+    /// The chosen file is the desk's own database.
+    #[error(transparent)]
+    Target(#[from] crate::output::OutputError),
     /// The output file could not be created or moved into place.
     #[error("cannot write {path}: {source} — check the folder exists and is writable")]
     Output {

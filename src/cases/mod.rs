@@ -117,6 +117,26 @@ fn not_future(field: &str, date: NaiveDate, today: NaiveDate) -> Result<()> {
     Ok(())
 }
 
+/// The first day a request can have been received: the GDPR applies from 25 May 2018
+/// (Art. 99(2)); the UK GDPR continued it and the CCPA came later. An earlier year is a typo
+/// (`0206-03-01`, `2106` for `2026` is caught by [`not_future`]).
+fn plausible(field: &str, date: NaiveDate) -> Result<()> {
+    let first = NaiveDate::from_ymd_opt(2018, 5, 25).unwrap_or(NaiveDate::MIN);
+    if date < first {
+        return Err(InputError::new(field, format!("{date} is before 25 May 2018, when the GDPR began to apply"), "check the year: use YYYY-MM-DD, e.g. 2026-03-05").into());
+    }
+    Ok(())
+}
+
+/// Refuses terminal escapes, NUL and other control characters in text a person typed: they
+/// are never part of a name and would reach terminals, letters and file names raw.
+fn no_control_characters(field: &str, text: &str) -> Result<()> {
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(InputError::new(field, format!("contains the control character U+{:04X}", u32::from(c)), "retype it as plain text (no tabs, line breaks or escape sequences)").into());
+    }
+    Ok(())
+}
+
 fn validate_rights(rights: &[Right], jurisdiction: Jurisdiction) -> Result<Vec<Right>> {
     if rights.is_empty() {
         return Err(InputError::new("right", "no right given", "name at least one, e.g. --right access").into());
@@ -149,7 +169,12 @@ fn prepare(new: NewCase, defaults: &Defaults, ctx: &Context) -> Result<Prepared>
     if name.chars().count() > 300 {
         return Err(InputError::new("name", "longer than 300 characters", "shorten it").into());
     }
+    no_control_characters("name", &name)?;
+    for line in &new.address {
+        no_control_characters("address", line)?;
+    }
     not_future("received", new.received, ctx.today)?;
+    plausible("received", new.received)?;
     let jurisdiction = new
         .jurisdiction
         .or_else(|| new.region.map(Region::default_jurisdiction))
@@ -168,6 +193,7 @@ fn prepare(new: NewCase, defaults: &Defaults, ctx: &Context) -> Result<Prepared>
     let country = defaults.country.clone().unwrap_or_else(|| region.country().to_string());
     let mut subject = Subject { name, address: new.address.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(), identifiers: vec![] };
     for (kind, raw) in &new.identifiers {
+        no_control_characters(kind.key(), raw)?;
         subject.add(Identifier::new(kind.clone(), raw, &country)?);
     }
     Ok(Prepared { new: NewCase { rights, ..new }, subject, jurisdiction, region, language })

@@ -149,7 +149,7 @@ fn register_cmd(cli: &Cli, r: &RegisterCmd) -> Result<(), Failure> {
             let text = register_store::export(&store)?;
             match file {
                 Some(f) => {
-                    std::fs::write(f, text + "\n").map_err(|e| Failure::user(format!("cannot write {}: {e}", f.display())))?;
+                    dsar::output::write_atomic(store.path(), f, (text + "\n").as_bytes()).map_err(|e| Failure::user(e.to_string()))?;
                     Ok(())
                 }
                 None => {

@@ -29,7 +29,7 @@ pub fn letter_cmd(cli: &Cli, a: &LetterArgs) -> Result<(), Failure> {
     if kind.uses_register_content() && !composed.being_checked.is_empty() {
         eprintln!("dsar: warning: still being checked (listed as such in the letter): {}", composed.being_checked.join(", "));
     }
-    std::fs::write(&a.out, &composed.letter.pdf).map_err(|e| Failure::user(format!("--out: cannot write {}: {e}", a.out.display())))?;
+    dsar::output::write_atomic(store.path(), &a.out, &composed.letter.pdf).map_err(|e| Failure::user(format!("--out: {e}")))?;
     letters::record_saved(&mut store, &c, &composed)?;
     println!("{} written to {}", composed.letter.file_name, a.out.display());
     deliver(&mut store, &c, &composed, a)

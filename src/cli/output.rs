@@ -185,13 +185,20 @@ pub fn left_text(s: &CaseSummary) -> String {
 }
 
 fn cut(s: &str, n: usize) -> String {
+    let s = printable(s);
     if s.chars().count() <= n {
-        s.to_string()
+        s
     } else {
         let mut t: String = s.chars().take(n - 1).collect();
         t.push('…');
         t
     }
+}
+
+/// Text for the terminal with control characters shown as `\u{1b}` escapes: a name from a
+/// file or an older desk must not move the cursor, recolour or retitle the user's terminal.
+pub fn printable(s: &str) -> String {
+    s.chars().flat_map(|c| if c.is_control() { c.escape_unicode().collect::<Vec<_>>() } else { vec![c] }).collect()
 }
 
 pub fn print_table(items: &[CaseSummary]) {

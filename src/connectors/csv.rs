@@ -53,9 +53,47 @@ struct CsvSource {
 }
 
 /// An open file positioned after its header row.
+/// The longest one record may be. A single unclosed quote turns the rest of a file into one
+/// record, which the CSV reader would otherwise hold in memory whole.
+const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why [`Bounded`] stopped reading.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "record longer than {} MiB", MAX_RECORD_BYTES >> 20)
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+/// The file as the CSV reader sees it, refusing to deliver more than [`MAX_RECORD_BYTES`]
+/// past the end of the last complete record (which the search loop reports in `done`).
+struct Bounded<R> {
+    inner: R,
+    read: u64,
+    done: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let done = self.done.load(std::sync::atomic::Ordering::Relaxed);
+        if self.read.saturating_sub(done) > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(RecordTooLong));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
 struct Opened {
     reader: ::csv::Reader<Box<dyn Read + Send>>,
     header: Vec<String>,
+    /// Where the last complete record ended (bytes), for [`Bounded`].
+    done: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl CsvSource {
@@ -65,17 +103,19 @@ impl CsvSource {
 
     fn open_file(&self) -> Result<Opened, ConnectorError> {
         let f = file::open(self.path())?;
-        let input: Box<dyn Read + Send> = match self.encoding {
+        let decoded: Box<dyn Read + Send> = match self.encoding {
             Some(enc) if enc != UTF_8 => Box::new(DecodeReader::new(f, enc)),
             _ => Box::new(f),
         };
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let input: Box<dyn Read + Send> = Box::new(Bounded { inner: decoded, read: 0, done: done.clone() });
         let mut reader = ReaderBuilder::new()
             .delimiter(self.delimiter)
             .flexible(true)
             .has_headers(true)
             .buffer_capacity(256 * 1024)
             .from_reader(input);
-        let raw = reader.byte_headers().map_err(|e| self.csv_error(&e))?.clone();
+        let raw = reader.byte_headers().map_err(|e| self.csv_error(&e, 1))?.clone();
         let mut header: Vec<String> = Vec::with_capacity(raw.len());
         for (i, h) in raw.iter().enumerate() {
             let mut name = self.text(h).trim().to_string();
@@ -88,7 +128,7 @@ impl CsvSource {
             }
             header.push(name);
         }
-        Ok(Opened { reader, header })
+        Ok(Opened { reader, header, done })
     }
 
     /// Every `match` column must be in the header; the header's content is not echoed (a
@@ -124,8 +164,16 @@ impl CsvSource {
         }
     }
 
-    fn csv_error(&self, e: &::csv::Error) -> ConnectorError {
+    /// `line` is where the failing record began (I/O errors carry no position of their own).
+    fn csv_error(&self, e: &::csv::Error, line: u64) -> ConnectorError {
         match e.kind() {
+            ::csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<RecordTooLong>()) => ConnectorError::BadData {
+                location: format!("{}:{line}", file::name(self.path())),
+                detail: format!(
+                    "a record runs on for more than {} MiB — most likely a quote that is never closed; fix the file there",
+                    MAX_RECORD_BYTES >> 20
+                ),
+            },
             ::csv::ErrorKind::Io(io) => file::io_error(self.path(), io),
             // csv's own messages may quote field content; ours name only the place.
             _ => ConnectorError::BadData {
@@ -160,7 +208,7 @@ fn quoted(items: &[&str]) -> String {
 
 impl Source for CsvSource {
     fn search(&self, keys: &SearchKeys, cancel: &Cancel) -> Result<Vec<Found>, ConnectorError> {
-        let Opened { mut reader, header } = self.open_file()?;
+        let Opened { mut reader, header, done } = self.open_file()?;
         self.check_columns(&header)?;
         let rules = matching::rules(&self.settings.match_on, keys, &self.connector, &self.country, |col| {
             Ok(header.iter().position(|h| h == col).unwrap_or(usize::MAX))
@@ -172,13 +220,16 @@ impl Source for CsvSource {
         let (dataset, name) = (file::stem(self.path()), file::name(self.path()));
         let mut found = Vec::new();
         let mut rec = ByteRecord::new();
+        let mut next_line = 2;
         loop {
             if cancel.is_cancelled() {
                 return Err(ConnectorError::Cancelled);
             }
-            if !reader.read_byte_record(&mut rec).map_err(|e| self.csv_error(&e))? {
+            if !reader.read_byte_record(&mut rec).map_err(|e| self.csv_error(&e, next_line))? {
                 break;
             }
+            next_line = reader.position().line();
+            done.store(reader.position().byte(), std::sync::atomic::Ordering::Relaxed);
             if active.iter().any(|r| self.rule_matches(r, &rec)) {
                 let line = rec.position().map_or(0, |p| p.line());
                 found.push(Found { dataset: dataset.clone(), locator: format!("{name}:{line}"), record: self.record(&header, &rec) });
@@ -227,6 +278,20 @@ mod tests {
             assert_eq!(found[0].record["Nachname"], "Groß");
             assert_eq!(found[0].dataset, "kunden");
         }
+    }
+
+    #[test]
+    fn an_unclosed_quote_stops_at_the_record_cap_with_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("kunden.csv");
+        let mut text = String::from("Vorname,Nachname,E-Mail\nJürgen,Groß,jürgen@example.org\nAnna,\"Öz,a@example.org\n");
+        let line = "Name,Name,name@example.org\n";
+        while (text.len() as u64) < MAX_RECORD_BYTES + (1 << 20) {
+            text.push_str(line);
+        }
+        std::fs::write(&p, &text).unwrap();
+        let e = search(&p, serde_json::json!({}), &keys()).unwrap_err();
+        assert!(matches!(&e, ConnectorError::BadData { location, detail } if location == "kunden.csv:3" && detail.contains("never closed")), "{e:?}");
     }
 
     #[test]

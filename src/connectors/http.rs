@@ -23,6 +23,44 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(
 
 /// The largest answer read; a bigger one is reported instead of filling memory.
 const MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+/// The most JSON values (objects, arrays and their elements) an answer may hold. Within the
+/// byte cap, `[{},{},…]` is 22 million objects — gigabytes once parsed; an answer about one
+/// person is thousands of values at most.
+const MAX_JSON_VALUES: u64 = 1_000_000;
+
+/// The host of an `http(s)://` URL (bracketed for IPv6), without user, port or path.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(end) = host_port.find(']') {
+        return host_port[..=end].to_string();
+    }
+    host_port.split(':').next().unwrap_or("").to_string()
+}
+
+/// Counts an answer's containers and elements without parsing it: `{`, `[` and `,` outside
+/// strings. Cheap enough to run before serde builds the tree it would have to refuse.
+fn json_values(body: &[u8]) -> u64 {
+    let (mut n, mut in_string, mut escaped) = (0u64, false, false);
+    for &b in body {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' | b',' => n += 1,
+                _ => {}
+            }
+        }
+    }
+    n
+}
 
 /// Shown for every query value in locators.
 const REDACTED: &str = "***";
@@ -107,6 +145,15 @@ impl HttpSource {
         let lower = url.to_ascii_lowercase();
         if !(lower.starts_with("http://") || lower.starts_with("https://")) {
             return Err(bad("the URL must start with http:// or https://".into()));
+        }
+        // A token sent in plain text is a token given away to everyone on the path; only a
+        // server on this machine may be spoken to without TLS then.
+        let sends_secret = url.contains("{secret:") || settings.headers.0.iter().any(|(_, v)| v.contains("{secret:"));
+        if sends_secret && lower.starts_with("http://") && !super::sql_server::is_loopback(&host_of(url)) {
+            return Err(ConnectorError::Insecure {
+                endpoint: endpoint.clone(),
+                detail: "a {secret:…} would be sent over plain http — use the https:// address of the service".into(),
+            });
         }
         let mut pieces = Vec::new();
         for piece in parse_template(url) {
@@ -208,6 +255,15 @@ impl HttpSource {
             .limit(MAX_BODY_BYTES)
             .read_to_vec()
             .map_err(|e| self.transport_error(e))?;
+        if json_values(&body) > MAX_JSON_VALUES {
+            return Err(ConnectorError::BadData {
+                location: self.endpoint.clone(),
+                detail: format!(
+                    "the answer holds more than {MAX_JSON_VALUES} values, far more than one person's data — \
+                     make the URL ask for the subject only"
+                ),
+            });
+        }
         serde_json::from_slice(&body).map_err(|_| ConnectorError::BadData {
             location: self.endpoint.clone(),
             detail: "the answer is not valid JSON".into(),
@@ -430,6 +486,20 @@ fn dataset_of(endpoint: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn json_values_counts_containers_and_elements_outside_strings() {
+        assert_eq!(json_values(br#"{"a": [1, 2, {"b": "x,{[\"]"}]}"#), 5);
+        assert_eq!(json_values(b"[]"), 1);
+        assert_eq!(json_values(b"\"just text, with commas\""), 0);
+    }
+
+    #[test]
+    fn host_of_urls() {
+        assert_eq!(host_of("http://user:pw@127.0.0.1:8080/x?y"), "127.0.0.1");
+        assert_eq!(host_of("http://[::1]:80/x"), "[::1]");
+        assert_eq!(host_of("https://api.example.com/v3/{email}"), "api.example.com");
+    }
+
     fn source(url: &str) -> HttpSource {
         let settings = HttpSettings {
             url: url.into(),
@@ -452,7 +522,7 @@ mod tests {
 
     #[test]
     fn one_url_per_value_combination_and_none_without_a_value() {
-        let s = source("http://h/a?e={email}&p={phone}&k={secret:k}&lit={notakey!}");
+        let s = source("https://h/a?e={email}&p={phone}&k={secret:k}&lit={notakey!}");
         let mut keys = SearchKeys::new();
         assert!(s.urls(&keys).is_empty(), "no email: no request");
         keys.add("email", "a+b&c=d@example.org");
@@ -461,8 +531,8 @@ mod tests {
         assert_eq!(
             s.urls(&keys),
             [
-                "http://h/a?e=a%2Bb%26c%3Dd%40example.org&p=%2B491711234567&k=s3cr%26t&lit={notakey!}",
-                "http://h/a?e=%7Bsecret%3Ak%7D&p=%2B491711234567&k=s3cr%26t&lit={notakey!}",
+                "https://h/a?e=a%2Bb%26c%3Dd%40example.org&p=%2B491711234567&k=s3cr%26t&lit={notakey!}",
+                "https://h/a?e=%7Bsecret%3Ak%7D&p=%2B491711234567&k=s3cr%26t&lit={notakey!}",
             ]
         );
     }
@@ -485,7 +555,7 @@ mod tests {
     #[test]
     fn a_missing_secret_is_named_and_other_urls_are_refused() {
         let settings = HttpSettings {
-            url: "http://h/a?e={email}".into(),
+            url: "https://h/a?e={email}".into(),
             headers: crate::register::OrderedMap(vec![("Authorization".to_string(), "Bearer {secret:tok}".to_string())]),
             records: None,
         };

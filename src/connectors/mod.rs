@@ -132,6 +132,14 @@ pub enum ConnectorError {
         /// The database's message (no parameter values).
         detail: String,
     },
+    /// The connection would carry personal data or a secret without encryption.
+    #[error("refusing to connect to {endpoint} without encryption: {detail}")]
+    Insecure {
+        /// Host/port or URL without secrets.
+        endpoint: String,
+        /// What to change.
+        detail: String,
+    },
     /// The system took too long.
     #[error("timed out after {seconds} s at {endpoint} — try again, or raise the timeout")]
     Timeout {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use mysql::consts::ColumnType;
 use mysql::prelude::Queryable;
-use mysql::{Column, Conn, Opts, OptsBuilder, Params, SslOpts, Statement};
+use mysql::{AccessMode, Column, Conn, Opts, OptsBuilder, Params, SslOpts, Statement, TxOpts};
 use serde_json::Value;
 
 use super::sql_server::{
@@ -30,7 +30,7 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
         endpoint: "the mysql URL".to_string(),
         reason: format!("the URL is not valid ({reason})"),
     };
-    let (url, tls) = take_sslmode(&settings.url).map_err(bad_url)?;
+    let (url, sslmode) = take_sslmode(&settings.url).map_err(bad_url)?;
     let opts = Opts::from_url(&url).map_err(|e| bad_url(e.to_string()))?;
     let endpoint = format!(
         "{}:{}/{}",
@@ -38,6 +38,21 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
         opts.get_tcp_port(),
         opts.get_db_name().unwrap_or_default()
     );
+    // Off this machine the connection is encrypted or not made: MySQL's own default is plain
+    // text, which would carry every record found in clear over the firm's network.
+    let local = sql_server::is_loopback(&opts.get_ip_or_hostname());
+    let tls = match sslmode {
+        Some(false) if !local => {
+            return Err(ConnectorError::Insecure {
+                endpoint,
+                detail: "sslmode=disable is only allowed for a server on this machine — turn \
+                         on TLS on the server, or reach it through a tunnel on 127.0.0.1"
+                    .to_string(),
+            })
+        }
+        Some(tls) => tls,
+        None => !local,
+    };
     let mut builder = OptsBuilder::from_opts(opts.clone())
         .pass(sql_server::password(settings, cx)?)
         .tcp_connect_timeout(Some(Duration::from_secs(CONNECT_TIMEOUT_SECS)))
@@ -63,17 +78,18 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
 
 /// Removes `sslmode=` from the URL (the PostgreSQL spelling, which the MySQL client does not
 /// know) and says whether it asks for TLS: `require` / `verify-full` verify the server's
-/// certificate, `disable` (the default) connects in plain. The client's own TLS options
-/// (`root_cert_path`, …) stay in the URL and also turn TLS on.
-fn take_sslmode(url: &str) -> Result<(String, bool), String> {
+/// certificate, `disable` connects in plain, none leaves the choice to the host (TLS unless
+/// it is this machine). The client's own TLS options (`root_cert_path`, …) stay in the URL
+/// and also turn TLS on.
+fn take_sslmode(url: &str) -> Result<(String, Option<bool>), String> {
     let mut parsed = url::Url::parse(url).map_err(|e| e.to_string())?;
-    let mut tls = false;
+    let mut tls = None;
     let mut rest = Vec::new();
     for (key, value) in parsed.query_pairs() {
         if key == "sslmode" {
             tls = match value.as_ref() {
-                "disable" => false,
-                "require" | "verify-full" => true,
+                "disable" => Some(false),
+                "require" | "verify-full" => Some(true),
                 _ => return Err("sslmode must be disable, require or verify-full".to_string()),
             };
         } else {
@@ -128,9 +144,17 @@ impl Session for MySession {
     type Statement = Statement;
 
     fn prepare(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
-        self.conn
+        let statement = self
+            .conn
             .prep(&query.sql)
-            .map_err(|e| statement_error(e, query, &self.endpoint, Stage::Prepare))
+            .map_err(|e| statement_error(e, query, &self.endpoint, Stage::Prepare))?;
+        // A statement without result columns (SELECT … INTO OUTFILE, SET, a bare DELETE)
+        // has no business in a search and is refused before it ever runs: a read-only
+        // transaction does not stop a file being written on the server.
+        if statement.columns().is_empty() {
+            return Err(sql_server::returns_no_rows(query));
+        }
+        Ok(statement)
     }
 
     fn rows(
@@ -149,20 +173,39 @@ impl Session for MySession {
         } else {
             Params::Positional(params)
         };
-        let fail = |e| statement_error(e, query, &self.endpoint, Stage::Run);
-        let mut out = Vec::new();
-        for row in self.conn.exec_iter(statement, params).map_err(fail)? {
-            let row = row.map_err(fail)?;
-            let columns = row.columns_ref();
-            out.push(sql_server::record(columns.iter().enumerate().map(
-                |(i, column)| {
-                    let value = row.as_ref(i).map_or(Value::Null, |v| cell(v, column));
-                    (column.name_str().into_owned(), value)
-                },
-            )));
-        }
+        let endpoint = &self.endpoint;
+        let fail = |e| statement_error(e, query, endpoint, Stage::Run);
+        // Each run is its own read-only transaction, rolled back whatever happened, so no
+        // statement can switch the guard off for the ones after it.
+        let mut transaction = self
+            .conn
+            .start_transaction(TxOpts::default().set_access_mode(Some(AccessMode::ReadOnly)))
+            .map_err(fail)?;
+        let result = read_rows(&mut transaction, statement, params);
+        let rolled_back = transaction.rollback();
+        let out = result.map_err(fail)?;
+        rolled_back.map_err(fail)?;
         Ok(out)
     }
+}
+
+fn read_rows(
+    transaction: &mut mysql::Transaction<'_>,
+    statement: &Statement,
+    params: Params,
+) -> Result<Vec<Value>, mysql::Error> {
+    let mut out = Vec::new();
+    for row in transaction.exec_iter(statement, params)? {
+        let row = row?;
+        let columns = row.columns_ref();
+        out.push(sql_server::record(columns.iter().enumerate().map(
+            |(i, column)| {
+                let value = row.as_ref(i).map_or(Value::Null, |v| cell(v, column));
+                (column.name_str().into_owned(), value)
+            },
+        )));
+    }
+    Ok(out)
 }
 
 /// One column value as JSON: integers and floats as numbers, DECIMAL as exact decimal text,
@@ -327,13 +370,13 @@ mod tests {
             "mysql://app@db.example:3306/crm?sslmode=require&tcp_connect_timeout_ms=500",
         )
         .unwrap();
-        assert!(tls);
+        assert_eq!(tls, Some(true));
         assert_eq!(
             url,
             "mysql://app@db.example:3306/crm?tcp_connect_timeout_ms=500"
         );
         let (url, tls) = take_sslmode("mysql://app@127.0.0.1:3306/crm").unwrap();
-        assert!(!tls);
+        assert_eq!(tls, None);
         assert_eq!(url, "mysql://app@127.0.0.1:3306/crm");
         assert!(take_sslmode("mysql://app@h/db?sslmode=sometimes").is_err());
     }

@@ -43,20 +43,16 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(Duration::from_secs(CONNECT_TIMEOUT_SECS));
     }
-    // Startup options cost no extra round trip. Read-only: a search query that writes (a
-    // DELETE pasted into the wrong list) fails instead of changing the firm's data. The URL's
-    // own `options` come last, so a slow system can raise the statement timeout there.
-    let ours = format!(
-        "-c statement_timeout={} -c default_transaction_read_only=on",
+    // Startup options cost no extra round trip. Read-only is also the session default, but
+    // the guard that counts is the `BEGIN READ ONLY … ROLLBACK` around every query
+    // (`PgSession::rows`). The URL's own `options` may raise the statement timeout, but never
+    // switch the read-only default off: those settings are dropped and ours come last.
+    let theirs = without_read_only_settings(config.get_options().unwrap_or_default());
+    let timeout_secs = statement_timeout_secs(&theirs).unwrap_or(STATEMENT_TIMEOUT_SECS);
+    let options = format!(
+        "-c statement_timeout={} {theirs} -c default_transaction_read_only=on",
         STATEMENT_TIMEOUT_SECS * 1000
     );
-    let theirs = config.get_options().unwrap_or_default().trim().to_string();
-    let timeout_secs = statement_timeout_secs(&theirs).unwrap_or(STATEMENT_TIMEOUT_SECS);
-    let options = if theirs.is_empty() {
-        ours
-    } else {
-        format!("{ours} {theirs}")
-    };
     config.options(&options);
     if config.get_application_name().is_none() {
         config.application_name("dsar-desk");
@@ -66,8 +62,30 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
         #[cfg(unix)]
         Host::Unix(_) => true,
     });
-    if all_local && !settings.url.contains("sslmode=") {
+    // TLS is required off this machine: `prefer` goes on in plain text when anyone on the
+    // path answers that the server has no TLS, so it is refused rather than honoured. On
+    // loopback TLS protects nothing and is only used when the URL asks for it.
+    if settings.url.contains("sslmode=") {
+        if config.get_ssl_mode() == SslMode::Disable && !all_local {
+            return Err(ConnectorError::Insecure {
+                endpoint,
+                detail: "sslmode=disable is only allowed for a server on this machine — turn \
+                         on TLS on the server, or reach it through a tunnel on 127.0.0.1"
+                    .to_string(),
+            });
+        }
+        if config.get_ssl_mode() == SslMode::Prefer {
+            return Err(ConnectorError::Insecure {
+                endpoint,
+                detail: "sslmode=prefer falls back to plain text whenever someone on the network \
+                         claims the server has no TLS — use sslmode=require"
+                    .to_string(),
+            });
+        }
+    } else if all_local {
         config.ssl_mode(SslMode::Disable);
+    } else {
+        config.ssl_mode(SslMode::Require);
     }
     let tls = match config.get_ssl_mode() {
         SslMode::Disable => None,
@@ -80,6 +98,35 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
         timeout_secs,
         queries: sql_server::server_queries(settings, Placeholders::Numbered),
     }))
+}
+
+/// A URL's `options` without any setting of `default_transaction_read_only` or
+/// `transaction_read_only` (`-c name=v`, `-cname=v`, `--name=v`; the server folds case and
+/// reads `-` as `_`).
+fn without_read_only_settings(options: &str) -> String {
+    let is_guard = |setting: &str| {
+        let name = setting.split('=').next().unwrap_or("");
+        let name = name.to_ascii_lowercase().replace('-', "_");
+        name == "default_transaction_read_only" || name == "transaction_read_only"
+    };
+    let mut kept: Vec<&str> = Vec::new();
+    let mut tokens = options.split_whitespace();
+    while let Some(token) = tokens.next() {
+        if token == "-c" {
+            match tokens.next() {
+                Some(setting) if is_guard(setting) => {}
+                Some(setting) => kept.extend(["-c", setting]),
+                None => kept.push(token),
+            }
+        } else if let Some(setting) = token.strip_prefix("--").or_else(|| token.strip_prefix("-c")) {
+            if !is_guard(setting) {
+                kept.push(token);
+            }
+        } else {
+            kept.push(token);
+        }
+    }
+    kept.join(" ")
 }
 
 /// The statement timeout a URL's `options` set (`-c statement_timeout=120000` or `=2min`),
@@ -210,9 +257,16 @@ impl Session for PgSession {
     type Statement = Statement;
 
     fn prepare(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
-        self.client
+        let statement = self
+            .client
             .prepare(&query.sql)
-            .map_err(|e| statement_error(&e, query, self.at(), Stage::Prepare))
+            .map_err(|e| statement_error(&e, query, self.at(), Stage::Prepare))?;
+        // A statement without result columns (COPY … TO PROGRAM, SET, a bare DELETE) has no
+        // business in a search and is refused before it ever runs.
+        if statement.columns().is_empty() {
+            return Err(sql_server::returns_no_rows(query));
+        }
+        Ok(statement)
     }
 
     fn rows(
@@ -224,11 +278,27 @@ impl Session for PgSession {
         let params: Vec<TextParam<'_>> = run.iter().map(|v| TextParam(v)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = match self.client.query(statement, &refs) {
+        // Each run is its own read-only transaction, rolled back whatever happened: a
+        // statement cannot switch the guard off (set_config, SET) for the ones after it, and
+        // a data-modifying CTE fails with SQLSTATE 25006 instead of deleting.
+        let at = At {
+            endpoint: &self.endpoint,
+            timeout_secs: self.timeout_secs,
+        };
+        let mut transaction = self
+            .client
+            .build_transaction()
+            .read_only(true)
+            .start()
+            .map_err(|e| statement_error(&e, query, at, Stage::Run))?;
+        let result = transaction.query(statement, &refs);
+        let rolled_back = transaction.rollback();
+        let rows = match result {
             Ok(rows) => rows,
             Err(e) if value_cannot_match(&e) => return Ok(Vec::new()),
-            Err(e) => return Err(statement_error(&e, query, self.at(), Stage::Run)),
+            Err(e) => return Err(statement_error(&e, query, at, Stage::Run)),
         };
+        rolled_back.map_err(|e| statement_error(&e, query, at, Stage::Run))?;
         Ok(rows
             .iter()
             .map(|row| {
@@ -375,9 +445,10 @@ fn connect_error(e: &postgres::Error, endpoint: &str) -> ConnectorError {
             endpoint: endpoint.to_string(),
         };
     }
-    if text.contains("TLS") {
+    if text.contains("TLS") || text.contains("certificate") {
         return unreachable(format!(
-            "{text} — for a server without a trusted certificate on a private network, add sslmode=disable to the URL"
+            "{text} — the server must offer TLS with a certificate this machine trusts; \
+             install the firm's CA certificate in the system's certificate store"
         ));
     }
     unreachable(text)
@@ -419,6 +490,18 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(endpoint(&config), "db.example:6543/crm");
+    }
+
+    #[test]
+    fn url_options_cannot_switch_the_read_only_default_off() {
+        assert_eq!(
+            without_read_only_settings(
+                "-c default_transaction_read_only=off -c statement_timeout=5s \
+                 -cdefault-transaction-read-only=0 --Transaction_Read_Only=off -c work_mem=64MB"
+            ),
+            "-c statement_timeout=5s -c work_mem=64MB"
+        );
+        assert_eq!(without_read_only_settings(""), "");
     }
 
     #[test]

@@ -21,6 +21,17 @@ pub(crate) const STATEMENT_TIMEOUT_SECS: u64 = 60;
 pub(crate) const READ_ONLY: &str =
     "it tries to change data, but searches are read-only: only SELECT statements belong in \"queries\"";
 
+/// The error for a search statement that returns no result set (it can only write, export
+/// or change settings).
+pub(crate) fn returns_no_rows(query: &ServerQuery) -> ConnectorError {
+    ConnectorError::QueryInvalid {
+        query: query.name.clone(),
+        detail: "it returns no rows (a statement that writes, exports or changes settings); \
+                 searches are read-only: only SELECT statements belong in \"queries\""
+            .to_string(),
+    }
+}
+
 /// Opens a `postgres` or `mysql` system's source (any other kind is `Unsupported`).
 ///
 /// The pull reaches these kinds through the connector dispatch; this entry exists so the

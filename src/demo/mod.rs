@@ -17,10 +17,10 @@ use crate::cases::{self, Context, NewCase, PauseReason};
 use crate::connectors::Cancel;
 use crate::deadline::{Jurisdiction, Region};
 use crate::domain::{Channel, IdentifierKind, Language, Outcome, Right, Status};
-use crate::error::Result;
+use crate::error::{InputError, Result};
 use crate::pull::{self, PullOptions};
 use crate::store::{Store, StoreError};
-use crate::{register_store, secrets};
+use crate::{audit, register_store, secrets};
 
 /// The demo firm's register (one of the three real-firm fixtures).
 pub const REGISTER: &str = include_str!("../../tests/data/registers/jaimo.json");
@@ -28,6 +28,16 @@ pub const REGISTER: &str = include_str!("../../tests/data/registers/jaimo.json")
 /// The folder beside the database that holds the demo firm's systems (the register's
 /// relative paths, `data/…`, resolve against it).
 pub const DATA_DIR: &str = "demo-data";
+
+/// The settings key that marks a database as a demo desk: only such a file is ever replaced
+/// by `dsar demo --force`.
+const MARKER: &str = "demo_desk";
+
+/// Whether the file at `path` opens with `passphrase` and carries the demo marker. A real
+/// desk, a file of another program or a wrong passphrase all say no.
+pub fn is_demo(path: &Path, passphrase: &str) -> bool {
+    Store::open(path, passphrase).and_then(|s| s.setting(MARKER)).is_ok_and(|v| v.as_deref() == Some("1"))
+}
 
 enum Step {
     Work,
@@ -109,6 +119,14 @@ fn cases() -> Vec<Demo> {
 pub fn create(path: &Path, passphrase: &str, ctx: &Context, replace: bool) -> Result<usize> {
     let path = std::path::absolute(path).map_err(|source| StoreError::Io { path: path.to_path_buf(), source })?;
     let data_dir = path.parent().map(|p| p.join(DATA_DIR)).unwrap_or_else(|| DATA_DIR.into());
+    if replace && path.exists() && !is_demo(&path, passphrase) {
+        return Err(InputError::new(
+            "--force",
+            format!("{} is not a demo desk (or not with this passphrase) and is kept", path.display()),
+            "--force only replaces a demo desk made by `dsar demo`: choose another --db for the demo",
+        )
+        .into());
+    }
     if replace {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -120,6 +138,11 @@ pub fn create(path: &Path, passphrase: &str, ctx: &Context, replace: bool) -> Re
     }
     data::write(&data_dir.join("data"), ctx.today)?;
     let mut store = Store::create(&path, passphrase)?;
+    store.write(|tx| {
+        tx.execute("INSERT INTO settings (key, value) VALUES (?1, '1')", [MARKER])?;
+        audit::append(tx, None, &ctx.actor, "desk.demo", &serde_json::json!({}), ctx.now)?;
+        Ok::<_, crate::Error>(())
+    })?;
     register_store::import_text(&mut store, ctx, REGISTER, &data_dir, "jaimo.json")?;
     // A token is configured; the CleverReach server just does not run on this machine.
     secrets::set(&mut store, ctx, "cleverreach_token", "demo-token-for-cleverreach")?;

@@ -103,6 +103,7 @@ pub fn deliver_letter(store: &mut Store, ctx: &Context, case: &Case, letter: &Le
     };
 
     if let (Some(m), Some(path)) = (&message, delivery.eml) {
+        crate::output::check_target(store.path(), path)?;
         save_eml(m, path)?;
     }
     let send_result = match (&message, &smtp, delivery.send) {

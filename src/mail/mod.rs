@@ -19,6 +19,9 @@ pub use smtp::{send, TIMEOUT};
 /// Why an e-mail could not be composed, saved or sent.
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
+    /// The chosen `.eml` file is the desk's own database.
+    #[error(transparent)]
+    Target(#[from] crate::output::OutputError),
     /// An address does not parse.
     #[error("{field}: not a valid e-mail address — correct it")]
     Address {

@@ -45,7 +45,7 @@ pub enum StoreError {
     #[error("cannot upgrade the database schema ({0}); the file is unchanged — restore a backup or report this")]
     Migration(String),
     /// The file was written by a newer DSAR desk.
-    #[error("the database was created by a newer DSAR desk (schema {found}, this build knows {known}): update the app")]
+    #[error("the database was made by a newer DSAR desk (schema {found}, this build knows {known}) and is left unchanged: install that version or newer to open it")]
     TooNew {
         /// Schema version in the file.
         found: i64,
@@ -66,9 +66,22 @@ pub enum StoreError {
         /// Which column or record.
         what: String,
     },
+    /// Another program (the app, a `dsar` command) held the write lock for longer than the
+    /// busy timeout.
+    #[error("the desk is busy: another DSAR desk window or `dsar` command is writing to it — nothing was changed; try again in a moment")]
+    Busy,
     /// SQLite error not caused by the user.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 impl StoreError {
@@ -148,14 +161,68 @@ impl Store {
     fn migrate(&mut self) -> Result<(), StoreError> {
         let runner = migrations::runner();
         let known = runner.get_migrations().iter().map(|m| i64::from(m.version())).max().unwrap_or(0);
-        let report = runner.run(&mut self.conn).map_err(|e| StoreError::Migration(e.to_string()))?;
-        let _ = report;
-        let found: i64 = self
-            .conn
-            .query_row("SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history", [], |r| r.get(0))?;
+        // Read before refinery runs: it refuses a file with unknown migrations in its own
+        // words ("missing migration"), which would send the user to restore a backup.
+        let found = self.schema_version()?;
         if found > known {
             return Err(StoreError::TooNew { found, known });
         }
+        if found > 0 && found < known {
+            self.backup_before_migration(found)?;
+        }
+        runner.run(&mut self.conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(())
+    }
+
+    /// The newest migration applied to the file (0 for a new file).
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        let has_history: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'refinery_schema_history')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_history {
+            return Ok(0);
+        }
+        Ok(self.conn.query_row("SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history", [], |r| r.get(0))?)
+    }
+
+    /// Copies the database (encrypted with the same key) to `<file>.schema-<N>.bak` beside
+    /// it before a migration changes it, so a failed or unwanted upgrade can be undone by
+    /// hand. An existing copy of the same schema is kept: it is the older, untouched one.
+    fn backup_before_migration(&self, found: i64) -> Result<(), StoreError> {
+        let copy = PathBuf::from(format!("{}.schema-{found}.bak", self.path.display()));
+        if copy.exists() {
+            return Ok(());
+        }
+        let io = |source| StoreError::Io { path: copy.clone(), source };
+        let part = PathBuf::from(format!("{}.part", copy.display()));
+        let _ = std::fs::remove_file(&part);
+        self.conn.execute("VACUUM INTO ?1", [part.to_string_lossy()])?;
+        let mut head = [0u8; 16];
+        let plain = std::fs::File::open(&part).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok()
+            && &head == b"SQLite format 3\0";
+        if plain {
+            let _ = std::fs::remove_file(&part);
+            return Err(StoreError::Migration("the copy taken before the upgrade came out unencrypted and was deleted".into()));
+        }
+        restrict_to_owner(&part)?;
+        std::fs::rename(&part, &copy).map_err(io)?;
+        Ok(())
+    }
+
+    /// Creates a database that stops at schema `version` (an older release's file), for tests
+    /// of upgrades. Not for use by the app.
+    #[doc(hidden)]
+    pub fn create_at_schema(path: &Path, passphrase: &str, version: i32) -> Result<(), StoreError> {
+        let conn = Connection::open(path)?;
+        let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+        conn.pragma_update(None, "key", passphrase)?;
+        let mut conn = conn;
+        migrations::runner()
+            .set_target(refinery::Target::Version(version))
+            .run(&mut conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
         Ok(())
     }
 
