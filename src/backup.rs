@@ -174,6 +174,12 @@ pub fn verify(db_path: &Path, backup_file: &Path, passphrase: &str) -> Result<Ve
     let tmp = tempfile::Builder::new().prefix(".dsar-restore-").tempfile_in(dir).map_err(swap("copying the backup beside the database"))?;
     let copy = tmp.into_temp_path();
     std::fs::copy(backup_file, &copy).map_err(swap("copying the backup beside the database"))?;
+    // fs::copy carries the backup's permission bits over; the desk is its owner's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600)).map_err(swap("making the copy private"))?;
+    }
     let (cases, events) = check_copy(&copy, passphrase)?;
     Ok(VerifiedBackup { copy: Some(copy), passphrase: passphrase.to_string(), cases, events })
 }
@@ -221,6 +227,18 @@ pub struct Restored {
     pub kept: PathBuf,
 }
 
+/// `path`, or `path-2`, `path-3`, … whichever does not exist yet: two restores within one
+/// second must not overwrite the first one's kept database.
+fn unused(path: &Path) -> PathBuf {
+    let mut candidate = path.to_path_buf();
+    let mut n = 1;
+    while candidate.exists() || with_suffix(&candidate, "-wal").exists() {
+        n += 1;
+        candidate = with_suffix(path, &format!("-{n}"));
+    }
+    candidate
+}
+
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_os_string();
     s.push(suffix);
@@ -235,9 +253,12 @@ impl VerifiedBackup {
         let db = current.path().to_path_buf();
         // Everything committed moves into the main file, so renaming it keeps all of it.
         current.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(StoreError::from)?;
-        drop(current);
+        // Hold the write lock while the files move: another program (the CLI beside the app,
+        // a second window) cannot commit into the file being put aside, and waits or gets
+        // "the desk is busy". Its connection keeps pointing at the kept file, not the new one.
+        current.conn().execute_batch("BEGIN IMMEDIATE").map_err(StoreError::from)?;
         let stamp = ctx.now.format("%Y%m%dT%H%M%SZ").to_string();
-        let kept = with_suffix(&db, &format!(".before-restore-{stamp}"));
+        let kept = unused(&with_suffix(&db, &format!(".before-restore-{stamp}")));
         std::fs::rename(&db, &kept).map_err(|source| BackupError::Swap { what: "keeping the current database aside; nothing was changed".into(), source })?;
         // A -wal left behind (empty after the checkpoint) must not be applied to the restored
         // file; keep it with the old database.
@@ -247,15 +268,24 @@ impl VerifiedBackup {
                 let _ = std::fs::rename(&side, with_suffix(&kept, ext));
             }
         }
+        let put_back = |kept: &Path| {
+            for ext in ["-wal", "-shm"] {
+                let _ = std::fs::rename(with_suffix(kept, ext), with_suffix(&db, ext));
+            }
+            std::fs::rename(kept, &db)
+        };
         let Some(copy) = self.copy.take() else {
+            let _ = put_back(&kept);
             return Err(BackupError::Swap { what: "the verified copy is gone".into(), source: std::io::Error::other("missing") });
         };
         if let Err(e) = copy.persist(&db) {
             // Put the old database back so the desk opens as before.
-            let back = std::fs::rename(&kept, &db);
+            let back = put_back(&kept);
             let what = if back.is_ok() { "moving the backup into place; the current database was put back" } else { "moving the backup into place; the current database is kept beside it" };
             return Err(BackupError::Swap { what: what.into(), source: e.error });
         }
+        // The old connection (and its lock) goes with the kept file.
+        drop(current);
         let mut store = Store::open(&db, &self.passphrase)?;
         store.write(|tx| {
             audit::append(tx, None, &ctx.actor, "store.restored", &json!({"cases": self.cases, "events": self.events}), ctx.now)?;

@@ -324,3 +324,48 @@ fn cli_backup_and_restore() {
     assert!(stdout(&o).contains("before-restore-"), "{}", stdout(&o));
     assert_eq!(case_count(&db.open()), 2);
 }
+
+#[test]
+fn two_restores_in_one_second_keep_both_replaced_files_and_the_restored_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TempDb::new();
+    let mut store = with_cases(&db, 1);
+    let out = db.dir.path().join("one-case.bak");
+    backup::backup(&mut store, &ctx("2026-11-21"), &out).unwrap();
+    // A backup file readable by everyone (copied from a USB stick, say).
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
+    cases::create(&mut store, &ctx("2026-11-21"), new_case("Second", "s@example.org", "2026-11-21")).unwrap();
+    let same_second = ctx("2026-11-21");
+    let first = backup::verify(&db.path, &out, PASS).unwrap().replace(store, &same_second).unwrap();
+    let mut store = first.store;
+    cases::create(&mut store, &ctx("2026-11-21"), new_case("Third", "t@example.org", "2026-11-21")).unwrap();
+    let second = backup::verify(&db.path, &out, PASS).unwrap().replace(store, &same_second).unwrap();
+    assert_ne!(first.kept, second.kept, "the second restore overwrote the first kept database");
+    drop(second.store);
+    // Each kept file holds what the desk held before its restore: 2 cases, then 1 + Third.
+    assert_eq!(case_count(&Store::open(&first.kept, PASS).unwrap()), 2);
+    assert_eq!(case_count(&Store::open(&second.kept, PASS).unwrap()), 2);
+    assert_eq!(std::fs::metadata(&db.path).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn restore_waits_for_another_writer_and_nothing_it_commits_is_lost() {
+    let db = TempDb::new();
+    let mut store = with_cases(&db, 1);
+    let out = db.dir.path().join("one-case.bak");
+    backup::backup(&mut store, &ctx("2026-11-21"), &out).unwrap();
+    // The CLI holds a write transaction while the app restores: the restore waits for the
+    // busy timeout and then says the desk is busy; the live database is left as it was.
+    let other = db.open();
+    let tx = other.conn().unchecked_transaction().unwrap();
+    tx.execute("INSERT INTO settings (key, value) VALUES ('cli', 'writing')", []).unwrap();
+    let verified = backup::verify(&db.path, &out, PASS).unwrap();
+    let err = verified.replace(store, &ctx("2026-11-21")).unwrap_err();
+    assert!(err.to_string().contains("the desk is busy"), "{err}");
+    tx.commit().unwrap();
+    drop(other);
+    let store = db.open();
+    assert_eq!(store.setting("cli").unwrap().as_deref(), Some("writing"));
+    assert_eq!(case_count(&store), 1);
+    assert!(leftovers(&db).iter().all(|n| !n.contains("before-restore")), "{:?}", leftovers(&db));
+}

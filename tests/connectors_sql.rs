@@ -903,3 +903,40 @@ fn plaintext_fallbacks_are_refused_when_opening() {
     )]);
     assert!(open(&r, "crm", &[("pw", "x")]).is_ok());
 }
+
+#[test]
+fn a_postgres_server_that_stops_answering_times_out_instead_of_blocking() {
+    // Accepts the connection, then says nothing: a stalled server or a dropped link.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(2) {
+            held.push(stream);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    });
+    let url = format!("postgres://dsar_test@127.0.0.1:{port}/dsar_test?connect_timeout=1");
+    let r = register(&[("shop", connector("postgres", &url, "pg_pw", PG_QUERIES))]);
+    let source = open(&r, "shop", &[("pg_pw", "pw")]).unwrap_or_else(|e| panic!("{e}"));
+    let started = std::time::Instant::now();
+    let err = search(&*source, &subject()).unwrap_err();
+    assert!(matches!(err, ConnectorError::Timeout { .. }), "{err:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    let err = source.test().unwrap_err();
+    assert!(matches!(err, ConnectorError::Timeout { .. }), "{err:?}");
+}
+
+#[test]
+fn cancel_during_a_running_postgres_query_returns_at_once() {
+    let source = pg(&[("slow", "SELECT pg_sleep(20) AS slept WHERE :email::text IS NOT NULL")]);
+    let cancel = Cancel::new();
+    let c = cancel.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        c.cancel();
+    });
+    let started = std::time::Instant::now();
+    assert_eq!(source.search(&subject(), &cancel).unwrap_err(), ConnectorError::Cancelled);
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "{:?}", started.elapsed());
+}

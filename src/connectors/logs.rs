@@ -5,10 +5,9 @@
 //! once (see `tokens`), and only at a hit is the enclosing line cut out; line numbers come
 //! from counting newlines per block while it is still in the CPU cache. Large plain files are
 //! split into segments so that one big file also uses every core; `.gz` files are streamed.
-//! Rotated logs (unchanged for [`SETTLED`]) are memory-mapped: no copy into a buffer. The
-//! live log and anything changed recently are read with `read(2)` instead: log rotation's
-//! `copytruncate` truncates the live file, and a truncated mapping kills the process with
-//! SIGBUS rather than returning an error.
+//! Every file is read with `read(2)` from its own descriptor per segment, never memory-mapped:
+//! log rotation's `copytruncate`, or a file on NFS, can shrink a file at any moment, and a
+//! truncated mapping kills the process with SIGBUS where a read just ends early.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -20,7 +19,7 @@ use memchr::{memchr, memrchr};
 use serde_json::json;
 
 use super::tokens::{Engine, TokenMatcher};
-use super::{Cancel, ConnectorError, Found, OpenContext, SearchKeys, Source};
+use super::{Cancel, ConnectorError, Found, OpenContext, SearchKeys, SearchReport, Source};
 use crate::register::{LogsSettings, Settings};
 
 /// How a search splits and reads the files. The defaults suit page-cached logs of any size;
@@ -50,8 +49,6 @@ impl Default for ScanOptions {
 /// rather than buffered without bound.
 const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 
-/// A plain file unchanged for this long is taken to be a rotated log that nobody truncates.
-pub const SETTLED: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// A `logs` system: glob patterns and the identifier kinds searched for.
 #[derive(Debug, Clone)]
@@ -79,15 +76,14 @@ struct LogFile {
     path: PathBuf,
     len: u64,
     gzip: bool,
-    /// Plain and settled: searched through a memory map.
-    mapped: bool,
 }
 
-/// The files the globs name, and how many matches were refused because they resolve
-/// outside their pattern's folder.
+/// The files the globs name, how many matches were refused because they resolve outside
+/// their pattern's folder, and the folders that could not be read (skipped, not fatal).
 struct Resolved {
     files: Vec<LogFile>,
     escaped: usize,
+    unreadable: Vec<String>,
 }
 
 /// One unit of work: a byte range of a plain file, or a whole `.gz` file.
@@ -134,6 +130,7 @@ impl LogsSource {
         let mut files: Vec<LogFile> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut escaped = 0;
+        let mut unreadable = Vec::new();
         for pattern in &self.patterns {
             let shown = pattern.to_string_lossy().into_owned();
             let text = pattern.to_str().ok_or_else(|| ConnectorError::BadData {
@@ -153,10 +150,15 @@ impl LogsSource {
             let base = literal_base(pattern).and_then(|b| b.canonicalize().ok());
             let mut any = false;
             for entry in matches {
-                let path = entry.map_err(|e| ConnectorError::Unreadable {
-                    path: e.path().to_string_lossy().into_owned(),
-                    reason: e.error().kind().to_string(),
-                })?;
+                // One folder the desk may not read (another service's, say) must not hide
+                // every other file of the system: it is skipped and reported.
+                let path = match entry {
+                    Ok(path) => path,
+                    Err(e) => {
+                        unreadable.push(e.path().to_string_lossy().into_owned());
+                        continue;
+                    }
+                };
                 // Only regular files: a FIFO would block the search forever.
                 let Ok(meta) = std::fs::metadata(&path) else { continue };
                 if !meta.is_file() {
@@ -171,24 +173,19 @@ impl LogsSource {
                 any = true;
                 if seen.insert(real) {
                     let gzip = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-                    let settled = meta
-                        .modified()
-                        .ok()
-                        .and_then(|m| m.elapsed().ok())
-                        .is_some_and(|age| age >= SETTLED);
-                    files.push(LogFile {
-                        path,
-                        len: meta.len(),
-                        gzip,
-                        mapped: settled && !gzip,
-                    });
+                    files.push(LogFile { path, len: meta.len(), gzip });
                 }
             }
-            if !any {
+            if !any && unreadable.is_empty() {
                 return Err(ConnectorError::FileMissing { path: shown });
             }
         }
-        Ok(Resolved { files, escaped })
+        if files.is_empty() {
+            if let Some(folder) = unreadable.first() {
+                return Err(ConnectorError::Unreadable { path: folder.clone(), reason: "permission denied or not readable".into() });
+            }
+        }
+        Ok(Resolved { files, escaped, unreadable })
     }
 
     /// Splits the files into units of work, `.gz` first (they take longest).
@@ -213,9 +210,6 @@ impl LogsSource {
     }
 
     fn scan(&self, files: &[LogFile], matcher: &TokenMatcher, cancel: &Cancel) -> Result<Vec<Found>, ConnectorError> {
-        // One map per file, shared by its segments: each page is faulted in once and the
-        // file unmapped once (unmapping flushes the TLB of every core).
-        let maps = files.iter().map(map_settled).collect::<Result<Vec<_>, _>>()?;
         let work = self.plan(files);
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
@@ -229,8 +223,7 @@ impl LogsSource {
                     break;
                 }
                 let unit = work[i];
-                let map = maps[unit.file].as_deref();
-                let result = self.scan_unit(&files[unit.file], map, unit, matcher, cancel, &stop);
+                let result = self.scan_unit(&files[unit.file], unit, matcher, cancel, &stop);
                 if result.is_err() {
                     stop.store(true, Ordering::Relaxed);
                 }
@@ -288,7 +281,6 @@ impl LogsSource {
     fn scan_unit(
         &self,
         file: &LogFile,
-        map: Option<&[u8]>,
         unit: Work,
         matcher: &TokenMatcher,
         cancel: &Cancel,
@@ -303,9 +295,6 @@ impl LogsSource {
         };
         let stopped = || cancel.is_cancelled() || stop.load(Ordering::Relaxed);
         let block = self.options.block_bytes;
-        if let Some(data) = map {
-            return scan_mapped(data, unit, matcher, block, &stopped).ok_or(Stop::Cancelled);
-        }
         let mut f = File::open(&file.path).map_err(unreadable)?;
         let scanned = if file.gzip {
             let reader = MultiGzDecoder::new(BufReader::with_capacity(block.max(64 * 1024), f));
@@ -342,11 +331,19 @@ impl Source for LogsSource {
         if cancel.is_cancelled() {
             return Err(ConnectorError::Cancelled);
         }
+        Ok(self.search_report(keys, cancel)?.found)
+    }
+
+    fn search_report(&self, keys: &SearchKeys, cancel: &Cancel) -> Result<SearchReport, ConnectorError> {
+        if cancel.is_cancelled() {
+            return Err(ConnectorError::Cancelled);
+        }
         let resolved = self.resolve()?;
-        let Some(matcher) = TokenMatcher::new(keys, &self.kinds, &self.default_country, Engine::Fastest) else {
-            return Ok(Vec::new());
+        let found = match TokenMatcher::new(keys, &self.kinds, &self.default_country, Engine::Fastest) {
+            Some(matcher) => self.scan(&resolved.files, &matcher, cancel)?,
+            None => Vec::new(),
         };
-        self.scan(&resolved.files, &matcher, cancel)
+        Ok(SearchReport { found, skipped: resolved.unreadable.len() as u64, warning: unreadable_warning(&resolved.unreadable) })
     }
 
     fn test(&self) -> Result<String, ConnectorError> {
@@ -368,6 +365,10 @@ impl Source for LogsSource {
             self.patterns.len(),
             if self.patterns.len() == 1 { "" } else { "s" },
         );
+        if let Some(w) = unreadable_warning(&resolved.unreadable) {
+            out.push_str("; ");
+            out.push_str(&w);
+        }
         if resolved.escaped > 0 {
             out.push_str(&format!(
                 "; {} match{} skipped: symlink leading outside the pattern's folder",
@@ -377,6 +378,16 @@ impl Source for LogsSource {
         }
         Ok(out)
     }
+}
+
+/// One line naming the folders that were skipped because they cannot be read.
+fn unreadable_warning(folders: &[String]) -> Option<String> {
+    let first = folders.first()?;
+    let more = match folders.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!("skipped {first}{more}: not readable — give DSAR desk read access, or narrow the path pattern"))
 }
 
 /// Why a stream scan stopped early.
@@ -479,62 +490,6 @@ impl<R: Read> LineStream<R> {
             filled -= complete;
         }
     }
-}
-
-/// Maps a settled plain file; `None` for the others (read as a stream).
-fn map_settled(file: &LogFile) -> Result<Option<memmap2::Mmap>, ConnectorError> {
-    if !file.mapped {
-        return Ok(None);
-    }
-    let unreadable = |e: io::Error| ConnectorError::Unreadable {
-        path: file.path.to_string_lossy().into_owned(),
-        reason: e.kind().to_string(),
-    };
-    let f = File::open(&file.path).map_err(unreadable)?;
-    // SAFETY: the map is only read, and only files unchanged for `SETTLED` are mapped:
-    // rotated logs, which rotation renames or deletes (harmless to a mapping) but does not
-    // truncate. A file that shrank since it was listed is bounded by the map's own length.
-    let map = unsafe { memmap2::Mmap::map(&f) }.map_err(unreadable)?;
-    // Read front to back once: let the kernel map ahead in larger steps.
-    #[cfg(unix)]
-    let _ = map.advise(memmap2::Advice::Sequential);
-    Ok(Some(map))
-}
-
-/// Searches the lines starting in `unit.start..unit.end` of a settled plain file through a
-/// memory map, block by block (a block stays in the CPU cache for the newline count);
-/// `None` when stopped.
-fn scan_mapped(data: &[u8], unit: Work, matcher: &TokenMatcher, block_bytes: usize, stopped: &dyn Fn() -> bool) -> Option<Part> {
-    let start = usize::try_from(unit.start).unwrap_or(usize::MAX).min(data.len());
-    let end = usize::try_from(unit.end).unwrap_or(usize::MAX).min(data.len());
-    let mut part = Part::default();
-    // The first line starting at or after `start`, and the end of the line holding `end - 1`.
-    let mut pos = match start {
-        0 => 0,
-        _ => match memchr(b'\n', &data[start - 1..]) {
-            Some(i) => start + i,
-            None => return Some(part),
-        },
-    };
-    let stop = match end {
-        0 => 0,
-        _ => memchr(b'\n', &data[end - 1..]).map_or(data.len(), |i| end + i),
-    };
-    while pos < stop {
-        if stopped() {
-            return None;
-        }
-        let mut next = (pos + block_bytes.max(4096)).min(stop);
-        if next < stop {
-            next = match memrchr(b'\n', &data[pos..next]) {
-                Some(i) => pos + i + 1,
-                None => memchr(b'\n', &data[next..stop]).map_or(stop, |i| next + i + 1),
-            };
-        }
-        scan_block(matcher, &data[pos..next], &mut part);
-        pos = next;
-    }
-    Some(part)
 }
 
 /// Searches one block of whole lines, adding hits (numbered from `part.newlines + 1`) and

@@ -29,6 +29,7 @@ pub use sql_server::open_sql_server;
 pub mod http;
 pub mod logs;
 mod tokens;
+mod watchdog;
 
 /// The values a connector searches with, by identifier kind (`email`, `phone`, `name`,
 /// `customer_id`, `ip`, `username`, any custom `--id` key, and the system's derived

@@ -2,6 +2,7 @@
 //! subject's values bound as `$n` parameters, one read-only session per search.
 
 use std::error::Error as StdError;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::BytesMut;
@@ -15,6 +16,7 @@ use super::sql_server::{
     self, Placeholders, ServerQuery, Session, CONNECT_TIMEOUT_SECS, READ_ONLY,
     STATEMENT_TIMEOUT_SECS,
 };
+use super::watchdog::{self, Heartbeat};
 use super::{Cancel, ConnectorError, Found, OpenContext, SearchKeys, Source};
 use crate::register::Settings;
 
@@ -91,13 +93,13 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
         SslMode::Disable => None,
         _ => Some(rustls_connector()),
     };
-    Ok(Box::new(PostgresSource {
+    Ok(Box::new(PostgresSource(Arc::new(Target {
         config,
         tls,
         endpoint,
         timeout_secs,
         queries: sql_server::server_queries(settings, Placeholders::Numbered),
-    }))
+    }))))
 }
 
 /// A URL's `options` without any setting of `default_transaction_read_only` or
@@ -194,7 +196,8 @@ fn endpoint(config: &Config) -> String {
     format!("{host}:{port}/{db}")
 }
 
-struct PostgresSource {
+/// Everything a search needs, shared with the thread it runs on.
+struct Target {
     config: Config,
     tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     endpoint: String,
@@ -202,8 +205,30 @@ struct PostgresSource {
     queries: Vec<ServerQuery>,
 }
 
-impl PostgresSource {
-    fn connect(&self) -> Result<PgSession, ConnectorError> {
+/// The client blocks on its socket without a read timeout, so every search and test runs
+/// under a [`watchdog`](super::watchdog): a server that stops answering costs the pull at
+/// most the statement timeout (plus a margin), and Cancel returns at once.
+struct PostgresSource(Arc<Target>);
+
+/// Added to the statement timeout before the watchdog gives up: the server's own timeout
+/// should fire first and say so.
+const STALL_MARGIN: Duration = Duration::from_secs(5);
+
+impl Target {
+    fn connect_limit(&self) -> Duration {
+        self.config.get_connect_timeout().copied().unwrap_or(Duration::from_secs(CONNECT_TIMEOUT_SECS)) + STALL_MARGIN
+    }
+
+    fn statement_limit(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs) + STALL_MARGIN
+    }
+
+    fn stalled(&self, limit: Duration) -> ConnectorError {
+        ConnectorError::Timeout { endpoint: self.endpoint.clone(), seconds: limit.as_secs() + u64::from(limit.subsec_nanos() > 0) }
+    }
+
+    fn connect(&self, beat: &Heartbeat) -> Result<PgSession, ConnectorError> {
+        beat.step(self.connect_limit());
         let client = match &self.tls {
             None => self.config.connect(NoTls),
             Some(tls) => self.config.connect(tls.clone()),
@@ -213,20 +238,29 @@ impl PostgresSource {
             client,
             endpoint: self.endpoint.clone(),
             timeout_secs: self.timeout_secs,
+            beat: beat.clone(),
+            limit: self.statement_limit(),
         })
     }
 }
 
 impl Source for PostgresSource {
     fn search(&self, keys: &SearchKeys, cancel: &Cancel) -> Result<Vec<Found>, ConnectorError> {
-        sql_server::search(&self.queries, keys, cancel, || self.connect())
+        let target = Arc::clone(&self.0);
+        let (keys, inner_cancel) = (keys.clone(), cancel.clone());
+        watchdog::watched(self.0.connect_limit(), cancel, |limit| self.0.stalled(limit), move |beat| {
+            sql_server::search(&target.queries, &keys, &inner_cancel, || target.connect(&beat))
+        })
     }
 
     fn test(&self) -> Result<String, ConnectorError> {
-        let n = sql_server::prepare_all(&self.queries, self.connect()?)?;
+        let target = Arc::clone(&self.0);
+        let n = watchdog::watched(self.0.connect_limit(), &Cancel::new(), |limit| self.0.stalled(limit), move |beat| {
+            sql_server::prepare_all(&target.queries, target.connect(&beat)?)
+        })?;
         Ok(format!(
             "connected to {}; {n} queries prepared",
-            self.endpoint
+            self.0.endpoint
         ))
     }
 }
@@ -235,6 +269,9 @@ struct PgSession {
     client: Client,
     endpoint: String,
     timeout_secs: u64,
+    /// Told before each round trip how long it may take.
+    beat: Heartbeat,
+    limit: Duration,
 }
 
 impl PgSession {
@@ -257,6 +294,7 @@ impl Session for PgSession {
     type Statement = Statement;
 
     fn prepare(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
+        self.beat.step(self.limit);
         let statement = self
             .client
             .prepare(&query.sql)
@@ -275,6 +313,7 @@ impl Session for PgSession {
         statement: &Statement,
         run: &[&str],
     ) -> Result<Vec<Value>, ConnectorError> {
+        self.beat.step(self.limit);
         let params: Vec<TextParam<'_>> = run.iter().map(|v| TextParam(v)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
