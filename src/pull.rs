@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
+use zeroize::Zeroizing;
 
 use crate::audit;
 use crate::cases::{self, Context};
@@ -259,14 +260,17 @@ fn finished(job: &Job<'_>, s: &Searched) -> PullEvent {
     PullEvent::Finished { system: job.system.id.clone(), status: s.status, records: s.found.len() as u64, duration_ms: s.duration_ms }
 }
 
-fn search_one(job: &Job<'_>, subject: &Subject, secrets: &HashMap<String, String>, country: &str, cancel: &Cancel) -> Searched {
+fn search_one(job: &Job<'_>, subject: &Subject, secrets: &HashMap<String, SystemSecrets>, country: &str, cancel: &Cancel) -> Searched {
     let start = Instant::now();
-    let lookup = |name: &str| secrets.get(name).cloned();
+    let none = SystemSecrets::default();
+    let mine = secrets.get(&job.system.id).unwrap_or(&none);
+    let lookup = |name: &str| mine.lookup(name);
     let outcome = if job.connector.kind() == ConnectorKind::Manual {
         Ok(None)
     } else {
         // A bug in one connector must not take the other systems' results with it.
         catch_unwind(AssertUnwindSafe(|| -> std::result::Result<Option<SearchReport>, ConnectorError> {
+            mine.check(&job.system.id)?;
             let keys = keys::for_system(subject, &job.connector, &lookup)?;
             let cx = OpenContext { system: job.system, connector: &job.connector, secrets: &lookup, default_country: country };
             let source = connectors::open(&cx)?;
@@ -286,8 +290,11 @@ fn search_one(job: &Job<'_>, subject: &Subject, secrets: &HashMap<String, String
     }
 }
 
-fn test_one(job: &Job<'_>, secrets: &HashMap<String, String>, country: &str) -> std::result::Result<String, ConnectorError> {
-    let lookup = |name: &str| secrets.get(name).cloned();
+fn test_one(job: &Job<'_>, secrets: &HashMap<String, SystemSecrets>, country: &str) -> std::result::Result<String, ConnectorError> {
+    let none = SystemSecrets::default();
+    let mine = secrets.get(&job.system.id).unwrap_or(&none);
+    mine.check(&job.system.id)?;
+    let lookup = |name: &str| mine.lookup(name);
     // Derived identifiers need their keys even if this test searches for no one.
     for (_, d) in job.connector.derive.iter() {
         match expand_secrets(&d.hmac_sha256_key, lookup) {
@@ -325,16 +332,38 @@ fn select<'r>(register: &'r Register, ids: &[String]) -> Result<Vec<&'r System>>
     Ok(register.systems.iter().filter(|s| ids.is_empty() || ids.iter().any(|id| id.trim() == s.id)).collect())
 }
 
-/// The register's secrets, read before the search so no connector needs the store (whose
-/// connection is not shared between threads); they live only for the pull.
-fn load_secrets(store: &Store, register: &Register) -> Result<HashMap<String, String>> {
+/// Each system's own secrets (those bound to it where it sends them, see
+/// [`secrets::for_system`]), read before the search so no connector needs the store (whose
+/// connection is not shared between threads); they live only for the pull and are wiped
+/// when dropped. A secret the system may not use becomes that system's error.
+fn load_secrets(store: &Store, register: &Register) -> Result<HashMap<String, SystemSecrets>> {
     let mut out = HashMap::new();
-    for name in register.secret_names() {
-        if let Some(v) = secrets::get(store, &name)? {
-            out.insert(name, v);
-        }
+    for system in &register.systems {
+        let (allowed, refused) = secrets::for_system(store, system)?;
+        out.insert(system.id.clone(), SystemSecrets { allowed, refused });
     }
     Ok(out)
+}
+
+/// What one system may use.
+#[derive(Default)]
+struct SystemSecrets {
+    allowed: HashMap<String, Zeroizing<String>>,
+    refused: Vec<(String, secrets::Refusal)>,
+}
+
+impl SystemSecrets {
+    /// The first refusal as the system's error.
+    fn check(&self, system_id: &str) -> std::result::Result<(), ConnectorError> {
+        match self.refused.first() {
+            Some((name, why)) => Err(ConnectorError::SecretNotAllowed { name: name.clone(), system: system_id.to_string(), detail: why.to_string() }),
+            None => Ok(()),
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<String> {
+        self.allowed.get(name).map(|v| v.to_string())
+    }
 }
 
 /// The day a processor is asked to answer by: a week from today, but at the latest three

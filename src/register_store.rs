@@ -47,6 +47,7 @@ fn store_version(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, 
             &json!({"version": version, "sha256": sha, "systems": reg.systems.len(), "source": source_name}),
             ctx.now,
         )?;
+        crate::secrets::bind_unbound(tx, ctx, &reg)?;
         Ok::<_, Error>(version)
     })
     .map(|version| (reg, version))

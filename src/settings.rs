@@ -177,6 +177,9 @@ pub fn set_smtp(store: &mut Store, ctx: &Context, settings: &SmtpSettings) -> Re
     };
     let text = serde_json::to_string(&stored).map_err(|_| StoreError::Corrupt { what: "settings.smtp".into() })?;
     store.write(|tx| {
+        if let Some(name) = &settings.password_secret {
+            crate::secrets::mark_smtp(tx, name)?;
+        }
         put_setting(tx, SMTP_KEY, &text)?;
         let details = json!({"security": settings.security.code(), "port": settings.port, "login": settings.user.is_some(), "extra_ca": settings.ca_file.is_some()});
         audit::append(tx, None, &ctx.actor, "settings.smtp", &details, ctx.now)?;

@@ -443,3 +443,90 @@ fn implausible_years_and_control_characters_are_refused_at_the_field() {
     let list = ok(db.dsar(&["case", "list", "--json"]));
     assert!(!list.contains("DSAR-"), "a refused case was created: {list}");
 }
+
+/// A register with one `http` system whose bearer token is `{secret:tok}`.
+fn register_with_http(dir: &std::path::Path, name: &str, url: &str) -> std::path::PathBuf {
+    let doc = serde_json::json!({
+        "format": "dsar-register", "version": 1,
+        "controller": {
+            "name": "Beispiel GmbH", "address": ["Hauptstr. 1", "50667 Köln"],
+            "email": "privacy@beispiel.example", "country": "DE", "region": "DE-NW",
+            "language": "de", "jurisdiction": "gdpr", "supervisory_authority": {"name": "LDI NRW"}
+        },
+        "systems": [{
+            "id": "crm", "name": {"de": "CRM", "en": "CRM"}, "role": "processor",
+            "purposes": ["Vertrag"], "data_categories": ["E-Mail"], "legal_bases": ["art6-1-b"],
+            "retention": {"description": "Bis Vertragsende", "period": "P3Y"},
+            "recipients": [], "transfers": [], "source": "data-subject",
+            "automated_decision_making": false,
+            "connector": {"kind": "http", "url": url, "headers": {"Authorization": "Bearer {secret:tok}"}, "records": "/data"}
+        }]
+    });
+    let path = dir.join(name);
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+/// Counts the connections a listener on `addr` receives (what a token sent there would reach).
+fn counting_listener(addr: &str) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind(addr).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{\"data\":[]}");
+        }
+    });
+    (port, count)
+}
+
+#[test]
+fn a_secret_goes_only_where_it_was_set_for_until_the_user_allows_more() {
+    let db = TempDb::new();
+    ok(db.dsar(&["init"]));
+    let (old_port, old_seen) = counting_listener("127.0.0.1:0");
+    let (new_port, new_seen) = counting_listener("127.0.0.2:0");
+    let first = register_with_http(db.dir.path(), "first.json", &format!("http://127.0.0.1:{old_port}/v3/receivers?email={{email}}"));
+    ok(db.dsar(&["register", "import", first.to_str().unwrap()]));
+    let mut set = dsar_cmd().env("DSAR_DB", &db.path).env("DSAR_PASSPHRASE", PASS).args(["secret", "set", "tok"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    std::io::Write::write_all(set.stdin.as_mut().unwrap(), b"tok-123-SECRET").unwrap();
+    let out = ok(set.wait_with_output().unwrap());
+    assert!(out.contains(&format!("for crm (127.0.0.1:{old_port})")), "{out}");
+    ok(db.dsar(&["case", "new", "--right", "access", "--name", "Jana Beispiel", "--email", "jana@example.org", "--received", "2026-11-02"]));
+    let pulled = json(db.dsar(&["case", "pull", "DSAR-2026-0001", "--json"]));
+    assert_eq!(pulled["systems"][0]["status"], "ok", "{pulled}");
+    assert!(old_seen.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+
+    // A new register file points the CRM at another address: the token does not follow.
+    let moved = register_with_http(db.dir.path(), "moved.json", &format!("http://127.0.0.2:{new_port}/v3/receivers?email={{email}}"));
+    ok(db.dsar(&["register", "import", moved.to_str().unwrap()]));
+    let pulled = json(db.dsar(&["case", "pull", "DSAR-2026-0001", "--json"]));
+    let crm = &pulled["systems"][0];
+    assert_eq!(crm["status"], "error", "{pulled}");
+    let error = crm["error"].as_str().unwrap();
+    assert!(error.contains(&format!("was set for 127.0.0.1:{old_port}")) && error.contains(&format!("127.0.0.2:{new_port}")), "{error}");
+    assert!(error.contains("dsar secret allow tok --system crm") && !error.contains("tok-123"), "{error}");
+    assert_eq!(new_seen.load(std::sync::atomic::Ordering::SeqCst), 0, "the token reached the new address");
+    let tested = db.dsar(&["register", "test"]);
+    assert!(stdout(&tested).contains("was set for") || stderr(&tested).contains("was set for"), "{}{}", stdout(&tested), stderr(&tested));
+    assert_eq!(new_seen.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+    // The user's consent, audited, lets it go there.
+    let allowed = ok(db.dsar(&["secret", "allow", "tok", "--system", "crm"]));
+    assert!(allowed.contains(&format!("127.0.0.2:{new_port}")), "{allowed}");
+    let pulled = json(db.dsar(&["case", "pull", "DSAR-2026-0001", "--json"]));
+    assert_eq!(pulled["systems"][0]["status"], "ok", "{pulled}");
+    assert!(new_seen.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    assert!(ok(db.dsar(&["audit", "verify"])).contains("intact"));
+
+    // The connector's token cannot double as the SMTP password, and back.
+    let smtp = db.dsar(&["settings", "smtp", "--host", "smtp.example.com", "--port", "587", "--security", "starttls", "--user", "dpo@example.com", "--password-secret", "tok", "--from", "dpo@example.com"]);
+    assert_eq!(smtp.status.code(), Some(1), "{}", stderr(&smtp));
+    assert!(stderr(&smtp).contains("connector credential of crm"), "{}", stderr(&smtp));
+}

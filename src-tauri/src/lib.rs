@@ -97,6 +97,7 @@ pub fn run() {
             settings_commands::restore_database,
             settings_commands::list_secrets,
             settings_commands::set_secret,
+            settings_commands::allow_secret,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -237,12 +237,12 @@ pub fn send_test_email(desk: &Desk) -> Result<String, ApiError> {
         return Err(ApiError::input("host", "no SMTP server saved yet: fill in the form and save it first"));
     };
     let password = match &smtp.password_secret {
-        Some(name) => Some(secrets::get(&store, name)?.ok_or_else(|| ApiError::input("password", "no password stored: enter it and save"))?),
+        Some(name) => Some(secrets::smtp_password(&store, name)?.ok_or_else(|| ApiError::input("password", "no password stored: enter it and save"))?),
         None => None,
     };
     let me = mail::mailbox(smtp.from_name.as_deref(), &smtp.from_address, "from_address")?;
     let msg = mail::compose(&me, &me, "DSAR desk: test e-mail", "This test e-mail shows that DSAR desk can send letters through this server.\n\nDiese Test-E-Mail zeigt, dass DSAR desk Briefe über diesen Server versenden kann.\n", &[])?;
-    mail::send(&msg, &smtp, password.as_deref())?;
+    mail::send(&msg, &smtp, password.as_ref().map(|p| p.as_str()))?;
     Ok(smtp.from_address)
 }
 
@@ -330,16 +330,33 @@ pub fn restore_database(desk: &Desk, path: String, passphrase: String) -> Result
 pub fn list_secrets(desk: &Desk) -> Result<Vec<SecretDto>, ApiError> {
     desk.with_store(|s| {
         let stored: std::collections::BTreeSet<String> = secrets::names(s)?.into_iter().collect();
-        let mut out: std::collections::BTreeMap<String, Vec<String>> = stored.iter().map(|n| (n.clone(), Vec::new())).collect();
+        let mut out: std::collections::BTreeMap<String, (Vec<String>, Vec<SecretBlockDto>)> = stored.iter().map(|n| (n.clone(), Default::default())).collect();
         if let Some(reg) = register_store::current(s)? {
             for system in &reg.systems {
                 for name in system.secret_names() {
-                    out.entry(name).or_default().push(system.id.clone());
+                    out.entry(name).or_default().0.push(system.id.clone());
+                }
+                let now = system.connector.as_ref().map(secrets::destination).unwrap_or_default();
+                for (name, why) in secrets::for_system(s, system)?.1 {
+                    let (reason, allowed) = match why {
+                        secrets::Refusal::Smtp => ("smtp", None),
+                        secrets::Refusal::NotForSystem => ("not-for-system", None),
+                        secrets::Refusal::Moved { allowed, .. } => ("moved", Some(allowed)),
+                    };
+                    out.entry(name).or_default().1.push(SecretBlockDto { system: system.id.clone(), reason: reason.into(), allowed, now: now.clone() });
                 }
             }
         }
-        Ok(out.into_iter().map(|(name, used_by)| SecretDto { set: stored.contains(&name), name, used_by }).collect())
+        Ok(out.into_iter().map(|(name, (used_by, blocked))| SecretDto { set: stored.contains(&name), name, used_by, blocked }).collect())
     })
+}
+
+/// Lets `system` use secret `name` where the register now sends it (the user's consent after
+/// an import moved it); audited as `secret.allowed`.
+pub fn allow_secret(desk: &Desk, name: String, system: String) -> Result<Vec<SecretDto>, ApiError> {
+    let ctx = desk.context();
+    desk.with_store(|s| Ok(secrets::allow(s, &ctx, &name, &system)?))?;
+    list_secrets(desk)
 }
 
 /// Stores or replaces secret `name` (a connector token, a database password). An empty value is

@@ -78,6 +78,12 @@ pub async fn list_secrets(desk: Shared<'_>) -> Result<Vec<SecretDto>, ApiError> 
     blocking(&desk, settings_api::list_secrets).await
 }
 
+/// See [`settings_api::allow_secret`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn allow_secret(desk: Shared<'_>, name: String, system: String) -> Result<Vec<SecretDto>, ApiError> {
+    blocking(&desk, move |d| settings_api::allow_secret(d, name, system)).await
+}
+
 /// See [`settings_api::set_secret`].
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_secret(desk: Shared<'_>, name: String, value: String) -> Result<Vec<SecretDto>, ApiError> {

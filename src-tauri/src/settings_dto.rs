@@ -128,6 +128,22 @@ pub struct SecretDto {
     pub set: bool,
     /// Register systems whose connector refers to it (empty: only stored, e.g. the SMTP password).
     pub used_by: Vec<String>,
+    /// Systems that refer to it but may not use it (set for other systems or another address).
+    pub blocked: Vec<SecretBlockDto>,
+}
+
+/// A system that refers to a stored secret it may not use, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SecretBlockDto {
+    /// Register system id.
+    pub system: String,
+    /// Why: `smtp` (it is the SMTP password), `not-for-system` (set for other systems) or
+    /// `moved` (set for this system at another address); the UI words it.
+    pub reason: String,
+    /// For `moved`: the address it was allowed for.
+    pub allowed: Option<String>,
+    /// The address the system sends it to now.
+    pub now: String,
 }
 
 /// Cases a reminder is about: references only, never names.
@@ -182,5 +198,6 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     BackupDto::export_all_to(dir)?;
     RestoreDto::export_all_to(dir)?;
     SecretDto::export_all_to(dir)?;
+    SecretBlockDto::export_all_to(dir)?;
     Ok(())
 }

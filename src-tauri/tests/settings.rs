@@ -196,3 +196,32 @@ fn secrets_the_register_uses_are_listed_by_name_and_set_without_showing_the_valu
     let wire = serde_json::to_string(&after).unwrap();
     assert!(!wire.contains("s3cret-value") && !wire.contains("demo-token-for-cleverreach"), "values never leave the store: {wire}");
 }
+
+#[test]
+fn a_secret_blocked_after_an_import_moved_its_system_is_listed_and_allowed_from_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk_in(dir.path());
+    api::open_demo(&desk).unwrap();
+    let token = |list: &[dsar_desk::settings_dto::SecretDto]| list.iter().find(|s| s.name == "cleverreach_token").cloned().unwrap();
+    assert!(token(&settings_api::list_secrets(&desk).unwrap()).blocked.is_empty(), "the demo's token is bound to CleverReach");
+
+    // The same register with CleverReach at another address.
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/registers/jaimo.json")).unwrap();
+    let moved = text.replace("http://127.0.0.1:18080/", "http://127.0.0.2:18080/");
+    assert_ne!(moved, text);
+    let file = dir.path().join("moved.json");
+    std::fs::write(&file, moved).unwrap();
+    api::import_register(&desk, file.display().to_string()).unwrap();
+    let blocked = token(&settings_api::list_secrets(&desk).unwrap()).blocked;
+    assert_eq!(blocked.len(), 1, "{blocked:?}");
+    assert_eq!((blocked[0].system.as_str(), blocked[0].reason.as_str()), ("cleverreach", "moved"));
+    assert_eq!(blocked[0].allowed.as_deref(), Some("127.0.0.1:18080"));
+    assert_eq!(blocked[0].now, "127.0.0.2:18080");
+    let tested = api::test_systems(&desk, vec!["cleverreach".into()]).unwrap();
+    assert!(!tested[0].ok && tested[0].message.contains("was set for 127.0.0.1:18080"), "{tested:?}");
+
+    let after = settings_api::allow_secret(&desk, "cleverreach_token".into(), "cleverreach".into()).unwrap();
+    assert!(token(&after).blocked.is_empty());
+    let e = settings_api::allow_secret(&desk, "cleverreach_token".into(), "gmail".into()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{}", e.message);
+}

@@ -279,6 +279,15 @@ pub enum SecretCmd {
     },
     /// List the names of stored secrets.
     List,
+    /// Let a system use a stored secret where the register now sends it (after an import
+    /// moved the system to another address, or for a system added later). Audited.
+    Allow {
+        /// Name, as referenced by {secret:NAME}.
+        name: String,
+        /// The register system that may use it.
+        #[arg(long)]
+        system: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -188,8 +188,16 @@ fn secret_cmd(cli: &Cli, s: &SecretCmd) -> Result<(), Failure> {
         SecretCmd::Set { name } => {
             let mut value = String::new();
             std::io::stdin().read_to_string(&mut value).map_err(|_| Failure::user("value: standard input is not UTF-8 text"))?;
-            secrets::set(&mut store, &ctx(cli), name, &value)?;
-            println!("secret {name} stored");
+            let bound = secrets::set(&mut store, &ctx(cli), name, &value)?;
+            match bound.is_empty() {
+                true => println!("secret {name} stored"),
+                false => println!("secret {name} stored, for {}", bound.join(", ")),
+            }
+            Ok(())
+        }
+        SecretCmd::Allow { name, system } => {
+            let destination = secrets::allow(&mut store, &ctx(cli), name, system)?;
+            println!("secret {name} allowed for {system} ({destination})");
             Ok(())
         }
         SecretCmd::List => {

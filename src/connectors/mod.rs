@@ -171,6 +171,17 @@ pub enum ConnectorError {
         /// Secret name.
         name: String,
     },
+    /// A stored secret this system may not use: it was set for other systems or another
+    /// address, or it is the SMTP password.
+    #[error("secret '{name}' {detail} — if {system} may use it, allow it in Settings → Secrets or run: dsar secret allow {name} --system {system}")]
+    SecretNotAllowed {
+        /// Secret name.
+        name: String,
+        /// The system that asked for it.
+        system: String,
+        /// Why not, with the addresses involved.
+        detail: String,
+    },
     /// The connector kind cannot search (yet).
     #[error("connector kind '{kind}' cannot search yet — handle this system manually")]
     Unsupported {

@@ -96,7 +96,7 @@ pub fn deliver_letter(store: &mut Store, ctx: &Context, case: &Case, letter: &Le
 
     let password = match (&smtp, delivery.send) {
         (Some(s), true) => match &s.password_secret {
-            Some(name) => Some(secrets::get(store, name)?.ok_or_else(|| MailError::MissingSecret(name.clone()))?),
+            Some(name) => Some(secrets::smtp_password(store, name)?.ok_or_else(|| MailError::MissingSecret(name.clone()))?),
             None => None,
         },
         _ => None,
@@ -107,7 +107,7 @@ pub fn deliver_letter(store: &mut Store, ctx: &Context, case: &Case, letter: &Le
         save_eml(m, path)?;
     }
     let send_result = match (&message, &smtp, delivery.send) {
-        (Some(m), Some(s), true) => Some(send(m, s, password.as_deref())),
+        (Some(m), Some(s), true) => Some(send(m, s, password.as_ref().map(|p| p.as_str()))),
         _ => None,
     };
     let sent = matches!(send_result, Some(Ok(())));

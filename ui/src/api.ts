@@ -69,6 +69,7 @@ export type { RemindersDto } from './bindings/RemindersDto';
 export type { RestoreDto } from './bindings/RestoreDto';
 export type { SettingsDto } from './bindings/SettingsDto';
 export type { SecretDto } from './bindings/SecretDto';
+export type { SecretBlockDto } from './bindings/SecretBlockDto';
 export type { SmtpDto } from './bindings/SmtpDto';
 export type { SmtpInput } from './bindings/SmtpInput';
 import type { BackupDto } from './bindings/BackupDto';
@@ -189,6 +190,7 @@ export const api = {
   getSettings: () => call<SettingsDto>('get_settings'),
   listSecrets: () => call<SecretDto[]>('list_secrets'),
   setSecret: (name: string, value: string) => call<SecretDto[]>('set_secret', { name, value }),
+  allowSecret: (name: string, system: string) => call<SecretDto[]>('allow_secret', { name, system }),
   saveController: (controller: ControllerDto) => call<ControllerDto>('save_controller', { controller }),
   saveCaseDefaults: (defaults: CaseDefaultsDto) => call<CaseDefaultsDto>('save_case_defaults', { defaults }),
   saveSmtp: (input: SmtpInput) => call<SmtpDto>('save_smtp', { input }),
