@@ -163,17 +163,19 @@ fn every_legal_vector_passes() {
 #[test]
 fn the_shared_vectors_are_copied_unchanged() {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/legal/deadline-vectors.csv");
-    if let Ok(original) = std::fs::read(&shared) {
-        let copy = std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/deadline-vectors.csv"),
-        )
-        .unwrap();
-        assert!(
-            original == copy,
-            "tests/data/deadline-vectors.csv differs from {}",
-            shared.display()
-        );
-    }
+    // Missing is a failure, not a pass: CI lays shared/ beside the repository.
+    let original = std::fs::read(&shared).unwrap_or_else(|e| {
+        panic!("{} cannot be read ({e}): check out shared/ beside the repository", shared.display())
+    });
+    let copy = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/deadline-vectors.csv"),
+    )
+    .unwrap();
+    assert!(
+        original == copy,
+        "tests/data/deadline-vectors.csv differs from {}",
+        shared.display()
+    );
 }
 
 #[test]
