@@ -78,20 +78,74 @@ pub struct Document {
 /// counts, or `null`) is added to the event's details.
 pub fn insert(tx: &Transaction<'_>, ctx: &Context, case: &Case, new: &NewDocument<'_>, extra: serde_json::Value) -> Result<Document> {
     let sha256 = hex::encode(Sha256::digest(new.content));
+    store(tx, ctx, case, new, new.content, new.content.len() as u64, sha256, None, extra)
+}
+
+/// A document written to a file the user chose that is too large to keep twice (an export
+/// bundle): records its size, SHA-256 and path, not its bytes ([`read`] refuses it).
+pub fn insert_file(tx: &Transaction<'_>, ctx: &Context, case: &Case, new: &NewDocument<'_>, file: &FileRef, extra: serde_json::Value) -> Result<Document> {
+    let path = file.path.to_string_lossy();
+    store(tx, ctx, case, new, &[], file.bytes, file.sha256.clone(), Some(&path), extra)
+}
+
+/// A file on disk by its size and SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    /// Where it was written.
+    pub path: std::path::PathBuf,
+    /// Its size.
+    pub bytes: u64,
+    /// SHA-256, lower-case hex.
+    pub sha256: String,
+}
+
+impl FileRef {
+    /// Hashes the file at `path` in 1 MiB reads (memory stays flat whatever its size).
+    pub fn of(path: &std::path::Path) -> std::io::Result<FileRef> {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut bytes = 0u64;
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            bytes += n as u64;
+        }
+        Ok(FileRef { path: path.to_path_buf(), bytes, sha256: hex::encode(hasher.finalize()) })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn store(
+    tx: &Transaction<'_>,
+    ctx: &Context,
+    case: &Case,
+    new: &NewDocument<'_>,
+    content: &[u8],
+    bytes: u64,
+    sha256: String,
+    path: Option<&str>,
+    extra: serde_json::Value,
+) -> Result<Document> {
     let id = uuid::Uuid::now_v7().to_string();
     let created_at = ctx.now.to_rfc3339_opts(SecondsFormat::Micros, true);
     let sent_at = new.sent_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true));
+    let size = path.map(|_| i64::try_from(bytes).unwrap_or(i64::MAX));
     tx.execute(
-        "INSERT INTO documents (id, case_id, kind, language, file_name, media_type, content, sha256, created_at, sent_at, message_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![id, case.id, new.kind, new.language.code(), new.file_name, new.media_type, new.content, sha256, created_at, sent_at, new.message_id],
+        "INSERT INTO documents (id, case_id, kind, language, file_name, media_type, content, sha256, created_at, sent_at, message_id, size, path)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![id, case.id, new.kind, new.language.code(), new.file_name, new.media_type, content, sha256, created_at, sent_at, new.message_id, size, path],
     )?;
     let mut details = json!({
         "reference": case.reference.to_string(),
         "document": id,
         "kind": new.kind,
         "media_type": new.media_type,
-        "bytes": new.content.len(),
+        "bytes": bytes,
         "sha256": sha256,
     });
     if let Some(obj) = details.as_object_mut() {
@@ -111,7 +165,7 @@ pub fn insert(tx: &Transaction<'_>, ctx: &Context, case: &Case, new: &NewDocumen
         language: new.language.code().to_string(),
         file_name: new.file_name.to_string(),
         media_type: new.media_type.to_string(),
-        bytes: new.content.len() as u64,
+        bytes,
         sha256,
         created_at,
         sent_at,
@@ -119,7 +173,7 @@ pub fn insert(tx: &Transaction<'_>, ctx: &Context, case: &Case, new: &NewDocumen
     })
 }
 
-const COLUMNS: &str = "id, case_id, kind, language, file_name, media_type, length(content), sha256, created_at, sent_at, message_id";
+const COLUMNS: &str = "id, case_id, kind, language, file_name, media_type, COALESCE(size, length(content)), sha256, created_at, sent_at, message_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
     Ok(Document {
@@ -149,14 +203,22 @@ pub fn list(conn: &Connection, case_id: &str) -> Result<Vec<Document>> {
 pub fn read(conn: &Connection, case_id: &str, id: &str) -> Result<(Document, Vec<u8>)> {
     let found = conn
         .query_row(
-            &format!("SELECT {COLUMNS}, content FROM documents WHERE case_id = ?1 AND id = ?2"),
+            &format!("SELECT {COLUMNS}, content, path FROM documents WHERE case_id = ?1 AND id = ?2"),
             [case_id, id],
-            |r| Ok((row(r)?, r.get::<_, Vec<u8>>(11)?)),
+            |r| Ok((row(r)?, r.get::<_, Vec<u8>>(11)?, r.get::<_, Option<String>>(12)?)),
         )
         .optional()?;
-    let Some((doc, content)) = found else {
+    let Some((doc, content, path)) = found else {
         return Err(InputError::new("document", "no such document on this case", "pick one from the case's document list").into());
     };
+    if let Some(path) = path {
+        return Err(InputError::new(
+            "document",
+            format!("{} is not kept inside the desk: it was written to {path} (SHA-256 {})", doc.file_name, doc.sha256),
+            "open it there; compare its SHA-256 to see that it is unchanged",
+        )
+        .into());
+    }
     if hex::encode(Sha256::digest(&content)) != doc.sha256 {
         return Err(StoreError::Corrupt { what: "documents.content".into() }.into());
     }

@@ -85,13 +85,16 @@ pub fn export_watched(
         return Err(BundleError::Cancelled);
     }
 
-    let bytes = std::fs::read(&part.path).map_err(out_err)?;
+    // Hashed from the file in small reads: a bundle is never held in memory whole, nor kept a
+    // second time inside the database (a value there cannot pass 1 GB).
+    let mut file_ref = documents::FileRef::of(&part.path).map_err(out_err)?;
+    file_ref.path = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let new = NewDocument {
         kind: BUNDLE,
         language: case.language,
         file_name: &file_name,
         media_type: media::ZIP,
-        content: &bytes,
+        content: &[],
         sent_at: None,
         message_id: None,
     };
@@ -106,7 +109,7 @@ pub fn export_watched(
     // recorded, and if the commit fails the file is removed again.
     let mut part = part;
     let document = store.write(|tx| {
-        let doc = documents::insert(tx, ctx, &case, &new, extra)?;
+        let doc = documents::insert_file(tx, ctx, &case, &new, &file_ref, extra)?;
         std::fs::rename(&part.path, out).map_err(out_err)?;
         part.path = out.to_path_buf();
         Ok::<_, BundleError>(doc)
