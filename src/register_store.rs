@@ -25,15 +25,33 @@ pub fn import_file(store: &mut Store, ctx: &Context, file: &Path) -> Result<Regi
 
 /// Imports register JSON text; `base_dir` resolves relative connector paths.
 pub fn import_text(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, source_name: &str) -> Result<Register> {
-    Ok(store_version(store, ctx, text, base_dir, source_name)?.0)
+    Ok(store_version(store, ctx, text, base_dir, source_name, None)?.0)
+}
+
+/// The newest register version's number, if any.
+fn newest_version(conn: &rusqlite::Connection) -> Result<Option<i64>> {
+    Ok(conn.query_row("SELECT MAX(id) FROM register_versions", [], |r| r.get(0))?)
+}
+
+/// Refuses an edit made to `based_on` when another window or the CLI stored a newer version
+/// meanwhile: saving it would silently undo that change.
+fn still_current(conn: &rusqlite::Connection, based_on: Option<i64>) -> Result<()> {
+    if newest_version(conn)? != based_on {
+        return Err(InputError::new("register", "the register was changed meanwhile (in another window or with the dsar command)", "reload the register and make your change again").into());
+    }
+    Ok(())
 }
 
 /// Validates `text` completely and stores it as the newest version; returns it and its number.
-fn store_version(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, source_name: &str) -> Result<(Register, i64)> {
+/// An edit names the version it was `based_on`, checked inside the write transaction.
+fn store_version(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, source_name: &str, based_on: Option<Option<i64>>) -> Result<(Register, i64)> {
     let reg = register::parse(text, base_dir)?;
     let canonical = register::to_json(&reg);
     let sha = hex::encode(Sha256::digest(canonical.as_bytes()));
     store.write(|tx| {
+        if let Some(base) = based_on {
+            still_current(tx, base)?;
+        }
         tx.execute(
             "INSERT INTO register_versions (imported_at, source_name, sha256, json) VALUES (?1, ?2, ?3, ?4)",
             rusqlite::params![ctx.now.to_rfc3339(), source_name, sha, canonical],
@@ -58,6 +76,7 @@ fn store_version(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, 
 /// the same schema and checks as an import, so an edit cannot store what an import would refuse;
 /// problems point at `/controller/...`. Audit event `register.controller-edited`.
 pub fn update_controller(store: &mut Store, ctx: &Context, controller: &register::Controller) -> Result<Register> {
+    let based_on = newest_version(store.conn())?;
     let Some(mut reg) = current(store)? else {
         return Err(InputError::new("register", "no register imported yet", "import the register first (Register screen, or dsar register import FILE)").into());
     };
@@ -67,6 +86,7 @@ pub fn update_controller(store: &mut Store, ctx: &Context, controller: &register
     let canonical = register::to_json(&checked);
     let sha = hex::encode(Sha256::digest(canonical.as_bytes()));
     store.write(|tx| {
+        still_current(tx, based_on)?;
         tx.execute(
             "INSERT INTO register_versions (imported_at, source_name, sha256, json) VALUES (?1, ?2, ?3, ?4)",
             rusqlite::params![ctx.now.to_rfc3339(), "settings", sha, canonical],
@@ -145,19 +165,19 @@ pub fn system_fields(store: &Store, id: &str) -> Result<SystemFields> {
 /// of a localised text stay) as a new register version, through the same validation as an
 /// import. Returns the version number.
 pub fn edit_system(store: &mut Store, ctx: &Context, id: &str, fields: &SystemFields) -> Result<i64> {
-    let (mut doc, lang) = current_doc(store)?;
+    let (mut doc, lang, based_on) = current_doc(store)?;
     let system = systems_mut(&mut doc)?
         .iter_mut()
         .find(|s| s.get("id").and_then(Value::as_str) == Some(id))
         .ok_or_else(no_system)?;
     apply(system, fields, &lang);
-    save_doc(store, ctx, &doc, "edited in the app")
+    save_doc(store, ctx, &doc, "edited in the app", based_on)
 }
 
 /// Adds a system without a connector (searched by hand through `contact_email`) as a new
 /// register version, validated as an import is. Returns the version number.
 pub fn add_manual_system(store: &mut Store, ctx: &Context, id: &str, fields: &SystemFields, contact_email: &str) -> Result<i64> {
-    let (mut doc, lang) = current_doc(store)?;
+    let (mut doc, lang, based_on) = current_doc(store)?;
     let systems = systems_mut(&mut doc)?;
     if systems.iter().any(|s| s.get("id").and_then(Value::as_str) == Some(id)) {
         return Err(InputError::new("id", "a system with this id exists already", "choose another id, or edit that system").into());
@@ -170,7 +190,7 @@ pub fn add_manual_system(store: &mut Store, ctx: &Context, id: &str, fields: &Sy
     });
     apply(&mut system, fields, &lang);
     systems.push(system);
-    save_doc(store, ctx, &doc, "added in the app")
+    save_doc(store, ctx, &doc, "added in the app", based_on)
 }
 
 fn no_register() -> Error {
@@ -181,12 +201,13 @@ fn no_system() -> Error {
     InputError::new("system", "no system with this id in the current register", "reload the register and choose a listed system").into()
 }
 
-/// The current register as JSON, with the language edits are made in.
-fn current_doc(store: &Store) -> Result<(Value, String)> {
+/// The current register as JSON, with the language edits are made in and its version.
+fn current_doc(store: &Store) -> Result<(Value, String, Option<i64>)> {
+    let based_on = newest_version(store.conn())?;
     let reg = current(store)?.ok_or_else(no_register)?;
     let lang = reg.controller.language().code().to_string();
     let doc = serde_json::from_str(&register::to_json(&reg)).map_err(|_| crate::store::StoreError::Corrupt { what: "register_versions.json".into() })?;
-    Ok((doc, lang))
+    Ok((doc, lang, based_on))
 }
 
 fn systems_mut(doc: &mut Value) -> Result<&mut Vec<Value>> {
@@ -195,10 +216,10 @@ fn systems_mut(doc: &mut Value) -> Result<&mut Vec<Value>> {
         .ok_or_else(|| crate::store::StoreError::Corrupt { what: "register_versions.json".into() }.into())
 }
 
-fn save_doc(store: &mut Store, ctx: &Context, doc: &Value, source_name: &str) -> Result<i64> {
+fn save_doc(store: &mut Store, ctx: &Context, doc: &Value, source_name: &str, based_on: Option<i64>) -> Result<i64> {
     let text = serde_json::to_string_pretty(doc).map_err(|_| crate::store::StoreError::Corrupt { what: "register_versions.json".into() })?;
     // Stored connector paths are absolute already, so the base folder does not matter.
-    Ok(store_version(store, ctx, &text, Path::new("/"), source_name)?.1)
+    Ok(store_version(store, ctx, &text, Path::new("/"), source_name, Some(based_on))?.1)
 }
 
 /// Writes `fields` into a system's JSON. Text the user left empty is written empty, so the

@@ -298,3 +298,32 @@ fn a_second_writer_gets_the_desk_is_busy_and_nothing_is_lost() {
     let n: i64 = first.conn().query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 2);
 }
+
+#[test]
+fn the_cli_and_the_app_changing_one_case_at_once_lose_neither_change() {
+    // Two connections to one desk, as the app and a `dsar` command have. Each round, one
+    // extends the period while the other stops the clock, at the same moment; both changes
+    // must be on the case afterwards (a read outside the write lock let one undo the other).
+    let db = TempDb::new();
+    let mut app = db.create();
+    let mut cli = db.open();
+    let c = ctx("2026-11-21");
+    for round in 0..25 {
+        let case = cases::create(&mut app, &c, new_case(&format!("Round {round}"), &format!("r{round}@example.org"), "2026-11-10")).unwrap();
+        let reference = case.reference.to_string();
+        let start = std::sync::Barrier::new(2);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                start.wait();
+                cases::extend(&mut app, &c, &reference, "many systems", date("2026-11-20")).unwrap();
+            });
+            s.spawn(|| {
+                start.wait();
+                cases::pause(&mut cli, &c, &reference, cases::PauseReason::Identity, date("2026-11-12")).unwrap();
+            });
+        });
+        let after = cases::get(&app, &reference).unwrap();
+        assert!(after.extended_on.is_some() && after.pauses.len() == 1, "round {round}: {:?} / {:?}", after.extended_on, after.pauses);
+    }
+    assert!(audit::verify(app.conn()).unwrap().is_intact());
+}

@@ -319,17 +319,19 @@ pub fn get(store: &Store, reference: &str) -> Result<Case> {
 
 /// Applies a change to a case inside one transaction: loads it, lets `change` modify it and
 /// name the audit action, recomputes and caches the deadline, stores it, records the event.
+/// The case is read inside the (immediate) write transaction: when the CLI and the app change
+/// the same case at once, the second sees the first's change instead of overwriting it.
 fn modify(
     store: &mut Store,
     ctx: &Context,
     reference: &str,
     change: impl FnOnce(&mut Case, &CalendarOverrides) -> Result<(&'static str, serde_json::Value)>,
 ) -> Result<Case> {
-    let mut case = record::load(store.conn(), reference)?;
-    let overrides = calendar_overrides(store.conn(), case.region)?;
-    let (action, details) = change(&mut case, &overrides)?;
-    let dl = case.deadline(&overrides)?;
     store.write(|tx| {
+        let mut case = record::load(tx, reference)?;
+        let overrides = calendar_overrides(tx, case.region)?;
+        let (action, details) = change(&mut case, &overrides)?;
+        let dl = case.deadline(&overrides)?;
         record::save(tx, &case, &dl, ctx)?;
         let mut details = details;
         if let Some(obj) = details.as_object_mut() {
@@ -338,9 +340,8 @@ fn modify(
             obj.insert("due".into(), json!(case.effective_due(&dl).to_string()));
         }
         audit::append(tx, Some(&case.id), &ctx.actor, action, &details, ctx.now)?;
-        Ok::<_, Error>(())
-    })?;
-    Ok(case)
+        Ok::<_, Error>(case)
+    })
 }
 
 /// Stops the clock: identity check or clarification asked on `from`.
