@@ -327,3 +327,26 @@ fn the_cli_and_the_app_changing_one_case_at_once_lose_neither_change() {
     }
     assert!(audit::verify(app.conn()).unwrap().is_intact());
 }
+
+#[test]
+fn a_key_derived_once_opens_the_desk_and_a_wrong_one_does_not() {
+    let db = TempDb::new();
+    {
+        let mut store = db.create();
+        cases::create(&mut store, &ctx("2026-11-21"), new_case("Jana Beispiel", "jana@example.org", "2026-11-10")).unwrap();
+    }
+    let key = dsar::store::RawKey::derive(&db.path, PASS).unwrap();
+    let started = std::time::Instant::now();
+    let again = Store::open_with_key(&db.path, &key).unwrap();
+    let with_key = started.elapsed();
+    let n: i64 = again.conn().query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+    assert!(format!("{key:?}") == "RawKey(…)", "the key never shows in logs");
+    let wrong = dsar::store::RawKey::derive(&db.path, "not the passphrase").unwrap();
+    assert!(matches!(Store::open_with_key(&db.path, &wrong), Err(StoreError::WrongPassphrase { .. })));
+    // The same open with the passphrase runs the key derivation again.
+    let started = std::time::Instant::now();
+    drop(Store::open(&db.path, PASS).unwrap());
+    let with_passphrase = started.elapsed();
+    println!("open with the derived key: {with_key:?}; with the passphrase: {with_passphrase:?}");
+}

@@ -11,7 +11,7 @@ use dsar::cases::{self, Case, ListQuery, NewCase, PauseReason};
 use dsar::domain::{Channel, IdentifierKind, Language, Outcome, Right, Status, UnknownCode};
 use dsar::letters::{self, LetterKind, LetterRequest, Templates};
 use dsar::pull::{self, PullEvent, PullOptions};
-use dsar::store::Store;
+use dsar::store::{RawKey, Store, StoreError};
 use dsar::{audit, bundle, documents, evidence, mail, register_store, tasks};
 
 use crate::desk::{Desk, DEMO_PASSPHRASE};
@@ -53,8 +53,18 @@ pub fn desk_status(desk: &Desk) -> Result<DeskStatus, ApiError> {
 /// Opens the user's database with `passphrase`.
 pub fn unlock(desk: &Desk, passphrase: String) -> Result<(), ApiError> {
     let path = desk.db_path()?;
-    let store = Store::open(&path, &passphrase)?;
-    desk.set_open(store, path, passphrase)
+    let passphrase = zeroize::Zeroizing::new(passphrase);
+    // The key is derived once here; every later connection (pulls, exports, tests) uses it.
+    let (store, key) = match RawKey::derive(&path, &passphrase).and_then(|k| Ok((Store::open_with_key(&path, &k)?, k))) {
+        Ok(opened) => opened,
+        Err(StoreError::WrongPassphrase { .. }) if std::fs::metadata(&path).is_ok_and(|m| m.len() < 16) => {
+            let store = Store::open(&path, &passphrase)?;
+            let key = store.key(&passphrase)?;
+            (store, key)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    desk.set_open(store, path, key)
 }
 
 /// Locks the desk: the store is closed and the passphrase forgotten.
@@ -66,7 +76,8 @@ pub fn lock_desk(desk: &Desk) -> Result<(), ApiError> {
 pub fn create_desk(desk: &Desk, passphrase: String) -> Result<(), ApiError> {
     let path = desk.db_path()?;
     let store = Store::create(&path, &passphrase)?;
-    desk.set_open(store, path, passphrase)
+    let key = store.key(&passphrase)?;
+    desk.set_open(store, path, key)
 }
 
 /// Opens the demo database, creating it (with its pulled cases) on first use.
@@ -75,8 +86,9 @@ pub fn open_demo(desk: &Desk) -> Result<(), ApiError> {
     if !path.exists() {
         dsar::demo::create(&path, DEMO_PASSPHRASE, &desk.context(), false)?;
     }
-    let store = Store::open(&path, DEMO_PASSPHRASE)?;
-    desk.set_open(store, path, DEMO_PASSPHRASE.to_string())
+    let key = RawKey::derive(&path, DEMO_PASSPHRASE)?;
+    let store = Store::open_with_key(&path, &key)?;
+    desk.set_open(store, path, key)
 }
 
 /// The dashboard's numbers as of today.

@@ -1,11 +1,10 @@
 //! The app's state: the unlocked store for quick operations, and what long work needs to
-//! open its own connection (path and passphrase) plus the cancel flag of each running pull.
+//! open its own connection (path and the key derived at unlock) plus the cancel flag of each running pull.
 //!
 //! The mutex around the store is held only for quick reads and single transactions; pulls,
 //! exports and connection tests open a second connection on a worker thread, so the UI is
 //! never waiting on a lock held around a connector.
 
-use zeroize::Zeroizing;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,7 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{NaiveDate, Utc};
 use dsar::cases::Context;
 use dsar::connectors::Cancel;
-use dsar::store::Store;
+use dsar::store::{RawKey, Store};
 
 use crate::error::ApiError;
 
@@ -40,8 +39,9 @@ pub struct DeskConfig {
 struct Unlocked {
     store: Store,
     path: PathBuf,
-    /// Wiped from memory when the desk is locked or the passphrase changes.
-    passphrase: Zeroizing<String>,
+    /// Derived once at unlock; second connections open with it without a key derivation. Wiped
+    /// from memory when the desk is locked (dropped) or the passphrase changes.
+    key: RawKey,
 }
 
 /// Shared by every command.
@@ -117,10 +117,10 @@ impl Desk {
         Ok(lock(&self.open)?.is_some())
     }
 
-    /// Makes `store` (opened from `path` with `passphrase`) the desk's store.
-    pub fn set_open(&self, store: Store, path: PathBuf, passphrase: String) -> Result<(), ApiError> {
+    /// Makes `store` (opened from `path`, whose key is `key`) the desk's store.
+    pub fn set_open(&self, store: Store, path: PathBuf, key: RawKey) -> Result<(), ApiError> {
         *lock(&self.current)? = path.clone();
-        *lock(&self.open)? = Some(Unlocked { store, path, passphrase: Zeroizing::new(passphrase) });
+        *lock(&self.open)? = Some(Unlocked { store, path, key });
         Ok(())
     }
 
@@ -141,15 +141,15 @@ impl Desk {
         f(&mut u.store)
     }
 
-    /// A second connection to the unlocked database, for long work off the shared store. The
-    /// key derivation runs after the lock is released.
+    /// A second connection to the unlocked database, for long work off the shared store,
+    /// opened with the key derived at unlock (no key derivation on the way to a pull).
     pub fn second_connection(&self) -> Result<Store, ApiError> {
-        let (path, pass) = {
+        let (path, key) = {
             let open = lock(&self.open)?;
             let u = open.as_ref().ok_or_else(ApiError::locked)?;
-            (u.path.clone(), u.passphrase.clone())
+            (u.path.clone(), u.key.clone())
         };
-        Ok(Store::open(&path, &pass)?)
+        Ok(Store::open_with_key(&path, &key)?)
     }
 
     /// Registers a running pull of `reference`; refused while one runs for the same case.
@@ -214,12 +214,14 @@ impl Desk {
         // connection with the old passphrase.
         self.ensure_idle("change the passphrase")?;
         let u = open.as_mut().ok_or_else(ApiError::locked)?;
-        if !same_secret(&u.passphrase, current) {
+        // The current passphrase is checked by deriving its key (one derivation, as at unlock).
+        let typed = RawKey::derive(&u.path, current)?;
+        if !typed.same_as(&u.key) {
             return Err(ApiError::input("current", "this is not the current passphrase: type the one you unlock the desk with")
                 .with_code(crate::error::ErrorCode::WrongPassphrase));
         }
         dsar::backup::change_passphrase(&mut u.store, &ctx, new)?;
-        u.passphrase = Zeroizing::new(new.to_string());
+        u.key = u.store.key(new)?;
         Ok(())
     }
 
@@ -241,25 +243,20 @@ impl Desk {
         // verification must not hold the file while it is renamed.
         self.ensure_idle("restore")?;
         let u = open.take().ok_or_else(ApiError::locked)?;
-        let (old_path, old_pass) = (u.path.clone(), u.passphrase.clone());
+        let (old_path, old_key) = (u.path.clone(), u.key.clone());
         match verified.replace(u.store, &ctx) {
             Ok(r) => {
-                *open = Some(Unlocked { store: r.store, path: old_path, passphrase: Zeroizing::new(passphrase) });
+                let key = r.store.key(&passphrase)?;
+                *open = Some(Unlocked { store: r.store, path: old_path, key });
                 Ok(crate::settings_dto::RestoreDto { kept_path: r.kept.display().to_string(), cases })
             }
             Err(e) => {
                 // The swap puts the old file back when it can; reopen it so the desk stays usable.
-                if let Ok(store) = Store::open(&old_path, &old_pass) {
-                    *open = Some(Unlocked { store, path: old_path, passphrase: old_pass });
+                if let Ok(store) = Store::open_with_key(&old_path, &old_key) {
+                    *open = Some(Unlocked { store, path: old_path, key: old_key });
                 }
                 Err(e.into())
             }
         }
     }
-}
-
-/// Compares two secrets in time independent of where they differ.
-fn same_secret(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
