@@ -227,6 +227,21 @@ pub struct Restored {
     pub kept: PathBuf,
 }
 
+/// Takes the write lock on `current` with its WAL checkpointed to empty (a writer that
+/// committed between the checkpoint and the lock makes it try again, a few times).
+fn lock_with_empty_wal(current: &Store, db: &Path) -> Result<(), BackupError> {
+    let wal = with_suffix(db, "-wal");
+    for _ in 0..5 {
+        current.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(StoreError::from)?;
+        current.conn().execute_batch("BEGIN IMMEDIATE").map_err(StoreError::from)?;
+        if std::fs::metadata(&wal).map_or(0, |m| m.len()) == 0 {
+            return Ok(());
+        }
+        current.conn().execute_batch("ROLLBACK").map_err(StoreError::from)?;
+    }
+    Err(StoreError::Busy.into())
+}
+
 /// `path`, or `path-2`, `path-3`, … whichever does not exist yet: two restores within one
 /// second must not overwrite the first one's kept database.
 fn unused(path: &Path) -> PathBuf {
@@ -251,38 +266,33 @@ impl VerifiedBackup {
     /// moved into its place and opened, and `store.restored` appended to the restored trail.
     pub fn replace(mut self, current: Store, ctx: &Context) -> Result<Restored, BackupError> {
         let db = current.path().to_path_buf();
-        // Everything committed moves into the main file, so renaming it keeps all of it.
-        current.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(StoreError::from)?;
         // Hold the write lock while the files move: another program (the CLI beside the app,
         // a second window) cannot commit into the file being put aside, and waits or gets
-        // "the desk is busy". Its connection keeps pointing at the kept file, not the new one.
-        current.conn().execute_batch("BEGIN IMMEDIATE").map_err(StoreError::from)?;
+        // "the desk is busy". Everything committed is first moved into the main file, and the
+        // WAL must be empty under the lock: a stale WAL beside the restored file would be
+        // applied to it.
+        lock_with_empty_wal(&current, &db)?;
         let stamp = ctx.now.format("%Y%m%dT%H%M%SZ").to_string();
         let kept = unused(&with_suffix(&db, &format!(".before-restore-{stamp}")));
-        std::fs::rename(&db, &kept).map_err(|source| BackupError::Swap { what: "keeping the current database aside; nothing was changed".into(), source })?;
-        // A -wal left behind (empty after the checkpoint) must not be applied to the restored
-        // file; keep it with the old database.
+        // The current file gets a second name first and the copy then takes its place in one
+        // rename: at every moment — a crash or kill included — the desk's name holds a whole
+        // database, the old one or the restored one.
+        if std::fs::hard_link(&db, &kept).is_err() {
+            std::fs::copy(&db, &kept).map_err(|source| BackupError::Swap { what: "keeping the current database aside; nothing was changed".into(), source })?;
+        }
+        // The (empty) -wal and the -shm go with the old file: a connection another program
+        // still holds keeps writing to those, never to the restored file's own.
         for ext in ["-wal", "-shm"] {
             let side = with_suffix(&db, ext);
             if side.exists() {
                 let _ = std::fs::rename(&side, with_suffix(&kept, ext));
             }
         }
-        let put_back = |kept: &Path| {
-            for ext in ["-wal", "-shm"] {
-                let _ = std::fs::rename(with_suffix(kept, ext), with_suffix(&db, ext));
-            }
-            std::fs::rename(kept, &db)
-        };
         let Some(copy) = self.copy.take() else {
-            let _ = put_back(&kept);
-            return Err(BackupError::Swap { what: "the verified copy is gone".into(), source: std::io::Error::other("missing") });
+            return Err(BackupError::Swap { what: "the verified copy is gone; nothing was changed".into(), source: std::io::Error::other("missing") });
         };
         if let Err(e) = copy.persist(&db) {
-            // Put the old database back so the desk opens as before.
-            let back = put_back(&kept);
-            let what = if back.is_ok() { "moving the backup into place; the current database was put back" } else { "moving the backup into place; the current database is kept beside it" };
-            return Err(BackupError::Swap { what: what.into(), source: e.error });
+            return Err(BackupError::Swap { what: "moving the backup into place; the current database is unchanged".into(), source: e.error });
         }
         // The old connection (and its lock) goes with the kept file.
         drop(current);
