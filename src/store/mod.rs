@@ -71,6 +71,9 @@ pub enum StoreError {
     /// busy timeout.
     #[error("the desk is busy: another DSAR desk window or `dsar` command is writing to it — nothing was changed; try again in a moment")]
     Busy,
+    /// The disk holding the database is full; the transaction was rolled back.
+    #[error("the disk holding the desk is full — nothing was changed; free some space and try again")]
+    DiskFull,
     /// SQLite error not caused by the user.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -80,6 +83,7 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
             _ => StoreError::Sqlite(e),
         }
     }
