@@ -350,3 +350,92 @@ fn a_key_derived_once_opens_the_desk_and_a_wrong_one_does_not() {
     let with_passphrase = started.elapsed();
     println!("open with the derived key: {with_key:?}; with the passphrase: {with_passphrase:?}");
 }
+
+/// Fills a database that stops at schema `level` the way that release wrote it: two cases (one
+/// paused) with identifiers and their audit events; from V2 on also evidence and a stored
+/// letter; from V5 on a bound secret.
+fn fill_old_desk(path: &std::path::Path, level: i32) {
+    use sha2::Digest as _;
+    let mut conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "key", PASS).unwrap();
+    let tx = conn.transaction().unwrap();
+    let now = chrono::Utc::now();
+    for (i, (name, email)) in [("Erika Altbestand", "erika.alt@example.org"), ("Otto Vorversion", "otto.v@example.org")].iter().enumerate() {
+        let id = format!("0190a000-0000-7000-8000-00000000000{i}");
+        let reference = format!("DSAR-2026-000{}", i + 1);
+        tx.execute(
+            "INSERT INTO cases (id, year, seq, reference, rights, subject_name, subject_address, channel, received, jurisdiction, region,
+                                language, status, due, extended_due, effective_due, created_at, updated_at)
+             VALUES (?1, 2026, ?2, ?3, 'access,erasure', ?4, '[]', 'email', '2026-11-02', 'gdpr', 'DE-NW', 'de', ?5, '2026-12-02', NULL, '2026-12-02', ?6, ?6)",
+            rusqlite::params![id, i as i64 + 1, reference, name, if i == 0 { "awaiting-identity" } else { "in-progress" }, now.to_rfc3339()],
+        )
+        .unwrap();
+        tx.execute("INSERT INTO identifiers (case_id, kind, value) VALUES (?1, 'email', ?2)", [&id, &email.to_string()]).unwrap();
+        if level >= 3 {
+            // From V3 on, the release kept the search index itself.
+            tx.execute("INSERT INTO case_search (case_id, text) VALUES (?1, ?2)", [&id, &format!("{reference} {name} {email}")]).unwrap();
+        }
+        if i == 0 {
+            tx.execute("INSERT INTO pauses (case_id, seq, reason, asked, received) VALUES (?1, 1, 'identity', '2026-11-05', NULL)", [&id]).unwrap();
+        }
+        dsar::audit::append(&tx, Some(&id), "release-test", "case.created", &serde_json::json!({"reference": reference}), now).unwrap();
+        if level >= 2 {
+            tx.execute(
+                "INSERT INTO evidence (case_id, system_id, dataset, locator, record, pulled_at) VALUES (?1, 'crm', 'kunden', 'kunden.csv:2', ?2, ?3)",
+                rusqlite::params![id, serde_json::json!({"E-Mail": email}).to_string(), now.to_rfc3339()],
+            )
+            .unwrap();
+            let pdf = b"%PDF-1.7 an older release's letter";
+            tx.execute(
+                "INSERT INTO documents (id, case_id, kind, language, file_name, media_type, content, sha256, created_at)
+                 VALUES (?1, ?2, 'access-response', 'de', 'antwort.pdf', 'application/pdf', ?3, ?4, ?5)",
+                rusqlite::params![format!("{id}-doc"), id, &pdf[..], hex::encode(sha2::Sha256::digest(pdf)), now.to_rfc3339()],
+            )
+            .unwrap();
+        }
+    }
+    if level >= 5 {
+        tx.execute("INSERT INTO secrets (name, value, updated_at) VALUES ('crm_token', x'746f6b', ?1)", [now.to_rfc3339()]).unwrap();
+        tx.execute("INSERT INTO secret_bindings (secret, system_id, destination, bound_at) VALUES ('crm_token', 'crm', 'crm.example:443', ?1)", [now.to_rfc3339()]).unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+#[test]
+fn desks_of_every_earlier_schema_open_with_cases_search_evidence_letters_and_audit_intact() {
+    let newest: i64 = {
+        let db = TempDb::new();
+        let store = db.create();
+        store.conn().query_row("SELECT MAX(version) FROM refinery_schema_history", [], |r| r.get(0)).unwrap()
+    };
+    for level in 1..i32::try_from(newest).unwrap() {
+        let db = TempDb::new();
+        Store::create_at_schema(&db.path, PASS, level).unwrap();
+        fill_old_desk(&db.path, level);
+        let store = Store::open(&db.path, PASS).unwrap_or_else(|e| panic!("V{level}: {e}"));
+        assert_eq!(store.integrity_check().unwrap(), Ok(()), "V{level}");
+        assert!(audit::verify(store.conn()).unwrap().is_intact(), "V{level}: audit chain");
+        let paused = cases::get(&store, "DSAR-2026-0001").unwrap_or_else(|e| panic!("V{level}: {e}"));
+        assert_eq!((paused.subject.name.as_str(), paused.pauses.len()), ("Erika Altbestand", 1), "V{level}");
+        assert_eq!(cases::get(&store, "DSAR-2026-0002").unwrap().subject.identifiers[0].value, "otto.v@example.org");
+        // The search index (V3) covers the cases written before it existed.
+        let mut q = cases::ListQuery::new(date("2026-11-21"));
+        q.search = Some("Vorversion".into());
+        let page = cases::list(&store, &q).unwrap();
+        assert_eq!(page.items.iter().map(|c| c.reference.to_string()).collect::<Vec<_>>(), ["DSAR-2026-0002"], "V{level}: search");
+        if level >= 2 {
+            let ev = dsar::evidence::for_case(store.conn(), &paused.id).unwrap();
+            assert_eq!(ev.len(), 1, "V{level}: evidence");
+            let docs = dsar::documents::list(store.conn(), &paused.id).unwrap();
+            let (doc, bytes) = dsar::documents::read(store.conn(), &paused.id, &docs[0].id).unwrap();
+            assert_eq!((doc.bytes, &bytes[..8]), (34, &b"%PDF-1.7"[..]), "V{level}: letter");
+        }
+        // A copy of the file as it was stays beside it.
+        assert!(std::path::PathBuf::from(format!("{}.schema-{level}.bak", db.path.display())).exists(), "V{level}: no copy before migrating");
+        // And the desk works on: a new case after the upgrade.
+        let mut store = store;
+        let created = cases::create(&mut store, &ctx("2026-11-21"), new_case("Neu Nach Upgrade", "neu@example.org", "2026-11-20")).unwrap();
+        assert_eq!(created.reference.to_string(), "DSAR-2026-0003");
+        assert!(audit::verify(store.conn()).unwrap().is_intact());
+    }
+}
