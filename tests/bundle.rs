@@ -763,4 +763,25 @@ fn export_reports_progress_per_data_file_and_a_cancelled_export_leaves_nothing()
     assert!(err.is_user_error());
     assert_eq!(walk(dir.path()), ["watched.zip"], "neither the bundle nor a temporary file is left");
     assert_eq!(documents::list(d.store.conn(), &d.case.id).unwrap().len(), documents_before, "no document recorded");
+
+    // Cancel pressed while the bundle is half written: after the first data file.
+    let events_before = dsar::audit::for_case(d.store.conn(), &d.case.id).unwrap().len();
+    let cancel = Cancel::new();
+    let pressed = cancel.clone();
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let at_cancel = std::sync::Arc::clone(&written);
+    let progress: bundle::ProgressFn = std::sync::Arc::new(move |p: bundle::ExportProgress| {
+        if p.records_done > 0 {
+            at_cancel.store(p.records_done, std::sync::atomic::Ordering::SeqCst);
+            pressed.cancel();
+        }
+    });
+    let out = dir.path().join("half.zip");
+    let err = bundle::export_watched(&mut d.store, &c, &reference, &out, None, Some(progress), Some(cancel)).unwrap_err();
+    assert!(matches!(err, BundleError::Cancelled), "{err}");
+    let at = written.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(at > 0 && at < records, "cancelled mid-way ({at} of {records} records written)");
+    assert_eq!(walk(dir.path()), ["watched.zip"], "the half-written bundle was removed");
+    assert_eq!(documents::list(d.store.conn(), &d.case.id).unwrap().len(), documents_before, "no document recorded");
+    assert_eq!(dsar::audit::for_case(d.store.conn(), &d.case.id).unwrap().len(), events_before, "no audit event");
 }

@@ -659,3 +659,33 @@ fn logs_skip_an_unreadable_folder_with_a_warning() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && text.contains("child checked"), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn logs_stop_mid_scan_when_cancelled() {
+    // A 192 MiB log that takes longer than the 30 ms before Cancel is pressed.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("access.log");
+    let line = b"198.51.100.99 - - [01/Nov/2026:10:00:00 +0000] \"GET /index.html HTTP/1.1\" 200 512\n";
+    {
+        let mut f = std::io::BufWriter::new(fs::File::create(&path).unwrap());
+        for _ in 0..(192 << 20) / line.len() {
+            f.write_all(line).unwrap();
+        }
+        f.write_all(b"198.51.100.23 at the very end\n").unwrap();
+    }
+    let source = logs(&[path.clone()], &["ip"]).with_options(ScanOptions { block_bytes: 64 * 1024, segment_bytes: 8 << 20, threads: 1 });
+    let cancel = Cancel::new();
+    let pressed = cancel.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(30));
+        pressed.cancel();
+    });
+    let started = std::time::Instant::now();
+    assert_eq!(source.search(&subject(), &cancel).unwrap_err(), ConnectorError::Cancelled);
+    let stopped_after = started.elapsed();
+    // The whole file, uncancelled, finds the last line: the cancel really cut a running scan.
+    let started = std::time::Instant::now();
+    assert_eq!(source.search(&subject(), &Cancel::new()).unwrap().len(), 1);
+    let whole = started.elapsed();
+    assert!(stopped_after < whole, "cancel after {stopped_after:?}, whole scan {whole:?}");
+}
