@@ -439,3 +439,27 @@ fn desks_of_every_earlier_schema_open_with_cases_search_evidence_letters_and_aud
         assert!(audit::verify(store.conn()).unwrap().is_intact());
     }
 }
+
+#[test]
+fn fts5_query_syntax_in_the_search_box_is_text_not_a_query() {
+    let db = TempDb::new();
+    let mut store = db.create();
+    let c = ctx("2026-11-21");
+    cases::create(&mut store, &c, new_case("Anna \"Nana\" Or-Near", "anna@example.org", "2026-11-10")).unwrap();
+    cases::create(&mut store, &c, new_case("Bernd Zweiter", "bernd@example.org", "2026-11-10")).unwrap();
+    let search = |text: &str| -> Vec<String> {
+        let mut q = cases::ListQuery::new(date("2026-11-21"));
+        q.search = Some(text.into());
+        cases::list(&store, &q).unwrap_or_else(|e| panic!("{text:?}: {e}")).items.iter().map(|s| s.subject_name.clone()).collect()
+    };
+    // FTS5 operators, column filters, prefixes and unbalanced quotes are searched as text.
+    for probe in ["\"", "\"\"", "*", "a*", "NEAR(anna bernd)", "anna OR bernd", "anna AND NOT bernd", "text:anna", "^anna", "-anna", "(", ")", "{text}:x", "'; DROP TABLE cases; --", "%", "_", "\\\\"] {
+        let found = search(probe);
+        assert!(found.iter().all(|n| n.to_lowercase().contains(&probe.to_lowercase())), "{probe:?} matched {found:?}");
+    }
+    assert_eq!(search("\"Nana\""), ["Anna \"Nana\" Or-Near"]);
+    assert_eq!(search("Or-Near"), ["Anna \"Nana\" Or-Near"]);
+    assert_eq!(search("zweiter"), ["Bernd Zweiter"]);
+    let n: i64 = store.conn().query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 2);
+}
