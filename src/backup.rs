@@ -150,7 +150,8 @@ pub fn backup(store: &mut Store, ctx: &Context, out: &Path) -> Result<BackupDone
 /// Dropping it deletes the copy and changes nothing.
 pub struct VerifiedBackup {
     copy: Option<tempfile::TempPath>,
-    passphrase: String,
+    /// Wiped from memory when the backup is dropped.
+    passphrase: zeroize::Zeroizing<String>,
     /// Cases in the backup.
     pub cases: u64,
     /// Audit events in the backup.
@@ -181,7 +182,7 @@ pub fn verify(db_path: &Path, backup_file: &Path, passphrase: &str) -> Result<Ve
         std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600)).map_err(swap("making the copy private"))?;
     }
     let (cases, events) = check_copy(&copy, passphrase)?;
-    Ok(VerifiedBackup { copy: Some(copy), passphrase: passphrase.to_string(), cases, events })
+    Ok(VerifiedBackup { copy: Some(copy), passphrase: zeroize::Zeroizing::new(passphrase.to_string()), cases, events })
 }
 
 impl std::fmt::Debug for VerifiedBackup {

@@ -12,7 +12,12 @@ pub fn db_path(cli: &Cli) -> PathBuf {
 }
 
 /// The passphrase, from (in order) --passphrase-file, DSAR_PASSPHRASE, or a prompt.
-pub fn passphrase(cli: &Cli, confirm: bool) -> Result<String, Failure> {
+/// The passphrase, wiped from memory when the command is done with it.
+pub fn passphrase(cli: &Cli, confirm: bool) -> Result<zeroize::Zeroizing<String>, Failure> {
+    passphrase_text(cli, confirm).map(zeroize::Zeroizing::new)
+}
+
+fn passphrase_text(cli: &Cli, confirm: bool) -> Result<String, Failure> {
     if let Some(f) = &cli.passphrase_file {
         let text = std::fs::read_to_string(f)
             .map_err(|e| Failure::user(format!("--passphrase-file: cannot read {}: {e}", f.display())))?;
