@@ -19,9 +19,24 @@ use dsar::deadline::{Jurisdiction, Region};
 use dsar::domain::{CaseRef, Channel, Identifier, IdentifierKind, Language, Right, Status, Subject};
 use dsar::evidence::{Evidence, PullStatus, SystemResult};
 
-const RECORDS: usize = 1_000_000;
+
+/// `BENCH_SMOKE=1` (`scripts/bench.sh --smoke`, run in CI): small data, gates computed and
+/// printed but not enforced — the code and its gates are exercised so they cannot rot.
+fn smoke() -> bool {
+    std::env::var_os("BENCH_SMOKE").is_some()
+}
+
+/// Records in the bundle (20 000 in a smoke run).
+#[allow(non_snake_case)]
+fn RECORDS() -> usize {
+    if smoke() { 20_000 } else { 1_000_000 }
+}
 const TARGET_RATIO: f64 = 1.5;
-const ROUNDS: usize = 3;
+/// Alternating rounds of ours and `zip -1` (2 in a smoke run).
+#[allow(non_snake_case)]
+fn ROUNDS() -> usize {
+    if smoke() { 2 } else { 3 }
+}
 
 /// A figure from /proc/self/status in MiB (Linux), e.g. `VmRSS` or `VmHWM`.
 fn proc_mib(key: &str) -> Option<f64> {
@@ -48,10 +63,10 @@ fn mib(bytes: u64) -> f64 {
 
 fn evidence() -> Vec<Evidence> {
     let datasets = [("crm", "kunden"), ("crm", "bestellungen"), ("webshop", "sessions"), ("webshop", "events")];
-    (0..RECORDS)
+    (0..RECORDS())
         .map(|i| {
             // Sorted by system and dataset, as `evidence::for_case` returns it.
-            let (system, dataset) = datasets[i * datasets.len() / RECORDS];
+            let (system, dataset) = datasets[i * datasets.len() / RECORDS()];
             Evidence {
                 system_id: system.into(),
                 dataset: dataset.into(),
@@ -117,7 +132,7 @@ fn main() {
     let evidence = evidence();
     let results: Vec<SystemResult> = ["crm", "webshop"]
         .iter()
-        .map(|s| SystemResult { system_id: (*s).into(), status: PullStatus::Ok, records: (RECORDS / 2) as u64, duration_ms: 0, error: None, pulled_at: "2026-11-20T10:00:00Z".into() })
+        .map(|s| SystemResult { system_id: (*s).into(), status: PullStatus::Ok, records: (RECORDS() / 2) as u64, duration_ms: 0, error: None, pulled_at: "2026-11-20T10:00:00Z".into() })
         .collect();
     let options = BundleOptions { password: None, generated_at: Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).single().expect("time"), progress: None, cancel: None };
     let rss_before = proc_mib("VmRSS:");
@@ -133,7 +148,7 @@ fn main() {
     };
     let (first, manifest) = build();
     let hwm_after = proc_mib("VmHWM:");
-    assert_eq!(manifest.records, RECORDS as u64);
+    assert_eq!(manifest.records, RECORDS() as u64);
     let data_bytes: u64 = manifest.files.iter().filter(|f| f.path.starts_with("data/")).map(|f| f.bytes).sum();
     let zip_bytes = std::fs::metadata(&out).expect("size").len();
 
@@ -146,7 +161,7 @@ fn main() {
     let mut ours_runs = vec![first];
     let mut base_runs = Vec::new();
     let (mut ours_cpu, mut base_cpu) = (0.0, 0.0);
-    for round in 0..ROUNDS {
+    for round in 0..ROUNDS() {
         let _ = std::fs::remove_file(unpacked.join("baseline.zip"));
         let c0 = cpu_secs();
         base_runs.push(zip_baseline(&unpacked));
@@ -154,7 +169,7 @@ fn main() {
         if let (Some(a), Some(b)) = (c0, c1) {
             base_cpu += b.1 - a.1;
         }
-        if round + 1 < ROUNDS {
+        if round + 1 < ROUNDS() {
             ours_runs.push(build().0);
             if let (Some(a), Some(b)) = (c1, cpu_secs()) {
                 ours_cpu += b.0 - a.0;
@@ -177,13 +192,13 @@ fn main() {
     let (ours, base) = (median(ours_runs.clone()), median(base_runs.clone()));
     let secs = |v: &[Duration]| v.iter().map(|d| format!("{:.2}", d.as_secs_f64())).collect::<Vec<_>>().join(" ");
     let ratio = ours.as_secs_f64() / base.as_secs_f64();
-    println!("bundle of {RECORDS} records: {:.1} MiB of JSON+CSV in {} files", mib(data_bytes), manifest.files.len());
+    println!("bundle of {} records: {:.1} MiB of JSON+CSV in {} files", RECORDS(), mib(data_bytes), manifest.files.len());
     println!("  dsar bundle::build   {:>8.2} s   -> {:.1} MiB zip (deflate level 1, SHA-256 of every file, CSV flattening)", ours.as_secs_f64(), mib(zip_bytes));
     println!("  same, AES-256        {:>8.2} s", encrypted.as_secs_f64());
     println!("  zip -1 (same files)  {:>8.2} s   -> {:.1} MiB zip", base.as_secs_f64(), mib(base_bytes));
-    println!("  ratio                {ratio:>8.2}x  (target <= {TARGET_RATIO}x; medians of {ROUNDS} alternating runs: ours {} s, zip -1 {} s)", secs(&ours_runs), secs(&base_runs));
+    println!("  ratio                {ratio:>8.2}x  (target <= {TARGET_RATIO}x; medians of {} alternating runs: ours {} s, zip -1 {} s)", ROUNDS(), secs(&ours_runs), secs(&base_runs));
     if ours_cpu > 0.0 && base_cpu > 0.0 {
-        let (o, b) = (ours_cpu / (ROUNDS - 1) as f64, base_cpu / ROUNDS as f64);
+        let (o, b) = (ours_cpu / (ROUNDS() - 1) as f64, base_cpu / ROUNDS() as f64);
         println!("  CPU time per run     ours {o:.2} s (two threads), zip -1 {b:.2} s: {:.2}x the work; load average now {}", o / b, std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().next().unwrap_or("?"));
     }
     if let (Some(rss), Some(hwm0), Some(hwm)) = (rss_before, hwm_before, hwm_after) {
@@ -191,6 +206,10 @@ fn main() {
     }
     if ratio > TARGET_RATIO {
         println!("FAILED: slower than {TARGET_RATIO}x zip -1");
-        std::process::exit(1);
+        if smoke() {
+            println!("smoke run: gate not enforced on small data");
+        } else {
+            std::process::exit(1);
+        }
     }
 }

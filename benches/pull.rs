@@ -184,6 +184,9 @@ fn main() {
     let gate = ms(key_open) / ms(key_total).max(0.001);
     if gate > 0.05 {
         eprintln!("FAIL: opening the second connection is {:.1} % of the pull (target: the connectors dominate, < 5 %)", 100.0 * gate);
-        std::process::exit(1);
+        if std::env::var_os("BENCH_SMOKE").is_none() {
+            std::process::exit(1);
+        }
+        println!("smoke run: gate not enforced on small data");
     }
 }
