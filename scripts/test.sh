@@ -38,6 +38,11 @@ if [ -f ui/package.json ]; then (cd ui && npm ci --no-audit --no-fund && npm run
 log="$(mktemp)"
 cleanup+=("rm -f $log")
 cargo test --workspace --locked 2>&1 | tee "$log"
+# --- fuzz smoke (scripts/fuzz.sh) ---
+# Every fuzz target (fuzz/, docs/robustness.md) for 5 s after replaying its saved
+# reproducers; one `test result:` line per target joins the closing count, a crash fails.
+FUZZ_SECONDS=5 bash scripts/fuzz.sh --smoke 2>&1 | tee -a "$log"
+# --- end fuzz smoke ---
 # The desktop app in a real window (Xvfb + tauri-driver + WebKitWebDriver), driven like a user.
 cargo build --workspace --locked --bins
 bash tests/e2e/run.sh 2>&1 | tee -a "$log"
