@@ -217,7 +217,11 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let runner = migrations::runner();
+        // Grouped: every pending migration and its history row commit in one transaction.
+        // Refinery's default writes the history row in a transaction of its own, so a crash
+        // between the two left V4 applied but unrecorded and the desk unopenable (found by
+        // the kill matrix: "index cases_open_by_received already exists").
+        let runner = migrations::runner().set_grouped(true);
         let known = runner.get_migrations().iter().map(|m| i64::from(m.version())).max().unwrap_or(0);
         // Read before refinery runs: it refuses a file with unknown migrations in its own
         // words ("missing migration"), which would send the user to restore a backup.
