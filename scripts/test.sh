@@ -46,6 +46,9 @@ FUZZ_SECONDS=5 bash scripts/fuzz.sh --smoke 2>&1 | tee -a "$log"
 # The desktop app in a real window (Xvfb + tauri-driver + WebKitWebDriver), driven like a user.
 cargo build --workspace --locked --bins
 bash tests/e2e/run.sh 2>&1 | tee -a "$log"
+# Every benchmark once on small data (dev profile, gates computed, not enforced): their code
+# cannot rot between full runs.
+bash scripts/bench.sh --smoke
 # One closing line over all test binaries and the E2E tests.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      /^ℹ pass [0-9]+$/ { p += $3 } /^ℹ fail [0-9]+$/ { f += $3 }

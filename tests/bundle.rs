@@ -785,3 +785,22 @@ fn export_reports_progress_per_data_file_and_a_cancelled_export_leaves_nothing()
     assert_eq!(documents::list(d.store.conn(), &d.case.id).unwrap().len(), documents_before, "no document recorded");
     assert_eq!(dsar::audit::for_case(d.store.conn(), &d.case.id).unwrap().len(), events_before, "no audit event");
 }
+
+#[test]
+fn zip_bombs_found_by_the_fuzzer_are_refused_without_reading_them_whole() {
+    // Two archives of ~1 MB whose manifest.json or one CSV field inflates to 1 100 MiB
+    // (fuzz/regressions/bundle_verify/: the first byte is the fuzz target's mode, the rest
+    // the zip). Before, verify read each into memory whole.
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["manifest-json-1100mib.gz", "csv-field-1100mib.gz"] {
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(data(&format!("bombs/{name}"))).unwrap()).read_to_end(&mut raw).unwrap();
+        let zip = dir.path().join(name.replace(".gz", ".zip"));
+        std::fs::write(&zip, &raw[1..]).unwrap();
+        let started = std::time::Instant::now();
+        let err = bundle::verify(&zip, None).unwrap_err();
+        assert!(err.to_string().contains("larger than 64 MiB") || err.to_string().contains("longer than 64 MiB"), "{name}: {err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{name}: {:?}", started.elapsed());
+    }
+}

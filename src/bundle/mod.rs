@@ -384,11 +384,24 @@ struct Tee<R> {
     inner: R,
     hasher: sha2::Sha256,
     bytes: u64,
+    /// Where the current CSV record began (`u64::MAX`: no record is being read). One record
+    /// may not run on for more than [`MAX_RECORD_BYTES`]: the CSV reader would hold it whole,
+    /// and a zip bomb makes one field of any size.
+    record_start: std::rc::Rc<std::cell::Cell<u64>>,
 }
+
+/// The largest `manifest.json` read.
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+/// The longest CSV record read while counting records.
+const MAX_RECORD_BYTES: u64 = 64 << 20;
 
 impl<R: Read> Read for Tee<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         use sha2::Digest;
+        let start = self.record_start.get();
+        if start != u64::MAX && self.bytes.saturating_sub(start) > MAX_RECORD_BYTES {
+            return Err(io::Error::other(format!("a CSV record longer than {} MiB", MAX_RECORD_BYTES >> 20)));
+        }
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
         self.bytes += n as u64;
@@ -433,13 +446,18 @@ pub fn verify(zip_path: &Path, password: Option<&str>) -> Result<Manifest, Bundl
 
     let manifest: Manifest = {
         let mut text = Vec::new();
+        // A manifest lists files, not records: far below this. A zip bomb's is not read whole.
         open_entry(&mut zip, "manifest.json", password)
             .map_err(|e| match e {
                 BundleError::Mismatch { .. } => BundleError::NotABundle("manifest.json is missing".into()),
                 other => other,
             })?
+            .take(MAX_MANIFEST_BYTES + 1)
             .read_to_end(&mut text)
             .map_err(|e| if password.is_some() { BundleError::Password } else { BundleError::NotABundle(e.to_string()) })?;
+        if text.len() as u64 > MAX_MANIFEST_BYTES {
+            return Err(BundleError::NotABundle(format!("manifest.json is larger than {} MiB", MAX_MANIFEST_BYTES >> 20)));
+        }
         serde_json::from_slice(&text).map_err(|e| BundleError::NotABundle(format!("manifest.json is not a dsar-bundle manifest ({e})")))?
     };
     if manifest.format != FORMAT || manifest.version != VERSION {
@@ -470,7 +488,8 @@ pub fn verify(zip_path: &Path, password: Option<&str>) -> Result<Manifest, Bundl
             return Err(mismatch(&f.path, "unsafe file name".into()));
         }
         let entry = open_entry(&mut zip, &f.path, password)?;
-        let mut tee = Tee { inner: entry, hasher: sha2::Sha256::new(), bytes: 0 };
+        let mark = std::rc::Rc::new(std::cell::Cell::new(u64::MAX));
+        let mut tee = Tee { inner: entry, hasher: sha2::Sha256::new(), bytes: 0, record_start: std::rc::Rc::clone(&mark) };
         let read_err = |e: &dyn std::fmt::Display| mismatch(&f.path, format!("unreadable: {e}"));
         match kind_of.get(f.path.as_str()) {
             Some(true) => {
@@ -479,12 +498,16 @@ pub fn verify(zip_path: &Path, password: Option<&str>) -> Result<Manifest, Bundl
                 counts.insert(f.path.clone(), items.len() as u64);
             }
             Some(false) => {
+                mark.set(0);
                 let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(&mut tee);
                 let mut n = 0u64;
                 let mut rec = csv::ByteRecord::new();
                 while rdr.read_byte_record(&mut rec).map_err(|e| read_err(&e))? {
                     n += 1;
+                    mark.set(rdr.position().byte());
                 }
+                // The rest is hashed below without the per-record cap.
+                mark.set(u64::MAX);
                 counts.insert(f.path.clone(), n);
             }
             None => {}
