@@ -98,7 +98,7 @@ for t in "${targets[@]}"; do
     if [ "$status" -eq 0 ]; then echo "fuzz $t: ${#replay[@]} reproducer(s) run clean"; fi
     if [ "$status" -ne 0 ]; then
       failed=$((failed + 1))
-      grep -E '^(==|thread |SUMMARY|panicked)' "$log" >&2 || true
+      grep -aE '^(==|thread |SUMMARY|panicked)' "$log" >&2 || true
     fi
     continue
   fi
@@ -122,7 +122,7 @@ for t in "${targets[@]}"; do
     crashes=1
     failed=$((failed + 1))
     echo "----- fuzz $t: crash (log tail; inputs in fuzz/artifacts/$t/) -----" >&2
-    grep -v '^#[0-9]' "$log" | tail -n 40 >&2
+    grep -av '^#[0-9]' "$log" | tail -n 40 >&2
     echo "-----" >&2
   fi
   if [ "$mode" = --smoke ]; then

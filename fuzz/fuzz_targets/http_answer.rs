@@ -95,8 +95,12 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(e) => {
+            // Errors name the register's endpoint and pointer, never the subject's value
+            // (unless the register's own pointer spells it, as a fuzzed one may).
             let msg = e.to_string();
-            assert!(!msg.contains("jana.beispiel"), "an error repeats the identifier: {msg}");
+            if !input.own_pointer.contains("jana.beispiel") {
+                assert!(!msg.contains("jana.beispiel"), "an error repeats the identifier: {msg}");
+            }
         }
     }
     if input.call_test {
