@@ -297,6 +297,13 @@ impl VerifiedBackup {
         }
         // The old connection (and its lock) goes with the kept file.
         drop(current);
+        // Its -wal is empty (checkpointed under the lock) and its -shm only an index: the kept
+        // file is whole without them, so they are not left as clutter beside it.
+        let kept_wal = with_suffix(&kept, "-wal");
+        if std::fs::metadata(&kept_wal).is_ok_and(|m| m.len() == 0) {
+            let _ = std::fs::remove_file(&kept_wal);
+            let _ = std::fs::remove_file(with_suffix(&kept, "-shm"));
+        }
         let mut store = Store::open(&db, &self.passphrase)?;
         store.write(|tx| {
             audit::append(tx, None, &ctx.actor, "store.restored", &json!({"cases": self.cases, "events": self.events}), ctx.now)?;

@@ -94,6 +94,7 @@ fn restore_replaces_the_database_and_keeps_the_old_file() {
     assert!(dsar::audit::verify(restored.store.conn()).unwrap().is_intact());
     let kept_name = restored.kept.file_name().unwrap().to_string_lossy().into_owned();
     assert!(kept_name.starts_with("desk.db.before-restore-"), "{kept_name}");
+    assert_eq!(leftovers(&db), [kept_name.clone()], "one kept file, no -wal/-shm clutter beside it");
     drop(restored.store);
     assert_eq!(case_count(&Store::open(&db.path, PASS).unwrap()), 2);
     // The replaced database is intact beside it, with all five cases.
