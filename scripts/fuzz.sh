@@ -33,8 +33,8 @@ esac
 export RUSTC_BOOTSTRAP=1
 targets=(${FUZZ_TARGETS:-register_parse identifier record_match letter_markup letter_text deadline bundle_verify http_answer})
 # The build flags: optimised with debug assertions and overflow checks (an overflow is a
-# panic, so a crash), no sanitizer (safe Rust; 2-3x the speed), 16 codegen units (the build
-# is most of the smoke's time on a 2-core machine).
+# panic, so a crash), no sanitizer (safe Rust: ASan adds little and costs speed), 16 codegen
+# units (the build is most of the smoke's time on a 2-core machine).
 build_flags=(-O -a -s none --codegen-units 16)
 triple="$(rustc -vV | sed -n 's/^host: //p')"
 bin_dir="fuzz/target/$triple/release"

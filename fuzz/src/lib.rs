@@ -18,8 +18,8 @@ pub const MAX_ALLOCATION: usize = 1 << 30;
 /// The system allocator, aborting on one allocation over [`MAX_ALLOCATION`].
 ///
 /// libFuzzer's `-malloc_limit_mb` needs the malloc hooks of a sanitizer runtime; the targets
-/// are built with `--sanitizer none` (safe Rust gains little from ASan and runs 2–3× slower
-/// under it), so the cap is enforced here. The abort is a crash to libFuzzer: it saves the
+/// are built with `--sanitizer none` (safe Rust gains little from ASan, which slows every
+/// run), so the cap is enforced here. The abort is a crash to libFuzzer: it saves the
 /// input as `crash-…` like any panic.
 pub struct CappedAlloc;
 
