@@ -96,13 +96,6 @@ fn io_out(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
     move |source| BackupError::Output { path: path.to_path_buf(), source }
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), b.parent().map(std::fs::canonicalize)) {
-        (Ok(a), Some(Ok(dir))) => b.file_name().is_some_and(|n| dir.join(n) == a),
-        _ => false,
-    }
-}
-
 /// Whether `path` starts like an unencrypted SQLite file.
 pub fn is_plain_sqlite(path: &Path) -> std::io::Result<bool> {
     use std::io::Read;
@@ -116,7 +109,7 @@ pub fn is_plain_sqlite(path: &Path) -> std::io::Result<bool> {
 /// records `store.backup` (size only) in the audit trail. An existing file at `out` is
 /// replaced only once the new copy is complete.
 pub fn backup(store: &mut Store, ctx: &Context, out: &Path) -> Result<BackupDone, BackupError> {
-    if same_file(store.path(), out) || crate::output::check_target(store.path(), out).is_err() {
+    if crate::output::check_target(store.path(), out).is_err() {
         return Err(BackupError::SameFile);
     }
     let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -164,7 +157,7 @@ pub fn verify(db_path: &Path, backup_file: &Path, passphrase: &str) -> Result<Ve
     if !backup_file.is_file() {
         return Err(BackupError::Missing { path: backup_file.to_path_buf() });
     }
-    if same_file(db_path, backup_file) {
+    if crate::output::check_target(db_path, backup_file).is_err() {
         return Err(BackupError::SameFile);
     }
     let dir = db_path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));

@@ -26,9 +26,9 @@ fn check_name(name: &str) -> Result<()> {
 }
 
 /// Stores or replaces a secret and binds it to the systems of the current register that refer
-/// to it, where each sends it now (returned as `system (destination)`); the SMTP password is
-/// bound to none. The audit trail records the name and the systems, never the value.
-pub fn set(store: &mut Store, ctx: &Context, name: &str, value: &str) -> Result<Vec<String>> {
+/// to it, where each sends it now (returned as `(system id, destination)`); the SMTP password
+/// is bound to none. The audit trail records the name and the systems, never the value.
+pub fn set(store: &mut Store, ctx: &Context, name: &str, value: &str) -> Result<Vec<(String, String)>> {
     check_name(name)?;
     // A trailing newline from `echo value |` is never part of a token or password.
     let value = value.strip_suffix('\n').map(|v| v.strip_suffix('\r').unwrap_or(v)).unwrap_or(value);
@@ -48,7 +48,7 @@ pub fn set(store: &mut Store, ctx: &Context, name: &str, value: &str) -> Result<
             Some(r) if purpose == "connector" => bind_to_users(tx, ctx, name, r)?,
             _ => Vec::new(),
         };
-        let systems: Vec<&str> = bound.iter().map(|b| b.split(' ').next().unwrap_or("")).collect();
+        let systems: Vec<&str> = bound.iter().map(|(id, _)| id.as_str()).collect();
         audit::append(tx, None, &ctx.actor, if existed { "secret.replaced" } else { "secret.set" }, &json!({"name": name, "systems": systems}), ctx.now)?;
         Ok::<_, Error>(bound)
     })
@@ -95,6 +95,12 @@ pub fn destination(connector: &Connector) -> String {
 
 const LOCAL: &str = "this machine";
 
+/// Where `system` sends its secrets: [`destination`] of its connector, `this machine` when it
+/// has none.
+pub fn system_destination(system: &System) -> String {
+    system.connector.as_ref().map_or_else(|| LOCAL.to_string(), destination)
+}
+
 /// Why a system may not use a stored secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -124,8 +130,10 @@ impl std::fmt::Display for Refusal {
 /// The secrets `system` may use, by name, and those it refers to but may not (with why).
 /// Secrets that are not stored are in neither: the connector reports them as missing.
 pub fn for_system(store: &Store, system: &System) -> Result<(HashMap<String, Zeroizing<String>>, Vec<(String, Refusal)>)> {
-    let Some(connector) = &system.connector else { return Ok((HashMap::new(), Vec::new())) };
-    let here = destination(connector);
+    if system.connector.is_none() {
+        return Ok((HashMap::new(), Vec::new()));
+    }
+    let here = system_destination(system);
     let mut allowed = HashMap::new();
     let mut refused = Vec::new();
     for name in system.secret_names() {
@@ -166,7 +174,7 @@ pub fn allow(store: &mut Store, ctx: &Context, name: &str, system_id: &str) -> R
     if !system.secret_names().contains(name) {
         return Err(InputError::new("NAME", format!("system {} does not refer to {{secret:{name}}}", system.id), "allow a secret only for a system whose connector uses it").into());
     }
-    let destination = system.connector.as_ref().map_or_else(|| LOCAL.to_string(), destination);
+    let destination = system_destination(system);
     store.write(|tx| {
         let purpose: Option<String> = tx.query_row("SELECT purpose FROM secrets WHERE name = ?1", [name], |r| r.get(0)).optional()?;
         match purpose.as_deref() {
@@ -191,15 +199,15 @@ fn bind(tx: &rusqlite::Transaction<'_>, ctx: &Context, name: &str, system_id: &s
 }
 
 /// Binds `name` to every system of `register` that refers to it, where each sends it now;
-/// returns `system (destination)` for each. Used when the user sets the secret (that is the
-/// consent) and when a register is imported for a secret that was stored before any system
-/// used it.
-fn bind_to_users(tx: &rusqlite::Transaction<'_>, ctx: &Context, name: &str, register: &Register) -> Result<Vec<String>> {
+/// returns `(system id, destination)` for each. Used when the user sets the secret (that is
+/// the consent) and when a register is imported for a secret that was stored before any
+/// system used it.
+fn bind_to_users(tx: &rusqlite::Transaction<'_>, ctx: &Context, name: &str, register: &Register) -> Result<Vec<(String, String)>> {
     let mut bound = Vec::new();
     for system in register.systems.iter().filter(|s| s.secret_names().contains(name)) {
-        let destination = system.connector.as_ref().map_or_else(|| LOCAL.to_string(), destination);
+        let destination = system_destination(system);
         bind(tx, ctx, name, &system.id, &destination)?;
-        bound.push(format!("{} ({destination})", system.id));
+        bound.push((system.id.clone(), destination));
     }
     Ok(bound)
 }

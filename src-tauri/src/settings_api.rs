@@ -336,7 +336,7 @@ pub fn list_secrets(desk: &Desk) -> Result<Vec<SecretDto>, ApiError> {
                 for name in system.secret_names() {
                     out.entry(name).or_default().0.push(system.id.clone());
                 }
-                let now = system.connector.as_ref().map(secrets::destination).unwrap_or_default();
+                let now = secrets::system_destination(system);
                 for (name, why) in secrets::for_system(s, system)?.1 {
                     let (reason, allowed) = match why {
                         secrets::Refusal::Smtp => ("smtp", None),

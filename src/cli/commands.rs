@@ -191,7 +191,10 @@ fn secret_cmd(cli: &Cli, s: &SecretCmd) -> Result<(), Failure> {
             let bound = secrets::set(&mut store, &ctx(cli), name, &value)?;
             match bound.is_empty() {
                 true => println!("secret {name} stored"),
-                false => println!("secret {name} stored, for {}", bound.join(", ")),
+                false => {
+                    let systems: Vec<String> = bound.iter().map(|(id, destination)| format!("{id} ({destination})")).collect();
+                    println!("secret {name} stored, for {}", systems.join(", "));
+                }
             }
             Ok(())
         }
