@@ -25,7 +25,7 @@ pub fn import_file(store: &mut Store, ctx: &Context, file: &Path) -> Result<Regi
 
 /// Imports register JSON text; `base_dir` resolves relative connector paths.
 pub fn import_text(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, source_name: &str) -> Result<Register> {
-    Ok(store_version(store, ctx, text, base_dir, source_name, None)?.0)
+    Ok(store_version(store, ctx, text, base_dir, source_name, Base::Import)?.0)
 }
 
 /// The newest register version's number, if any.
@@ -42,15 +42,23 @@ fn still_current(conn: &rusqlite::Connection, based_on: Option<i64>) -> Result<(
     Ok(())
 }
 
+/// What a new register version replaces.
+enum Base {
+    /// A whole register file: it replaces whatever is current.
+    Import,
+    /// An edit of the version with this number (`None`: no register yet), checked inside the
+    /// write transaction.
+    Edit(Option<i64>),
+}
+
 /// Validates `text` completely and stores it as the newest version; returns it and its number.
-/// An edit names the version it was `based_on`, checked inside the write transaction.
-fn store_version(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, source_name: &str, based_on: Option<Option<i64>>) -> Result<(Register, i64)> {
+fn store_version(store: &mut Store, ctx: &Context, text: &str, base_dir: &Path, source_name: &str, base: Base) -> Result<(Register, i64)> {
     let reg = register::parse(text, base_dir)?;
     let canonical = register::to_json(&reg);
     let sha = hex::encode(Sha256::digest(canonical.as_bytes()));
     store.write(|tx| {
-        if let Some(base) = based_on {
-            still_current(tx, base)?;
+        if let Base::Edit(based_on) = base {
+            still_current(tx, based_on)?;
         }
         tx.execute(
             "INSERT INTO register_versions (imported_at, source_name, sha256, json) VALUES (?1, ?2, ?3, ?4)",
@@ -219,7 +227,7 @@ fn systems_mut(doc: &mut Value) -> Result<&mut Vec<Value>> {
 fn save_doc(store: &mut Store, ctx: &Context, doc: &Value, source_name: &str, based_on: Option<i64>) -> Result<i64> {
     let text = serde_json::to_string_pretty(doc).map_err(|_| crate::store::StoreError::Corrupt { what: "register_versions.json".into() })?;
     // Stored connector paths are absolute already, so the base folder does not matter.
-    Ok(store_version(store, ctx, &text, Path::new("/"), source_name, Some(based_on))?.1)
+    Ok(store_version(store, ctx, &text, Path::new("/"), source_name, Base::Edit(based_on))?.1)
 }
 
 /// Writes `fields` into a system's JSON. Text the user left empty is written empty, so the
