@@ -4,9 +4,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launchUnlocked, tempDesk, dsar, sql } from './harness.mjs';
+import { launchUnlocked, tempDesk, dsar, sql, ROOT } from './harness.mjs';
 
 const PASS = 'settings e2e passphrase';
 const NEW_PASS = 'a new and longer passphrase';
@@ -123,4 +123,29 @@ test('register editor: a system\'s retention edited through the form becomes a n
   const json = JSON.parse(sql(db, NEW_PASS, 'SELECT json FROM register_versions ORDER BY id DESC LIMIT 1')[0][0]);
   const fastbill = json.systems.find((s) => s.id === 'fastbill');
   assert.match(JSON.stringify(fastbill.retention), /147 AO/);
+});
+
+test('secrets: after an import moves a system, its token is blocked until allowed, naming both addresses', async () => {
+  // The CLI imports the same register with CleverReach at another address while the app runs.
+  const text = readFileSync(path.join(ROOT, 'tests', 'data', 'registers', 'jaimo.json'), 'utf8');
+  const moved = path.join(tmp, 'jaimo-moved.json');
+  writeFileSync(moved, text.replace('http://127.0.0.1:18080/', 'http://127.0.0.2:18080/'));
+  dsar(['register', 'import', moved, '--db', db], { DSAR_PASSPHRASE: NEW_PASS });
+  await app.click('nav-register');
+  await app.click('nav-settings');
+  const row = 'settings-secret-blocked-cleverreach_token-cleverreach';
+  await app.find(row);
+  assert.equal(
+    await app.text(row),
+    'cleverreach may not use it: it was set for 127.0.0.1:18080, but the register now sends it to 127.0.0.2:18080. Allow for cleverreach',
+  );
+  await app.screenshot('33-settings-secret-blocked', row);
+  await app.click('settings-secret-allow-cleverreach_token-cleverreach');
+  await app.click('settings-secret-allow-confirm');
+  await app.find('settings-secrets-allowed');
+  assert.equal((await app.all(row)).length, 0, 'allowed: no longer blocked');
+  const bound = sql(db, NEW_PASS, "SELECT destination FROM secret_bindings WHERE secret = 'cleverreach_token' AND system_id = 'cleverreach'");
+  assert.equal(bound[0][0], '127.0.0.2:18080');
+  const audit = sql(db, NEW_PASS, "SELECT count(*) FROM audit_events WHERE action = 'secret.allowed'");
+  assert.equal(audit[0][0], 1);
 });
