@@ -4,6 +4,7 @@
 //! [`register_store::import_file`]) called alike by the `dsar` CLI and the desktop app.
 #![warn(missing_docs)]
 
+pub mod acting;
 pub mod audit;
 pub mod backup;
 pub mod bundle;
@@ -25,6 +26,7 @@ pub mod reminders;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod suppression;
 pub mod tasks;
 pub mod letters;
 pub mod pdf;

@@ -311,13 +311,13 @@ fn test_one(job: &Job<'_>, secrets: &HashMap<String, SystemSecrets>, country: &s
     })
 }
 
-fn current_register(store: &Store) -> Result<Register> {
+pub(crate) fn current_register(store: &Store) -> Result<Register> {
     register_store::current(store)?
         .ok_or_else(|| InputError::new("register", "no register imported yet", "import the firm's register first: dsar register import FILE").into())
 }
 
 /// The chosen systems in register order; every id must exist (nothing runs otherwise).
-fn select<'r>(register: &'r Register, ids: &[String]) -> Result<Vec<&'r System>> {
+pub(crate) fn select<'r>(register: &'r Register, ids: &[String]) -> Result<Vec<&'r System>> {
     let unknown: Vec<String> =
         ids.iter().filter(|id| register.system(id.trim()).is_none()).map(|id| format!("'{}'", id.chars().take(40).collect::<String>())).collect();
     if !unknown.is_empty() {
@@ -336,7 +336,7 @@ fn select<'r>(register: &'r Register, ids: &[String]) -> Result<Vec<&'r System>>
 /// [`secrets::for_system`]), read before the search so no connector needs the store (whose
 /// connection is not shared between threads); they live only for the pull and are wiped
 /// when dropped. A secret the system may not use becomes that system's error.
-fn load_secrets(store: &Store, register: &Register) -> Result<HashMap<String, SystemSecrets>> {
+pub(crate) fn load_secrets(store: &Store, register: &Register) -> Result<HashMap<String, SystemSecrets>> {
     let mut out = HashMap::new();
     for system in &register.systems {
         let (allowed, refused) = secrets::for_system(store, system)?;
@@ -347,21 +347,21 @@ fn load_secrets(store: &Store, register: &Register) -> Result<HashMap<String, Sy
 
 /// What one system may use.
 #[derive(Default)]
-struct SystemSecrets {
+pub(crate) struct SystemSecrets {
     allowed: HashMap<String, Zeroizing<String>>,
     refused: Vec<(String, secrets::Refusal)>,
 }
 
 impl SystemSecrets {
     /// The first refusal as the system's error.
-    fn check(&self, system_id: &str) -> std::result::Result<(), ConnectorError> {
+    pub(crate) fn check(&self, system_id: &str) -> std::result::Result<(), ConnectorError> {
         match self.refused.first() {
             Some((name, why)) => Err(ConnectorError::SecretNotAllowed { name: name.clone(), system: system_id.to_string(), detail: why.to_string() }),
             None => Ok(()),
         }
     }
 
-    fn lookup(&self, name: &str) -> Option<String> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<String> {
         self.allowed.get(name).map(|v| v.to_string())
     }
 }

@@ -391,6 +391,7 @@ fn http(url: &str, records: Option<&str>) -> HttpSource {
         url: url.to_string(),
         headers: OrderedMap(vec![("Authorization".into(), "Bearer {secret:cr_token}".into())]),
         records: records.map(str::to_string),
+        erase: None,
     };
     HttpSource::new(&settings, &|name| (name == "cr_token").then(|| TOKEN.to_string())).unwrap()
 }
@@ -535,6 +536,7 @@ fn http_names_a_missing_secret_without_its_value() {
         url: "http://127.0.0.1:9/v3/receivers?email={email}".into(),
         headers: OrderedMap(vec![("Authorization".into(), "Bearer {secret:cr_token}".into())]),
         records: None,
+        erase: None,
     };
     let err = HttpSource::new(&settings, &|_| None).unwrap_err();
     assert_eq!(err, ConnectorError::SecretMissing { name: "cr_token".into() });
@@ -558,6 +560,7 @@ fn http_refuses_to_send_a_secret_over_plain_http_to_another_host() {
         url: "http://api.example.com/v3/receivers?email={email}".to_string(),
         headers: OrderedMap(vec![("Authorization".into(), "Bearer {secret:cr_token}".into())]),
         records: None,
+        erase: None,
     };
     match HttpSource::new(&settings, &|_| Some(TOKEN.to_string())) {
         Err(e @ ConnectorError::Insecure { .. }) => {

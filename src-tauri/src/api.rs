@@ -304,6 +304,7 @@ pub fn save_letter(desk: &Desk, reference: String, kind: String, lang: Option<St
     desk.with_store(|s| {
         let req = LetterRequest { reference, kind, language, extra: text.into_extra() };
         let composed = letters::compose(s, ctx.today, &req, &templates)?;
+        crate::casework::refuse_unrecorded(&composed)?;
         dsar::output::write_atomic(s.path(), &out, &composed.letter.pdf).map_err(|e| ApiError::input("out_path", e))?;
         letters::record_saved(s, &ctx, &composed)?;
         let l = &composed.letter;

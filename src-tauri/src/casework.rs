@@ -58,6 +58,15 @@ fn gap_lines(gaps: &[Gap]) -> Vec<String> {
         .collect()
 }
 
+/// A confirmation the desk has no record of is not saved or sent (SPEC §10): the DPO sees
+/// what is missing and does it first.
+pub(crate) fn refuse_unrecorded(c: &Composed) -> Result<(), ApiError> {
+    if c.unrecorded.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::new(ErrorCode::Conflict, format!("This letter confirms what the desk has not recorded: {}", c.unrecorded.join("; "))))
+}
+
 fn compose(desk: &Desk, reference: String, kind: &str, lang: Option<&str>, text: LetterTextDto) -> Result<Composed, ApiError> {
     let kind = code::<LetterKind>("kind", kind)?;
     let language = opt_code::<Language>("lang", lang)?;
@@ -73,7 +82,9 @@ pub fn preview_letter(desk: &Desk, reference: String, kind: String, lang: Option
     let r = c.case.reference.to_string();
     let l = &c.letter.subject_line;
     let subject = if l.contains(&r) { l.clone() } else { format!("[{r}] {l}") };
-    Ok(LetterPreview { subject, body_text: c.letter.text.clone(), gaps: gap_lines(&c.gaps), file_name: c.letter.file_name.clone() })
+    let mut gaps: Vec<String> = c.unrecorded.iter().map(|u| format!("not recorded: {u}")).collect();
+    gaps.extend(gap_lines(&c.gaps));
+    Ok(LetterPreview { subject, body_text: c.letter.text.clone(), gaps, file_name: c.letter.file_name.clone() })
 }
 
 /// Sends the letter by e-mail (`send`) and/or saves the e-mail as `.eml` at `eml_path`; the
@@ -98,6 +109,7 @@ pub fn send_letter(
         ));
     }
     let composed = compose(desk, reference, &kind, lang.as_deref(), text)?;
+    refuse_unrecorded(&composed)?;
     let ctx = desk.context();
     desk.with_store(|s| {
         letters::record_saved(s, &ctx, &composed)?;

@@ -59,6 +59,10 @@ pub enum Command {
     Letter(LetterArgs),
     /// Export a case's data as a .zip bundle (JSON + CSV per dataset, letter, index.html, manifest).
     Export(ExportArgs),
+    /// The suppression list (objections to direct marketing, withdrawn consent): keyed
+    /// hashes only.
+    #[command(subcommand)]
+    Suppression(SuppressionCmd),
     /// Desk settings: the mail server letters are sent through.
     #[command(subcommand)]
     Settings(SettingsCmd),
@@ -73,6 +77,28 @@ pub enum Command {
     Restore {
         /// The backup file.
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SuppressionCmd {
+    /// Whether a person is on the list: prints "suppressed" or "not suppressed".
+    Check {
+        /// E-mail address.
+        #[arg(long)]
+        email: Option<String>,
+        /// Telephone number.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Any other identifier KEY=VALUE, repeatable.
+        #[arg(long = "id", value_name = "KEY=VALUE")]
+        ids: Vec<String>,
+    },
+    /// The list as CSV (hash,kind,reason,added_on) for marketing tools.
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -395,6 +421,62 @@ pub enum CaseCmd {
         /// JSON output.
         #[arg(long)]
         json: bool,
+    },
+    /// Dry run of everything the case's rights would change, per system, with the rows each
+    /// statement changes (run in a transaction that is rolled back); prints the plan id.
+    Plan {
+        reference: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Carry out the case's latest plan; --plan is its id, which approves it.
+    Act {
+        reference: String,
+        /// The id `dsar case plan` printed.
+        #[arg(long = "plan", value_name = "SHA256", default_value = "")]
+        plan: String,
+        /// Only this system (repeatable).
+        #[arg(long = "system", value_name = "ID")]
+        systems: Vec<String>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search the acted systems again: erased data gone, restricted data flagged.
+    Verify {
+        reference: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The Art. 19 notices to the recipients of acted systems, with their ready letters.
+    Notices {
+        reference: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a notice as sent (--sent DATE --channel C) or closed (--impossible or
+    /// --disproportionate with --reason).
+    Notice {
+        /// The notice id (from `dsar case notices`).
+        id: String,
+        /// The day it was sent.
+        #[arg(long, value_parser = parse_date)]
+        sent: Option<NaiveDate>,
+        /// How: e-mail, letter, portal…
+        #[arg(long)]
+        channel: Option<String>,
+        /// Informing the recipient proved impossible.
+        #[arg(long)]
+        impossible: bool,
+        /// Informing the recipient would take a disproportionate effort.
+        #[arg(long)]
+        disproportionate: bool,
+        /// Why it is closed unsent.
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// The records found by the last pulls, with where each came from.
     Evidence {

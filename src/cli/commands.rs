@@ -53,6 +53,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Case(c) => case_cmd(&cli, c),
         Command::Calendar(c) => calendar_cmd(&cli, c),
         Command::Task(t) => super::pull::task_cmd(&mut open(&cli)?, &ctx(&cli), t),
+        Command::Suppression(s) => super::acting::suppression(&mut open(&cli)?, s),
         Command::Letter(a) => super::letter::letter_cmd(&cli, a),
         Command::Export(a) => super::export::export(&cli, a),
         Command::Settings(s) => super::export::settings_cmd(&cli, s),
@@ -356,6 +357,13 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
             Ok(())
         }
         CaseCmd::Pull { reference, systems, concurrency, json } => super::pull::case_pull(&mut open(cli)?, &c, reference, systems, *concurrency, *json),
+        CaseCmd::Plan { reference, json } => super::acting::plan(&mut open(cli)?, &c, reference, *json),
+        CaseCmd::Act { reference, plan, systems, json } => super::acting::act(&mut open(cli)?, &c, reference, plan, systems, *json),
+        CaseCmd::Verify { reference, json } => super::acting::verify(&mut open(cli)?, &c, reference, *json),
+        CaseCmd::Notices { reference, json } => super::acting::notices(&open(cli)?, reference, *json),
+        CaseCmd::Notice { id, sent, channel, impossible, disproportionate, reason } => {
+            super::acting::notice(&mut open(cli)?, &c, id, *sent, channel.as_deref(), *impossible, *disproportionate, reason.as_deref())
+        }
         CaseCmd::Evidence { reference, system, json } => super::pull::case_evidence(&open(cli)?, reference, system.as_deref(), *json),
         CaseCmd::Tasks { reference, json } => super::pull::case_tasks(&open(cli)?, reference, *json),
         CaseCmd::Timeline { reference, json } => {

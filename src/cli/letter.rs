@@ -22,6 +22,10 @@ pub fn letter_cmd(cli: &Cli, a: &LetterArgs) -> Result<(), Failure> {
     let templates = Templates::with_overrides(&template_dir(cli, a));
     let req = LetterRequest { reference: a.reference.clone(), kind, language, extra: LetterExtra { reasons: a.reasons.clone(), notes: a.notes.clone() } };
     let composed = letters::compose(&store, c.today, &req, &templates)?;
+    // SPEC §8/§10: a confirmation the desk cannot show is not written at all.
+    if !composed.unrecorded.is_empty() {
+        return Err(Failure::user(format!("a {} letter confirms what the desk has not recorded:\n  {}", kind.code(), composed.unrecorded.join("\n  "))));
+    }
     for g in &composed.gaps {
         let at = g.system_id.as_deref().map_or_else(|| "register".to_string(), |s| format!("system {s}"));
         eprintln!("dsar: warning: {at}, {}: {} — {}", g.field, g.problem, g.fix);

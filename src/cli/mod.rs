@@ -1,5 +1,6 @@
 //! Command-line arguments (clap) and dispatch to the core's operations.
 
+mod acting;
 mod args;
 mod commands;
 mod letter;

@@ -197,6 +197,40 @@ impl HttpSource {
         })
     }
 
+    /// The request a system erases with (`erase` in its connector), secrets resolved; the
+    /// same rules as the search: encoded placeholders, no secret over plain http.
+    pub fn for_erase(erase: &crate::register::HttpErase, secrets: &dyn Fn(&str) -> Option<String>) -> Result<HttpSource, ConnectorError> {
+        let settings = HttpSettings { url: erase.url.clone(), headers: erase.headers.clone(), records: None, erase: None };
+        HttpSource::new(&settings, secrets)
+    }
+
+    /// Sends `method` to every URL the subject's values give; the number of requests, each
+    /// answered with a 2xx. The first other answer is the error (earlier requests stay sent:
+    /// each is one erasure at the service, and the plan is re-run idempotently).
+    pub fn send(&self, method: &str, keys: &SearchKeys, cancel: &Cancel) -> Result<u64, ConnectorError> {
+        let mut sent = 0;
+        for url in self.urls(keys) {
+            if cancel.is_cancelled() {
+                return Err(ConnectorError::Cancelled);
+            }
+            let mut request = ureq::http::Request::builder().method(method).uri(url.as_str());
+            for (name, value) in &self.headers {
+                request = request.header(name, value);
+            }
+            let request = request.body(()).map_err(|_| ConnectorError::BadData {
+                location: self.endpoint.clone(),
+                detail: "the erase request cannot be built from the register's URL and headers".into(),
+            })?;
+            let response = self.agent.run(request).map_err(|e| self.transport_error(e))?;
+            match response.status().as_u16() {
+                200..=299 => sent += 1,
+                401 | 403 => return Err(ConnectorError::AuthRefused { endpoint: self.endpoint.clone() }),
+                status => return Err(ConnectorError::HttpStatus { endpoint: self.endpoint.clone(), status }),
+            }
+        }
+        Ok(sent)
+    }
+
     /// The same source with other timeouts.
     pub fn with_timeouts(mut self, timeouts: HttpTimeouts) -> HttpSource {
         self.timeouts = timeouts;
@@ -505,6 +539,7 @@ mod tests {
             url: url.into(),
             headers: Default::default(),
             records: Some("/data".into()),
+            erase: None,
         };
         HttpSource::new(&settings, &|_| Some("s3cr&t".into())).unwrap()
     }
@@ -558,6 +593,7 @@ mod tests {
             url: "https://h/a?e={email}".into(),
             headers: crate::register::OrderedMap(vec![("Authorization".to_string(), "Bearer {secret:tok}".to_string())]),
             records: None,
+            erase: None,
         };
         let e = HttpSource::new(&settings, &|_| None).unwrap_err();
         assert_eq!(e, ConnectorError::SecretMissing { name: "tok".into() });
@@ -565,6 +601,7 @@ mod tests {
             url: "file:///etc/passwd?{email}".into(),
             headers: Default::default(),
             records: None,
+            erase: None,
         };
         assert!(matches!(HttpSource::new(&settings, &|_| None), Err(ConnectorError::BadData { .. })));
     }

@@ -12,6 +12,7 @@ mod json;
 mod jsonl;
 mod manual;
 mod matching;
+pub mod rewrite;
 mod sqlite;
 mod text_encoding;
 

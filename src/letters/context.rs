@@ -85,6 +85,8 @@ pub(super) struct Ctx {
     retained: Vec<RetainedCtx>,
     /// Every recipient of systems holding data (Art. 19 notifications).
     recipients: Vec<String>,
+    /// What the desk recorded as done (SPEC §10): confirmations read only this.
+    acted: ActedCtx,
     total_records: u64,
     any_checking: bool,
     any_consent: bool,
@@ -189,6 +191,30 @@ struct RetainedCtx {
     law: String,
     applies_to: String,
     period: String,
+}
+
+/// The acting record in words: systems by name, dates in the letter's language.
+#[derive(Serialize, Default)]
+struct ActedCtx {
+    /// Systems whose data was erased and verified gone.
+    erased: Vec<String>,
+    /// Systems whose data was restricted and verified flagged (retained ones included).
+    restricted: Vec<String>,
+    /// Retention duties of the retained systems, with the day erasure follows.
+    retained: Vec<RetainedUntilCtx>,
+    /// Recipients recorded as informed (Art. 19).
+    informed: Vec<String>,
+    /// Whether the subject was put on the suppression list.
+    suppressed: bool,
+}
+
+#[derive(Serialize)]
+struct RetainedUntilCtx {
+    system: String,
+    law: String,
+    applies_to: String,
+    period: String,
+    until: Option<String>,
 }
 
 /// Removes characters that have no place in a letter (control characters other than line
@@ -341,6 +367,7 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
         searched,
         retained,
         recipients,
+        acted: acted_ctx(input, &pick),
         total_records,
         any_checking,
         any_consent,
@@ -363,4 +390,30 @@ fn is_public_task(b: LegalBasis) -> bool {
 fn is_dutch_authority(name: &str) -> bool {
     let n = name.to_lowercase();
     n.contains("autoriteit persoonsgegevens") || n.trim() == "ap"
+}
+
+fn acted_ctx(input: &LetterInput<'_>, pick: &dyn Fn(&crate::register::Text) -> String) -> ActedCtx {
+    let lang = input.language;
+    let a = input.acted;
+    let name = |id: &str| input.register.system(id).map_or_else(|| id.to_string(), |s| pick(&s.name));
+    let mut retained = Vec::new();
+    for r in a.retained() {
+        let Some(system) = input.register.system(&r.id) else { continue };
+        for d in &system.statutory_retention {
+            retained.push(RetainedUntilCtx {
+                system: pick(&system.name),
+                law: pick(&d.law),
+                applies_to: pick(&d.applies_to),
+                period: words::period(&d.period, lang),
+                until: r.retained_until.map(|u| words::date(u, lang)),
+            });
+        }
+    }
+    ActedCtx {
+        erased: a.erased().map(|s| name(&s.id)).collect(),
+        restricted: a.restricted().map(|s| name(&s.id)).collect(),
+        retained,
+        informed: a.informed().into_iter().map(clean).collect(),
+        suppressed: a.suppressed,
+    }
 }

@@ -59,6 +59,8 @@ pub struct LetterInput<'a> {
     pub deadline: &'a Deadline,
     /// The controller's reasons and notes.
     pub extra: &'a LetterExtra,
+    /// What the desk recorded as done: the only source of a confirmation's facts.
+    pub acted: &'a crate::acting::Acted,
 }
 
 /// What the DPO writes for this letter.
@@ -185,6 +187,9 @@ pub struct Composed {
     pub gaps: Vec<Gap>,
     /// Ids of systems listed as still being checked (not searched to the end).
     pub being_checked: Vec<String>,
+    /// What the desk must record before this letter may go out as final (SPEC §10): a
+    /// confirmation without a record is refused, one line per missing record.
+    pub unrecorded: Vec<String>,
 }
 
 /// What the user asks for.
@@ -211,13 +216,15 @@ pub fn compose(store: &Store, today: NaiveDate, req: &LetterRequest, templates: 
     let ev = evidence::for_case(store.conn(), &case.id)?;
     let results = evidence::results(store.conn(), &case.id)?;
     let language = req.language.unwrap_or(case.language);
-    let input = LetterInput { kind: req.kind, case: &case, register: &register, evidence: &ev, results: &results, language, today, deadline: &deadline, extra: &req.extra };
+    let acted = crate::acting::acted(store, &req.reference)?;
+    let input = LetterInput { kind: req.kind, case: &case, register: &register, evidence: &ev, results: &results, language, today, deadline: &deadline, extra: &req.extra, acted: &acted };
     let letter = render(&input, templates)?;
     let found = findings(&register, &ev, &results);
     let listed: Vec<&str> = found.iter().filter(|f| f.listed()).map(|f| f.system.id.as_str()).collect();
     let gaps = if req.kind.uses_register_content() { completeness(&register, &listed, language) } else { Vec::new() };
     let being_checked = found.iter().filter(|f| f.status == FindingStatus::BeingChecked).map(|f| f.system.id.clone()).collect();
-    Ok(Composed { letter, case, gaps, being_checked })
+    let unrecorded = acted.missing_for(req.kind, &case.reference.to_string());
+    Ok(Composed { letter, case, gaps, being_checked, unrecorded })
 }
 
 /// Records that a letter was saved: one `letter.saved` audit event with the kind, language,

@@ -86,23 +86,24 @@ impl ConnectorKind {
         const COMMON: [&str; 2] = ["derive", "identifiers"];
         match self {
             ConnectorKind::Sqlite => {
-                &["path", "queries", "erase", "restrict", COMMON[0], COMMON[1]]
+                &["path", "queries", "erase", "restrict", "lift", COMMON[0], COMMON[1]]
             }
             ConnectorKind::Postgres | ConnectorKind::Mysql => &[
-                "url", "password", "queries", "erase", "restrict", COMMON[0], COMMON[1],
+                "url", "password", "queries", "erase", "restrict", "lift", COMMON[0], COMMON[1],
             ],
             ConnectorKind::Csv => &[
                 "path",
                 "delimiter",
                 "encoding",
                 "match",
+                "erase",
                 COMMON[0],
                 COMMON[1],
             ],
-            ConnectorKind::Json => &["path", "records", "match", COMMON[0], COMMON[1]],
-            ConnectorKind::Jsonl => &["path", "match", COMMON[0], COMMON[1]],
+            ConnectorKind::Json => &["path", "records", "match", "erase", COMMON[0], COMMON[1]],
+            ConnectorKind::Jsonl => &["path", "match", "erase", COMMON[0], COMMON[1]],
             ConnectorKind::Logs => &["paths", "match", COMMON[0], COMMON[1]],
-            ConnectorKind::Http => &["url", "headers", "records", COMMON[0], COMMON[1]],
+            ConnectorKind::Http => &["url", "headers", "records", "erase", COMMON[0], COMMON[1]],
             ConnectorKind::Imap => &[COMMON[0], COMMON[1]],
             ConnectorKind::Manual => &["contact", "instructions"],
         }
@@ -248,6 +249,9 @@ pub struct SqliteSettings {
     /// Statements that restrict processing of the subject's data.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub restrict: Vec<Query>,
+    /// Statements that lift a restriction again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lift: Vec<Query>,
 }
 
 /// `postgres` / `mysql` settings.
@@ -266,6 +270,9 @@ pub struct ServerSettings {
     /// Statements that restrict processing of the subject's data.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub restrict: Vec<Query>,
+    /// Statements that lift a restriction again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lift: Vec<Query>,
 }
 
 /// `csv` settings.
@@ -283,6 +290,9 @@ pub struct CsvSettings {
     /// Identifier kind → columns (several `name` columns are joined with a space).
     #[serde(rename = "match")]
     pub match_on: OrderedMap<Vec<String>>,
+    /// How the subject's records are erased (`"rewrite"`); absent: by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erase: Option<FileErase>,
 }
 
 /// `json` settings.
@@ -297,6 +307,9 @@ pub struct JsonSettings {
     /// Identifier kind → JSON pointers inside a record.
     #[serde(rename = "match")]
     pub match_on: OrderedMap<Vec<String>>,
+    /// How the subject's records are erased (`"rewrite"`); absent: by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erase: Option<FileErase>,
 }
 
 /// `jsonl` settings.
@@ -308,6 +321,9 @@ pub struct JsonlSettings {
     /// Identifier kind → JSON pointers inside a line's record.
     #[serde(rename = "match")]
     pub match_on: OrderedMap<Vec<String>>,
+    /// How the subject's records are erased (`"rewrite"`); absent: by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erase: Option<FileErase>,
 }
 
 /// `logs` settings.
@@ -332,6 +348,30 @@ pub struct HttpSettings {
     /// JSON pointer to the records in the response; the body itself when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<String>,
+    /// The request that erases the subject at the service; absent: by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erase: Option<HttpErase>,
+}
+
+/// How a file-based system erases: the file is rewritten without the subject's records
+/// (the only way there is; the enum leaves room for others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileErase {
+    /// Temporary file beside the original, fsync, rename; permissions kept.
+    Rewrite,
+}
+
+/// The request an `http` system erases with; success is any 2xx answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpErase {
+    /// `DELETE` (or `POST` for services that take erasure as a command).
+    pub method: String,
+    /// URL with `{email}`-style placeholders (URL-encoded at request time).
+    pub url: String,
+    /// Request headers; values may hold `{secret:NAME}`.
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    pub headers: OrderedMap<String>,
 }
 
 /// `manual` settings.

@@ -23,7 +23,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 pub use connector::{
-    Connector, ConnectorKind, Contact, CsvSettings, Derivation, DigestEncoding, HttpSettings,
+    Connector, ConnectorKind, Contact, CsvSettings, Derivation, DigestEncoding, FileErase, HttpErase, HttpSettings,
     JsonSettings, JsonlSettings, LogsSettings, ManualSettings, Query, ServerSettings, Settings,
     SqlParam, SqliteSettings, BUILTIN_IDENTIFIERS,
 };

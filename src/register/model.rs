@@ -243,6 +243,9 @@ pub struct StatutoryRetention {
     pub applies_to: Text,
     /// How long.
     pub period: Period,
+    /// The statements (by name) the duty covers; empty: the whole system.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<String>,
 }
 
 /// A transfer to a third country.

@@ -51,6 +51,7 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                         &format!("{at}/statutory_retention/{k}/period"),
                         &mut found,
                     );
+                    retained_datasets(system, duty, &format!("{at}/statutory_retention/{k}/datasets"), &mut found);
                 }
             }
             if let Some(conn) = system.get("connector").and_then(Value::as_object) {
@@ -161,11 +162,12 @@ fn connector(conn: &Map<String, Value>, at: &str, doc: &Value, p: &mut Problems)
         return; // the schema reports a missing or unknown kind
     };
     let whose = describe(doc, at);
+    acting_keys(kind, conn, at, p);
 
     // Keys kept for forward compatibility, unless they look like a misspelt known key.
     for key in conn
         .keys()
-        .filter(|k| *k != "kind" && !kind.known_keys().contains(&k.as_str()))
+        .filter(|k| *k != "kind" && !kind.known_keys().contains(&k.as_str()) && !ACTING_KEYS.contains(&k.as_str()))
     {
         if let Some(near) = closest(key, kind.known_keys()) {
             p.add(
@@ -234,7 +236,7 @@ fn connector(conn: &Map<String, Value>, at: &str, doc: &Value, p: &mut Problems)
     usable.extend(&derived);
 
     if kind.is_sql() {
-        for list in ["queries", "erase", "restrict"] {
+        for list in ["queries", "erase", "restrict", "lift"] {
             let Some(items) = conn.get(list).and_then(Value::as_array) else {
                 continue;
             };
@@ -354,6 +356,16 @@ fn sql_statement(
         sql: sql.to_string(),
     };
     let params = q.parameters();
+    let verb = leading_keyword(sql);
+    let (allowed, what): (&[&str], &str) = if list == "queries" {
+        (&["SELECT", "WITH", "VALUES", "TABLE"], "a search query must only read: start it with SELECT")
+    } else {
+        (&["DELETE", "UPDATE"], "an erase, restrict or lift statement must be a DELETE or an UPDATE")
+    };
+    if !allowed.contains(&verb.as_str()) {
+        let shown = if verb.is_empty() { "nothing".to_string() } else { format!("'{}'", cut(&verb)) };
+        p.add(at, format!("the statement starts with {shown}"), what);
+    }
     for param in &params {
         if !usable.contains(&param.name) {
             unknown_identifier(at, "SQL parameter", param.name, usable, p);
@@ -424,4 +436,69 @@ fn placeholders(url: &str) -> Vec<&str> {
         rest = &after[close + 1..];
     }
     out
+}
+
+/// The keys that make a system act on data.
+const ACTING_KEYS: &[&str] = &["erase", "restrict", "lift"];
+
+/// `erase`, `restrict` and `lift` only where the kind can carry them out (SPEC §10).
+fn acting_keys(kind: ConnectorKind, conn: &Map<String, Value>, at: &str, p: &mut Problems) {
+    for key in ACTING_KEYS.iter().filter(|k| conn.contains_key(**k)) {
+        let (ok, fix) = match kind {
+            ConnectorKind::Sqlite | ConnectorKind::Postgres | ConnectorKind::Mysql => (true, ""),
+            ConnectorKind::Csv | ConnectorKind::Json | ConnectorKind::Jsonl => (
+                *key == "erase",
+                "a file can only be rewritten without the subject's records (\"erase\": \"rewrite\"); restrict it by hand (a task) or move the data into a database",
+            ),
+            ConnectorKind::Http => (*key == "erase", "an http system can only erase (\"erase\": {\"method\": \"DELETE\", \"url\": …}); restrict it by hand"),
+            ConnectorKind::Logs => (false, "log files are never rewritten: remove the key; the plan says when the lines age out by retention.period"),
+            ConnectorKind::Manual | ConnectorKind::Imap => (false, "remove the key; this system is acted on by hand (a task with a ready e-mail)"),
+        };
+        if !ok {
+            p.add(join(at, key), format!("a {kind} connector cannot '{key}'"), fix);
+        }
+    }
+}
+
+/// A retention duty's `datasets` must name restrict statements of the system: those run
+/// instead of the erase statement of the same name.
+fn retained_datasets(system: &Value, duty: &Value, at: &str, p: &mut Problems) {
+    let Some(names) = duty.get("datasets").and_then(Value::as_array) else { return };
+    let conn = system.get("connector");
+    let statements = |list: &str| -> Vec<&str> {
+        conn.and_then(|c| c.get(list)).and_then(Value::as_array).map(|a| a.iter().filter_map(|q| q.get("name").and_then(Value::as_str)).collect()).unwrap_or_default()
+    };
+    let (erase, restrict) = (statements("erase"), statements("restrict"));
+    for (i, name) in names.iter().enumerate() {
+        let Some(name) = name.as_str() else { continue };
+        if restrict.contains(&name) {
+            continue;
+        }
+        let problem = if erase.contains(&name) {
+            format!("dataset '{}' has an erase statement but no restrict statement of that name", cut(name))
+        } else {
+            format!("dataset '{}' names no statement of this system", cut(name))
+        };
+        let fix = if restrict.is_empty() {
+            "add a \"restrict\" statement of that name to the connector (it runs instead of the erase statement while the duty lasts)".to_string()
+        } else {
+            format!("use one of the restrict statements: {}", restrict.join(", "))
+        };
+        p.add(join(at, i), problem, fix);
+    }
+}
+
+/// The first SQL keyword, upper-case, after whitespace, comments and opening brackets.
+fn leading_keyword(sql: &str) -> String {
+    let mut rest = sql;
+    loop {
+        let t = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
+        if let Some(after) = t.strip_prefix("--") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(after) = t.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            return t.chars().take_while(char::is_ascii_alphabetic).collect::<String>().to_ascii_uppercase();
+        }
+    }
 }

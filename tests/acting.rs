@@ -1,0 +1,481 @@
+//! Acting on a request (SPEC §10) on real files and a real HTTP server: a shop's SQLite
+//! database with invoices under HGB retention, a Windows-1252 newsletter CSV, a nested JSON
+//! message store, a JSON Lines chat log, access logs, a CRM's REST API (tiny_http in this
+//! process) and a manual accounting system. Plan → approve → execute → verify → notices →
+//! letters, and every way it must refuse: a stale plan, a statement that fails, a second
+//! matching row inserted after planning, a re-run, letters without records.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use dsar::acting::{self, Action, NoticeStatus, NoticeUpdate};
+use dsar::cases::{self, NewCase};
+use dsar::connectors::Cancel;
+use dsar::domain::{Channel, IdentifierKind, Right};
+use dsar::store::Store;
+use dsar::{register_store, suppression, tasks};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+const TODAY: &str = "2026-11-21";
+const EMAIL: &str = "jutta.kranich@example.org";
+
+/// The CRM's REST API: records every request (method and raw URL) and answers `status`.
+struct Crm {
+    addr: String,
+    seen: Arc<Mutex<Vec<(String, String)>>>,
+    status: Arc<Mutex<u16>>,
+}
+
+fn crm() -> Crm {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let addr = server.server_addr().to_ip().unwrap().to_string();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let status = Arc::new(Mutex::new(204u16));
+    let (s2, st2) = (seen.clone(), status.clone());
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            s2.lock().unwrap().push((request.method().to_string(), request.url().to_string()));
+            // A contact answered with 2xx to a DELETE is gone from later searches.
+            let deleted = s2.lock().unwrap().iter().any(|(m, _)| m == "DELETE") && *st2.lock().unwrap() < 300;
+            let (code, body) = if request.method() == &tiny_http::Method::Get {
+                let mine = request.url().contains("jutta.kranich%40example.org") && !deleted;
+                (200, if mine { r#"{"data": [{"id": 7, "email": "jutta.kranich@example.org"}]}"# } else { r#"{"data": []}"# })
+            } else {
+                (*st2.lock().unwrap(), "")
+            };
+            let _ = request.respond(tiny_http::Response::from_string(body).with_status_code(code));
+        }
+    });
+    Crm { addr, seen, status }
+}
+
+struct Firm {
+    _db: TempDb,
+    store: Store,
+    dir: PathBuf,
+    reference: String,
+    crm: Crm,
+}
+
+fn shop_db(path: &Path) {
+    let c = Connection::open(path).unwrap();
+    c.execute_batch(
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT, name TEXT);
+         CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, total REAL, restricted INTEGER NOT NULL DEFAULT 0);
+         CREATE TABLE wishlist (id INTEGER PRIMARY KEY, customer_id INTEGER, item TEXT);",
+    )
+    .unwrap();
+    for i in 1..=200 {
+        let email = if i == 42 { "Jutta.Kranich@example.org".to_string() } else { format!("person{i}@example.org") };
+        c.execute("INSERT INTO customers VALUES (?1, ?2, ?3)", rusqlite::params![i, email, format!("Person {i}")]).unwrap();
+        for k in 0..3 {
+            c.execute("INSERT INTO orders (customer_id, total) VALUES (?1, ?2)", rusqlite::params![i, (i * 10 + k) as f64]).unwrap();
+        }
+        c.execute("INSERT INTO wishlist (customer_id, item) VALUES (?1, 'lamp')", [i]).unwrap();
+    }
+}
+
+/// SHA-256 over every row of every table except the subject's, in a stable order.
+fn others_digest(path: &Path) -> String {
+    let c = Connection::open(path).unwrap();
+    let mut h = Sha256::new();
+    for (table, filter) in [
+        ("customers", "id <> 42"),
+        ("orders", "customer_id <> 42"),
+        ("wishlist", "customer_id <> 42"),
+    ] {
+        let mut stmt = c.prepare(&format!("SELECT * FROM {table} WHERE {filter} ORDER BY id")).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..n {
+                h.update(format!("{:?}|", r.get_ref(i).unwrap()).as_bytes());
+            }
+            h.update(b"\n");
+        }
+    }
+    hex::encode(h.finalize())
+}
+
+fn count(path: &Path, sql: &str) -> i64 {
+    Connection::open(path).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn register(dir: &Path, crm: &str) -> Value {
+    let system = |id: &str, name: &str, connector: Value| {
+        json!({"id": id, "name": name, "role": "internal", "purposes": ["Verkauf"], "data_categories": ["Kontaktdaten"],
+               "legal_bases": ["art6-1-b"], "retention": {"description": "Für die Dauer der Kundenbeziehung"}, "recipients": [],
+               "transfers": [], "source": "data-subject", "automated_decision_making": false, "connector": connector})
+    };
+    let mut shop = system("shop", "Webshop", json!({"kind": "sqlite", "path": dir.join("shop.sqlite"),
+        "queries": [
+            {"name": "customers", "sql": "SELECT * FROM customers WHERE lower(email) = :email"},
+            {"name": "orders", "sql": "SELECT o.* FROM orders o JOIN customers c ON c.id = o.customer_id WHERE lower(c.email) = :email"},
+            {"name": "wishlist", "sql": "SELECT w.* FROM wishlist w JOIN customers c ON c.id = w.customer_id WHERE lower(c.email) = :email"}],
+        "erase": [
+            {"name": "orders", "sql": "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE lower(email) = :email)"},
+            {"name": "wishlist", "sql": "DELETE FROM wishlist WHERE customer_id IN (SELECT id FROM customers WHERE lower(email) = :email)"},
+            {"name": "customers", "sql": "UPDATE customers SET email = NULL, name = 'erased' WHERE lower(email) = :email"}],
+        "restrict": [{"name": "orders", "sql": "UPDATE orders SET restricted = 1 WHERE customer_id IN (SELECT id FROM customers WHERE lower(email) = :email)"}],
+        "lift": [{"name": "orders", "sql": "UPDATE orders SET restricted = 0 WHERE customer_id IN (SELECT id FROM customers WHERE lower(email) = :email)"}]}));
+    shop["statutory_retention"] = json!([{"law": "HGB § 257, AO § 147", "applies_to": "Rechnungen", "period": "P8Y", "datasets": ["orders"]}]);
+    shop["recipients"] = json!(["Steuerberatung Kunz & Partner"]);
+    let mut newsletter = system("newsletter", "Newsletter", json!({"kind": "csv", "path": dir.join("newsletter.csv"), "delimiter": ";", "encoding": "windows-1252",
+        "match": {"email": ["E-Mail"]}, "erase": "rewrite"}));
+    newsletter["legal_bases"] = json!(["art6-1-a"]);
+    let mut messages = system("messages", "SMS-Versand", json!({"kind": "json", "path": dir.join("messages.json"), "records": "/data/messages",
+        "match": {"email": ["/to"]}, "erase": "rewrite"}));
+    messages["role"] = json!("processor");
+    messages["vendor"] = json!({"name": "Twilio Ireland Ltd.", "country": "IE"});
+    let chat = system("chat", "Support-Chat", json!({"kind": "jsonl", "path": dir.join("chat.jsonl"), "match": {"email": ["/from"]}, "erase": "rewrite"}));
+    let mut logs = system("access", "Zugriffsprotokolle", json!({"kind": "logs", "paths": [dir.join("access.log")], "match": ["email"]}));
+    logs["retention"] = json!({"description": "14 Tage", "period": "P14D"});
+    let crm_system = system("crm", "CRM", json!({"kind": "http", "url": format!("http://{crm}/v1/contacts?email={{email}}"), "records": "/data",
+        "erase": {"method": "DELETE", "url": format!("http://{crm}/v1/contacts/{{email}}")}}));
+    let mut accounting = system("accounting", "Buchhaltung (extern)", json!({"kind": "manual", "contact": {"name": "Frau Kunz", "email": "kunz@steuer.example"}}));
+    accounting["role"] = json!("processor");
+    accounting["vendor"] = json!({"name": "Kunz & Partner", "country": "DE"});
+    json!({"format": "dsar-register", "version": 1,
+        "controller": {"name": "Kranich Möbel GmbH", "address": ["Hauptstraße 1", "50667 Köln"], "email": "datenschutz@kranich.example",
+            "country": "DE", "region": "DE-NW", "language": "de", "jurisdiction": "gdpr",
+            "supervisory_authority": {"name": "LDI NRW", "address": ["Kavalleriestraße 2-4", "40213 Düsseldorf"]}},
+        "systems": [shop, newsletter, messages, chat, logs, crm_system, accounting]})
+}
+
+const NEWSLETTER: &str = "E-Mail;Name;Seit\r\nperson1@example.org;Björn Groß;2024\r\nJUTTA.KRANICH@example.org;Jutta Kränich;2025\r\nperson2@example.org;Ärzte GmbH;2023\r\n";
+const MESSAGES: &str = "{\"meta\": {\"v\": 2},\n \"data\": {\"messages\": [\n  {\"to\": \"person1@example.org\", \"text\": \"Ihre Lieferung\"},\n  {\"to\": \"jutta.kranich@example.org\", \"text\": \"Ihr Code: 4711\"},\n  {\"to\": \"person2@example.org\", \"text\": \"Danke\"}\n ]}}\n";
+const CHAT: &str = "{\"from\":\"person1@example.org\",\"t\":\"Hallo\"}\n{\"from\":\"jutta.kranich@example.org\",\"t\":\"Wo ist meine Lampe?\"}\n{\"from\":\"jutta.kranich@example.org\",\"t\":\"Danke!\"}\n{\"from\":\"person2@example.org\",\"t\":\"Hi\"}\n";
+
+fn firm(rights: Vec<Right>) -> Firm {
+    let db = TempDb::new();
+    let dir = db.dir.path().join("firm");
+    std::fs::create_dir_all(&dir).unwrap();
+    shop_db(&dir.join("shop.sqlite"));
+    let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(NEWSLETTER);
+    std::fs::write(dir.join("newsletter.csv"), &cp1252).unwrap();
+    std::fs::set_permissions(dir.join("newsletter.csv"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::fs::write(dir.join("messages.json"), MESSAGES).unwrap();
+    std::fs::write(dir.join("chat.jsonl"), CHAT).unwrap();
+    std::fs::write(dir.join("access.log"), format!("2026-11-20 GET /cart user={EMAIL}\n2026-11-20 GET / user=person1@example.org\n")).unwrap();
+    let crm = crm();
+    let reg = dir.join("register.json");
+    std::fs::write(&reg, serde_json::to_vec_pretty(&register(&dir, &crm.addr)).unwrap()).unwrap();
+    let mut store = db.create();
+    register_store::import_file(&mut store, &ctx(TODAY), &reg).unwrap();
+    let case = cases::create(
+        &mut store,
+        &ctx(TODAY),
+        NewCase {
+            rights,
+            name: "Jutta Kranich".into(),
+            address: vec![],
+            identifiers: vec![(IdentifierKind::Email, EMAIL.into())],
+            received: date("2026-11-10"),
+            jurisdiction: None,
+            region: None,
+            language: None,
+            channel: Channel::Email,
+        },
+    )
+    .unwrap();
+    Firm { _db: db, store, dir, reference: case.reference.to_string(), crm }
+}
+
+fn no_op(_: &str, _: &acting::SystemOutcome) {}
+
+fn by_id(plan: &acting::Plan) -> BTreeMap<&str, &acting::SystemPlan> {
+    plan.systems.iter().map(|s| (s.id.as_str(), s)).collect()
+}
+
+#[test]
+fn erasure_end_to_end_changes_exactly_the_subjects_data_and_records_every_step() {
+    let mut f = firm(vec![Right::Erasure]);
+    let shop = f.dir.join("shop.sqlite");
+    let before = others_digest(&shop);
+    let c = ctx(TODAY);
+
+    let plan = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    let p = by_id(&plan);
+    assert_eq!(plan.id.len(), 64);
+    assert_eq!(p["shop"].action, Action::Retain);
+    let rows: Vec<(&str, &str, u64)> = p["shop"].statements.iter().map(|s| (s.name.as_str(), s.action.code(), s.rows)).collect();
+    assert_eq!(rows, [("orders", "restrict", 3), ("wishlist", "erase", 1), ("customers", "erase", 1)]);
+    assert_eq!(p["shop"].records, 5);
+    assert_eq!(p["shop"].retained_until, Some(date("2034-12-31")), "8 years from the end of 2026");
+    assert_eq!((p["newsletter"].action, p["newsletter"].statements[0].rows), (Action::Erase, 1));
+    assert_eq!((p["messages"].action, p["messages"].statements[0].rows), (Action::Erase, 1));
+    assert_eq!((p["chat"].action, p["chat"].statements[0].rows), (Action::Erase, 2));
+    assert_eq!((p["crm"].action, p["crm"].records), (Action::Erase, 1));
+    assert_eq!((p["access"].action, p["access"].retained_until), (Action::Retain, Some(date("2026-12-05"))));
+    assert_eq!(p["accounting"].action, Action::Task);
+    // The dry run changed nothing.
+    assert_eq!(count(&shop, "SELECT count(*) FROM wishlist"), 200);
+    assert_eq!(count(&shop, "SELECT count(*) FROM orders WHERE restricted = 1"), 0);
+    // Planning again over the same data gives the same plan.
+    assert_eq!(acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap().id, plan.id);
+
+    let report = acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+    let status: BTreeMap<&str, (&str, u64)> = report.systems.iter().map(|o| (o.id.as_str(), (o.status, o.rows))).collect();
+    assert_eq!(status["shop"], ("done", 5));
+    assert_eq!(status["newsletter"], ("done", 1));
+    assert_eq!(status["messages"], ("done", 1));
+    assert_eq!(status["chat"], ("done", 2));
+    assert_eq!(status["crm"], ("done", 1));
+    assert_eq!(status["access"], ("done", 0));
+    assert_eq!(status["accounting"], ("task", 0));
+
+    // SQLite: exactly the subject's rows; every other row unchanged; invoices kept, flagged.
+    assert_eq!(others_digest(&shop), before);
+    assert_eq!(count(&shop, "SELECT count(*) FROM wishlist WHERE customer_id = 42"), 0);
+    assert_eq!(count(&shop, "SELECT count(*) FROM customers WHERE lower(email) = 'jutta.kranich@example.org'"), 0);
+    assert_eq!(count(&shop, "SELECT count(*) FROM orders WHERE customer_id = 42 AND restricted = 1"), 3);
+    // Files: only the matching records went, the other bytes are identical, permissions kept.
+    let (expected_csv, _, _) = encoding_rs::WINDOWS_1252.encode("E-Mail;Name;Seit\r\nperson1@example.org;Björn Groß;2024\r\nperson2@example.org;Ärzte GmbH;2023\r\n");
+    assert_eq!(std::fs::read(f.dir.join("newsletter.csv")).unwrap(), expected_csv.as_ref());
+    assert_eq!(std::fs::metadata(f.dir.join("newsletter.csv")).unwrap().permissions().mode() & 0o777, 0o640);
+    assert_eq!(
+        std::fs::read_to_string(f.dir.join("messages.json")).unwrap(),
+        "{\"meta\": {\"v\": 2},\n \"data\": {\"messages\": [\n  {\"to\": \"person1@example.org\", \"text\": \"Ihre Lieferung\"},\n  {\"to\": \"person2@example.org\", \"text\": \"Danke\"}\n ]}}\n"
+    );
+    assert_eq!(std::fs::read_to_string(f.dir.join("chat.jsonl")).unwrap(), "{\"from\":\"person1@example.org\",\"t\":\"Hallo\"}\n{\"from\":\"person2@example.org\",\"t\":\"Hi\"}\n");
+    let leftovers: Vec<_> = std::fs::read_dir(&f.dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    // Logs are never rewritten.
+    assert!(std::fs::read_to_string(f.dir.join("access.log")).unwrap().contains(EMAIL));
+    // http: the DELETE arrived with the identifier encoded.
+    let seen = f.crm.seen.lock().unwrap().clone();
+    assert!(seen.contains(&("DELETE".to_string(), "/v1/contacts/jutta.kranich%40example.org".to_string())), "{seen:?}");
+
+    // Follow-up and task.
+    let t = tasks::for_case(&f.store, &f.reference).unwrap();
+    let follow = t.iter().find(|t| t.kind == acting::ERASE_AFTER).expect("erase-after task");
+    assert!(follow.title.contains("2034-12-31"), "{}", follow.title);
+    let manual = t.iter().find(|t| t.kind == acting::ACT_BY_HAND).expect("act-by-hand task");
+    assert!(manual.body.contains("Art. 28 Abs. 3 lit. g") && manual.body.contains(EMAIL), "{}", manual.body);
+
+    // Verify: erased data gone, invoices flagged.
+    let verified = acting::verify(&mut f.store, &c, &f.reference).unwrap();
+    let ok: BTreeMap<&str, (bool, u64)> = verified.iter().map(|v| (v.id.as_str(), (v.ok, v.records))).collect();
+    assert_eq!(ok["shop"], (true, 0));
+    assert_eq!(ok["newsletter"], (true, 0));
+    assert_eq!(ok["chat"], (true, 0));
+    assert_eq!(ok["crm"], (true, 0));
+    assert!(!ok.contains_key("access"), "logs are not verified as erased");
+
+    // Notices: the shop's recipient and Twilio (processor) — open until recorded.
+    let notices = acting::notices(&f.store, &f.reference).unwrap();
+    let to: Vec<(&str, &str)> = notices.iter().map(|n| (n.recipient.as_str(), n.kind.as_str())).collect();
+    assert!(to.contains(&("Steuerberatung Kunz & Partner", "recipient-notice")), "{to:?}");
+    assert!(to.contains(&("Twilio Ireland Ltd.", "processor-instruction")), "{to:?}");
+    assert!(notices.iter().all(|n| n.status == NoticeStatus::Open && n.letter.1.contains(&f.reference)));
+
+    // The audit trail names systems and counts, never the subject.
+    let conn = f.store.conn();
+    let details: Vec<String> = conn.prepare("SELECT details FROM audit_events").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+    assert!(details.iter().all(|d| !d.to_lowercase().contains("kranich")), "identifiers in the audit trail");
+    let actions: Vec<String> = conn.prepare("SELECT action FROM audit_events").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+    for a in ["case.planned", "plan.approved", "system.acted", "case.acted", "case.verified"] {
+        assert!(actions.iter().any(|x| x == a), "no {a} event");
+    }
+
+    // Re-running is idempotent: nothing runs twice.
+    let deletes_before = f.crm.seen.lock().unwrap().iter().filter(|(m, _)| m == "DELETE").count();
+    let again = acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+    assert_eq!(again.systems.iter().find(|o| o.id == "shop").unwrap().status, "done");
+    assert_eq!(f.crm.seen.lock().unwrap().iter().filter(|(m, _)| m == "DELETE").count(), deletes_before);
+    assert_eq!(others_digest(&shop), before);
+}
+
+#[test]
+fn a_second_matching_row_after_planning_rolls_that_system_back_and_the_others_go_on() {
+    let mut f = firm(vec![Right::Erasure]);
+    let shop = f.dir.join("shop.sqlite");
+    let c = ctx(TODAY);
+    let plan = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    Connection::open(&shop).unwrap().execute("INSERT INTO wishlist (customer_id, item) VALUES (42, 'sofa')", []).unwrap();
+    let report = acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+    let shop_outcome = report.systems.iter().find(|o| o.id == "shop").unwrap();
+    assert_eq!(shop_outcome.status, "error");
+    let e = shop_outcome.error.as_deref().unwrap();
+    assert!(e.contains("the data changed since the plan") && e.contains("plan again") && e.contains("'wishlist'"), "{e}");
+    assert!(!e.contains("kranich"), "{e}");
+    // Nothing changed in the shop, not even the restriction that ran before the mismatch.
+    assert_eq!(count(&shop, "SELECT count(*) FROM orders WHERE restricted = 1"), 0);
+    assert_eq!(count(&shop, "SELECT count(*) FROM wishlist WHERE customer_id = 42"), 2);
+    assert_eq!(count(&shop, "SELECT count(*) FROM customers WHERE id = 42 AND email IS NOT NULL"), 1);
+    assert_eq!(report.systems.iter().find(|o| o.id == "chat").unwrap().status, "done", "other systems go on");
+    // The letter is refused while the shop is not done.
+    let acted = acting::acted(&f.store, &f.reference).unwrap();
+    let missing = acted.missing_for(dsar::letters::LetterKind::ErasurePartial, &f.reference);
+    assert!(missing.iter().any(|m| m.contains("system shop failed")), "{missing:?}");
+    // A new plan sees the second row and carries it out.
+    let plan2 = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    assert_ne!(plan2.id, plan.id);
+    let stale = acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap_err();
+    assert!(stale.to_string().contains("stale"), "{stale}");
+    let r2 = acting::act(&mut f.store, &c, &f.reference, &plan2.id, &["shop".into()], &no_op, &Cancel::new()).unwrap();
+    assert_eq!((r2.systems[0].status, r2.systems[0].rows), ("done", 6));
+    assert_eq!(count(&shop, "SELECT count(*) FROM wishlist WHERE customer_id = 42"), 0);
+}
+
+#[test]
+fn a_failing_statement_rolls_back_its_system_only() {
+    let mut f = firm(vec![Right::Erasure]);
+    let shop = f.dir.join("shop.sqlite");
+    let c = ctx(TODAY);
+    let plan = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    // The customers statement will fail at execution: its column is gone.
+    let conn = Connection::open(&shop).unwrap();
+    conn.execute_batch("ALTER TABLE customers RENAME COLUMN name TO full_name;").unwrap();
+    drop(conn);
+    let report = acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+    let o = report.systems.iter().find(|o| o.id == "shop").unwrap();
+    assert_eq!(o.status, "error");
+    assert!(o.error.as_deref().unwrap().contains("nothing was changed"), "{:?}", o.error);
+    assert_eq!(count(&shop, "SELECT count(*) FROM wishlist WHERE customer_id = 42"), 1, "the wishlist delete before it was rolled back");
+    assert_eq!(count(&shop, "SELECT count(*) FROM orders WHERE restricted = 1"), 0);
+    assert_eq!(report.systems.iter().find(|o| o.id == "newsletter").unwrap().status, "done");
+}
+
+#[test]
+fn a_file_that_changed_since_the_plan_is_left_alone_and_http_errors_are_that_systems() {
+    let mut f = firm(vec![Right::Erasure]);
+    let c = ctx(TODAY);
+    let plan = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    let chat = f.dir.join("chat.jsonl");
+    let grown = format!("{CHAT}{{\"from\":\"jutta.kranich@example.org\",\"t\":\"Noch da?\"}}\n");
+    std::fs::write(&chat, &grown).unwrap();
+    *f.crm.status.lock().unwrap() = 500;
+    let report = acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+    let st: BTreeMap<&str, &acting::SystemOutcome> = report.systems.iter().map(|o| (o.id.as_str(), o)).collect();
+    assert_eq!(st["chat"].status, "error");
+    assert_eq!(std::fs::read_to_string(&chat).unwrap(), grown, "the file is untouched");
+    assert_eq!(st["crm"].status, "error");
+    assert!(st["crm"].error.as_deref().unwrap().contains("HTTP 500"), "{:?}", st["crm"].error);
+    assert_eq!(st["newsletter"].status, "done");
+}
+
+#[test]
+fn objection_suppresses_hashes_only_and_the_list_outlives_the_case() {
+    let mut f = firm(vec![Right::Objection]);
+    let c = ctx(TODAY);
+    let plan = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    assert!(plan.suppress);
+    // The newsletter runs on consent, the shop on contract: an objection erases neither
+    // here (Art. 21 concerns 6(1)(e)/(f)); the shop's data stays, the list stops marketing.
+    assert_eq!(by_id(&plan)["shop"].action, Action::Suppress);
+    acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+    let id = |v: &str| dsar::domain::Identifier::new(IdentifierKind::Email, v, "DE").unwrap();
+    assert!(suppression::check(&mut f.store, &[id(" JUTTA.Kranich@example.org ")]).unwrap());
+    assert!(!suppression::check(&mut f.store, &[id("person1@example.org")]).unwrap());
+    let csv = suppression::export_csv(&f.store).unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(!csv.to_lowercase().contains("kranich") && !csv.contains('@'), "{csv}");
+    let raw: Vec<String> = f.store.conn().prepare("SELECT hash || kind || reason || case_ref FROM suppression").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+    assert!(raw.iter().all(|r| !r.contains('@')));
+    // The letter: no Art. 19 claim, the suppression list named.
+    let acted = acting::acted(&f.store, &f.reference).unwrap();
+    assert!(acted.suppressed);
+    assert!(acted.missing_for(dsar::letters::LetterKind::ObjectionAccepted, &f.reference).is_empty(), "{:?}", acted.missing_for(dsar::letters::LetterKind::ObjectionAccepted, &f.reference));
+}
+
+#[test]
+fn confirmations_follow_the_records_through_the_cli() {
+    let mut f = firm(vec![Right::Erasure]);
+    let db = &f._db;
+    let out = db.dir.path().join("letter.pdf");
+    let out_s = out.to_str().unwrap();
+    // Before anything was done: refused, with what to do.
+    let o = db.dsar(&["letter", &f.reference, "--kind", "erasure-confirmation", "--out", out_s]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("dsar case plan"), "{}", stderr(&o));
+    assert!(!out.exists());
+    // Acting without a plan id, with an unknown one: exit 1, one clear line.
+    let o = db.dsar(&["case", "act", &f.reference]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("plan"), "{}", stderr(&o));
+    let o = db.dsar(&["case", "act", &f.reference, "--plan", &"0".repeat(64)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no plan yet") && stderr(&o).lines().count() == 1, "{}", stderr(&o));
+
+    let plan: Value = serde_json::from_str(&ok(db.dsar(&["case", "plan", &f.reference, "--json"]))).unwrap();
+    let id = plan["plan"].as_str().unwrap().to_string();
+    let shop = plan["systems"].as_array().unwrap().iter().find(|s| s["id"] == "shop").unwrap();
+    assert_eq!(shop["action"], "retain");
+    assert_eq!(shop["retained_until"], "2034-12-31");
+    assert_eq!(shop["statements"][0], json!({"name": "orders", "action": "restrict", "rows": 3}));
+    let o = db.dsar(&["case", "act", &f.reference, "--plan", &"a".repeat(64)]);
+    assert!(stderr(&o).contains("not a plan of this case"), "{}", stderr(&o));
+
+    let acted: Value = serde_json::from_str(&ok(db.dsar(&["case", "act", &f.reference, "--plan", &id, "--json"]))).unwrap();
+    let statuses: Vec<&str> = acted["systems"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+    assert!(statuses.iter().all(|s| ["done", "task", "skipped"].contains(s)), "{acted}");
+    // Not verified yet: refused.
+    let o = db.dsar(&["letter", &f.reference, "--kind", "erasure-partial", "--out", out_s]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not verified"), "{}", stderr(&o));
+    let verified: Value = serde_json::from_str(&ok(db.dsar(&["case", "verify", &f.reference, "--json"]))).unwrap();
+    assert!(verified["systems"].as_array().unwrap().iter().all(|s| s["ok"] == true), "{verified}");
+    // The manual task is still open.
+    let o = db.dsar(&["letter", &f.reference, "--kind", "erasure-partial", "--out", out_s]);
+    assert!(stderr(&o).contains("task for system accounting"), "{}", stderr(&o));
+    let task = tasks::for_case(&f.store, &f.reference).unwrap().into_iter().find(|t| t.kind == acting::ACT_BY_HAND).unwrap();
+    ok(db.dsar(&["task", "done", &task.id]));
+    // Retention: the full confirmation is refused in favour of the partial one.
+    let o = db.dsar(&["letter", &f.reference, "--kind", "erasure-confirmation", "--out", out_s]);
+    assert!(stderr(&o).contains("send erasure-partial instead"), "{}", stderr(&o));
+    // One recipient informed, one closed as impossible: the letter names exactly the first.
+    let notices = acting::notices(&f.store, &f.reference).unwrap();
+    let kunz = notices.iter().find(|n| n.recipient.starts_with("Steuerberatung")).unwrap();
+    let twilio = notices.iter().find(|n| n.recipient.starts_with("Twilio")).unwrap();
+    ok(db.dsar(&["case", "notice", &kunz.id, "--sent", "2026-11-21", "--channel", "E-Mail"]));
+    let o = db.dsar(&["case", "notice", &twilio.id, "--impossible"]);
+    assert_eq!(o.status.code(), Some(1), "a closed notice needs a reason");
+    ok(db.dsar(&["case", "notice", &twilio.id, "--impossible", "--reason", "Konto gekündigt"]));
+    f.store = db.open();
+    let n = acting::notices(&f.store, &f.reference).unwrap();
+    assert_eq!(n.iter().find(|x| x.id == kunz.id).unwrap().status, NoticeStatus::Sent);
+    ok(db.dsar(&["letter", &f.reference, "--kind", "erasure-partial", "--out", out_s]));
+    let text = pdf_text(&out);
+    assert!(text.contains("Steuerberatung Kunz & Partner"), "{text}");
+    assert!(!text.contains("Twilio"), "a recipient not informed is not named: {text}");
+    assert!(text.contains("Löschung nach dem 31.12.2034"), "{text}");
+    assert!(text.contains("Newsletter") && text.contains("Support-Chat"), "erased systems named: {text}");
+    let _ = NoticeUpdate::Sent { on: date(TODAY), channel: String::new() };
+}
+
+fn pdf_text(path: &Path) -> String {
+    let o = std::process::Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext (poppler-utils)");
+    String::from_utf8_lossy(&o.stdout).replace('\u{00ad}', "")
+}
+
+#[test]
+fn bad_acting_sections_are_import_errors_at_their_pointer() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = register(dir.path(), "127.0.0.1:9");
+    let cases: Vec<(Box<dyn Fn(&mut Value)>, &str, &str)> = vec![
+        (Box::new(|r| r["systems"][0]["connector"]["queries"][0]["sql"] = json!("DELETE FROM customers WHERE email = :email")), "/systems/0/connector/queries/0/sql", "SELECT"),
+        (Box::new(|r| r["systems"][0]["connector"]["erase"][0]["sql"] = json!("SELECT * FROM orders WHERE email = :email")), "/systems/0/connector/erase/0/sql", "DELETE or an UPDATE"),
+        (Box::new(|r| r["systems"][0]["connector"]["erase"][0]["sql"] = json!("DELETE FROM orders")), "/systems/0/connector/erase/0/sql", "every row"),
+        (Box::new(|r| r["systems"][4]["connector"]["erase"] = json!("rewrite")), "/systems/4/connector/erase", "never rewritten"),
+        (Box::new(|r| r["systems"][1]["connector"]["restrict"] = json!([])), "/systems/1/connector/restrict", "cannot 'restrict'"),
+        (Box::new(|r| r["systems"][1]["connector"]["erase"] = json!("delete")), "/systems/1/connector/erase", "rewrite"),
+        (Box::new(|r| r["systems"][0]["statutory_retention"][0]["datasets"] = json!(["invoices"])), "/systems/0/statutory_retention/0/datasets/0", "names no statement"),
+        (Box::new(|r| r["systems"][0]["statutory_retention"][0]["datasets"] = json!(["wishlist"])), "/systems/0/statutory_retention/0/datasets/0", "no restrict statement"),
+    ];
+    for (edit, pointer, words) in cases {
+        let mut r = reg.clone();
+        edit(&mut r);
+        let e = dsar::register::parse(&r.to_string(), dir.path()).unwrap_err();
+        let lines = e.to_string();
+        assert!(lines.lines().any(|l| l.contains(pointer) && l.contains(words)), "{pointer} / {words}:\n{lines}");
+    }
+    dsar::register::parse(&reg.to_string(), dir.path()).expect("the test's own register is valid");
+}
