@@ -293,6 +293,86 @@ fn erasure_end_to_end_changes_exactly_the_subjects_data_and_records_every_step()
     assert_eq!(others_digest(&shop), before);
 }
 
+/// The child of the kill test: carries out the plan the parent made, on the parent's desk.
+#[test]
+#[ignore = "the child process of a_kill_during_execution_then_a_rerun_has_no_double_effect"]
+fn act_child() {
+    let dir = PathBuf::from(std::env::var("DSAR_ACT_DIR").expect("run by the kill test only"));
+    let reference = std::env::var("DSAR_ACT_REF").expect("DSAR_ACT_REF");
+    let plan = std::env::var("DSAR_ACT_PLAN").expect("DSAR_ACT_PLAN");
+    let mut store = Store::open(&dir.join("desk.db"), PASS).unwrap();
+    println!("ready");
+    acting::act(&mut store, &ctx(TODAY), &reference, &plan, &[], &no_op, &Cancel::new()).unwrap();
+    println!("finished");
+}
+
+#[test]
+fn a_kill_during_execution_then_a_rerun_has_no_double_effect() {
+    use std::io::{BufRead, BufReader};
+    let (mut killed_mid_run, mut resumed) = (0, 0);
+    for round in 0..10u64 {
+        let mut f = firm(vec![Right::Erasure]);
+        let shop = f.dir.join("shop.sqlite");
+        let before = others_digest(&shop);
+        let plan = acting::plan(&mut f.store, &ctx(TODAY), &f.reference, &Cancel::new()).unwrap();
+        // The last rounds hold the shop's write lock, so the kill lands for certain while
+        // the child is inside the shop's execution (marked running, waiting for the lock).
+        let hold = (round >= 8).then(|| {
+            let c = Connection::open(&shop).unwrap();
+            c.execute_batch("BEGIN IMMEDIATE").unwrap();
+            c
+        });
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["act_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .env("DSAR_ACT_DIR", f._db.dir.path())
+            .env("DSAR_ACT_REF", &f.reference)
+            .env("DSAR_ACT_PLAN", &plan.id)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // libtest prints "test act_child ... " before the child's own output on that line.
+        while let Some(Ok(line)) = lines.next() {
+            if line.ends_with("ready") {
+                break;
+            }
+        }
+        // From at once to well past the end of a run (a debug run takes ~10–50 ms here).
+        let wait = if hold.is_some() { 400_000 } else { round * round * 900 };
+        std::thread::sleep(std::time::Duration::from_micros(wait));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        drop(hold);
+        let finished = lines.any(|l| l.is_ok_and(|l| l.ends_with("finished")));
+        if !finished {
+            killed_mid_run += 1;
+        }
+        let running: i64 = f.store.conn().query_row("SELECT count(*) FROM action_results WHERE status = 'running'", [], |r| r.get(0)).unwrap();
+        resumed += usize::from(running > 0);
+        // The re-run completes every system, with no double effect.
+        let report = acting::act(&mut f.store, &ctx(TODAY), &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+        for o in &report.systems {
+            assert!(["done", "task"].contains(&o.status), "round {round}: {} {} {:?}", o.id, o.status, o.error);
+        }
+        assert_eq!(others_digest(&shop), before, "round {round}");
+        assert_eq!(count(&shop, "SELECT count(*) FROM wishlist WHERE customer_id = 42"), 0);
+        assert_eq!(count(&shop, "SELECT count(*) FROM orders WHERE customer_id = 42 AND restricted = 1"), 3);
+        assert_eq!(std::fs::read_to_string(f.dir.join("chat.jsonl")).unwrap(), "{\"from\":\"person1@example.org\",\"t\":\"Hallo\"}\n{\"from\":\"person2@example.org\",\"t\":\"Hi\"}\n");
+        let verified = acting::verify(&mut f.store, &ctx(TODAY), &f.reference).unwrap();
+        assert!(verified.iter().all(|v| v.ok), "round {round}: {verified:?}");
+        let system_events: i64 = count_events(&f.store, "system.acted");
+        assert!(system_events >= 6, "round {round}: every system's outcome is recorded");
+    }
+    eprintln!("{killed_mid_run} of 10 kills before the run finished, {resumed} inside a system's execution");
+    assert!(killed_mid_run >= 2, "only {killed_mid_run} of 10 kills landed before the run finished");
+    assert!(resumed >= 1, "no kill landed inside a system's execution");
+}
+
+fn count_events(store: &Store, action: &str) -> i64 {
+    store.conn().query_row("SELECT count(*) FROM audit_events WHERE action = ?1", [action], |r| r.get(0)).unwrap()
+}
+
 #[test]
 fn a_second_matching_row_after_planning_rolls_that_system_back_and_the_others_go_on() {
     let mut f = firm(vec![Right::Erasure]);
