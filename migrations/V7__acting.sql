@@ -75,3 +75,26 @@ CREATE TABLE suppression (
 
 -- Follow-ups with a date: "erase after 2034-12-31" for retained data.
 ALTER TABLE tasks ADD COLUMN due_on TEXT;
+
+-- Rectification (Art. 16): what was corrected, old → new. Only here, in the encrypted
+-- database; the audit trail records that a correction was noted, never its values.
+CREATE TABLE rectifications (
+    id          TEXT PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    system_id   TEXT,                 -- NULL: wherever the data is held
+    field       TEXT NOT NULL,
+    old_value   TEXT NOT NULL,
+    new_value   TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+) STRICT;
+
+-- A processor's (or operator's) answer to an act-by-hand task: the day, what they
+-- confirmed, and their reply kept as a document.
+CREATE TABLE task_answers (
+    task_id     TEXT PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,
+    answered_on TEXT NOT NULL,
+    confirmed   TEXT NOT NULL CHECK (confirmed IN ('erased', 'restricted', 'rectified', 'nothing-held', 'refused')),
+    note        TEXT,
+    document_id TEXT REFERENCES documents (id),
+    recorded_at TEXT NOT NULL
+) STRICT;

@@ -559,3 +559,87 @@ fn bad_acting_sections_are_import_errors_at_their_pointer() {
     }
     dsar::register::parse(&reg.to_string(), dir.path()).expect("the test's own register is valid");
 }
+
+#[test]
+fn rectification_keeps_old_and_new_in_the_case_only_and_the_letters_follow_the_answers() {
+    let mut f = firm(vec![Right::Rectification]);
+    let c = ctx(TODAY);
+    let e = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap_err();
+    assert!(e.to_string().contains("dsar case rectify"), "{e}");
+    let fix = acting::rectify::Correction { system: None, field: "Nachname".into(), old: "Kranich".into(), new: "Kranich-Vogel".into() };
+    acting::rectify::record(&mut f.store, &c, &f.reference, &[fix]).unwrap();
+    let plan = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    let p = by_id(&plan);
+    assert_eq!(p["shop"].action, Action::Task, "corrections are made by hand");
+    assert_eq!(p["accounting"].action, Action::Task);
+    acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+    let t = tasks::for_case(&f.store, &f.reference).unwrap();
+    let shop_task = t.iter().find(|t| t.kind == acting::ACT_BY_HAND && t.system_id.as_deref() == Some("shop")).unwrap();
+    assert!(shop_task.body.contains("Nachname: Kranich → Kranich-Vogel"), "{}", shop_task.body);
+    // The values are in the encrypted case, never in the audit trail.
+    let details: Vec<String> = f.store.conn().prepare("SELECT details FROM audit_events").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+    assert!(details.iter().all(|d| !d.contains("Vogel")), "correction values in the audit trail");
+    // Until every system's operator has answered, the confirmation is refused.
+    let acted = acting::acted(&f.store, &f.reference).unwrap();
+    assert!(!acted.missing_for(dsar::letters::LetterKind::RectificationConfirmation, &f.reference).is_empty());
+    let open: Vec<_> = t.iter().filter(|t| t.kind == acting::ACT_BY_HAND).collect();
+    assert!(open.len() >= 2, "{open:?}");
+    let reply = acting::answers::Reply { file_name: "antwort.eml".into(), content: b"From: kunz@steuer.example\r\n\r\nErledigt.".to_vec() };
+    for (i, task) in open.iter().enumerate() {
+        let r = (i == 0).then(|| reply.clone());
+        acting::answers::record(&mut f.store, &c, &task.id, date("2026-11-20"), acting::answers::Confirmed::Rectified, Some("telefonisch bestätigt"), r).unwrap();
+    }
+    let future = acting::answers::record(&mut f.store, &c, &open[0].id, date("2026-12-20"), acting::answers::Confirmed::Rectified, None, None).unwrap_err();
+    assert!(future.to_string().contains("future"), "{future}");
+    let docs: i64 = f.store.conn().query_row("SELECT count(*) FROM documents WHERE kind = 'processor-reply'", [], |r| r.get(0)).unwrap();
+    assert_eq!(docs, 1, "the reply is kept on the case");
+    let acted = acting::acted(&f.store, &f.reference).unwrap();
+    assert!(acted.missing_for(dsar::letters::LetterKind::RectificationConfirmation, &f.reference).is_empty(), "{:?}", acted.missing_for(dsar::letters::LetterKind::RectificationConfirmation, &f.reference));
+    let req = dsar::letters::LetterRequest { reference: f.reference.clone(), kind: dsar::letters::LetterKind::RectificationConfirmation, language: None, extra: Default::default() };
+    let letter = dsar::letters::compose(&f.store, date(TODAY), &req, &dsar::letters::Templates::builtin()).unwrap();
+    assert!(letter.letter.text.contains("Nachname: Kranich-Vogel"), "{}", letter.letter.text);
+    assert!(!letter.letter.text.contains("unterrichtet"), "no recipient is informed yet: {}", letter.letter.text);
+    // A refused rectification is a letter of its own, and must say why.
+    let refused = dsar::letters::LetterRequest { kind: dsar::letters::LetterKind::RectificationRefused, ..req.clone() };
+    assert!(dsar::letters::compose(&f.store, date(TODAY), &refused, &dsar::letters::Templates::builtin()).is_err());
+    let with_reasons = dsar::letters::LetterRequest { extra: dsar::letters::LetterExtra { reasons: Some("Der Name entspricht dem Ausweis.".into()), notes: None }, ..refused };
+    let l = dsar::letters::compose(&f.store, date(TODAY), &with_reasons, &dsar::letters::Templates::builtin()).unwrap();
+    assert!(l.letter.text.contains("Art. 18 Abs. 1 lit. a") && l.letter.text.contains("Der Name entspricht dem Ausweis."), "{}", l.letter.text);
+}
+
+#[test]
+fn an_answered_manual_system_is_named_as_erased_and_recipients_informed_names_exactly_those_sent() {
+    let mut f = firm(vec![Right::Erasure]);
+    let c = ctx(TODAY);
+    let plan = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+    acting::verify(&mut f.store, &c, &f.reference).unwrap();
+    let task = tasks::for_case(&f.store, &f.reference).unwrap().into_iter().find(|t| t.kind == acting::ACT_BY_HAND).unwrap();
+    // A refusal keeps the letter from going out.
+    acting::answers::record(&mut f.store, &c, &task.id, date("2026-11-20"), acting::answers::Confirmed::Refused, None, None).unwrap();
+    let acted = acting::acted(&f.store, &f.reference).unwrap();
+    let missing = acted.missing_for(dsar::letters::LetterKind::ErasurePartial, &f.reference);
+    assert!(missing.iter().any(|m| m.contains("refused")), "{missing:?}");
+    acting::answers::record(&mut f.store, &c, &task.id, date("2026-11-21"), acting::answers::Confirmed::Erased, None, None).unwrap();
+    let acted = acting::acted(&f.store, &f.reference).unwrap();
+    assert!(acted.erased().any(|s| s.id == "accounting"), "{:?}", acted.systems);
+    // recipients-informed: refused while a notice is open; then exactly the sent ones.
+    assert!(!acted.missing_for(dsar::letters::LetterKind::RecipientsInformed, &f.reference).is_empty());
+    let notices = acting::notices(&f.store, &f.reference).unwrap();
+    for n in &notices {
+        let update = if n.recipient.starts_with("Twilio") {
+            NoticeUpdate::Closed { status: NoticeStatus::Disproportionate, reason: "Nur Versanddienst, keine Speicherung".into() }
+        } else {
+            NoticeUpdate::Sent { on: date(TODAY), channel: "E-Mail".into() }
+        };
+        acting::update_notice(&mut f.store, &c, &n.id, update).unwrap();
+    }
+    let req = dsar::letters::LetterRequest { reference: f.reference.clone(), kind: dsar::letters::LetterKind::RecipientsInformed, language: Some(dsar::domain::Language::En), extra: Default::default() };
+    let l = dsar::letters::compose(&f.store, date(TODAY), &req, &dsar::letters::Templates::builtin()).unwrap();
+    assert!(l.unrecorded.is_empty(), "{:?}", l.unrecorded);
+    assert!(l.letter.text.contains("Steuerberatung Kunz & Partner") && !l.letter.text.contains("Twilio"), "{}", l.letter.text);
+    let partial = dsar::letters::LetterRequest { kind: dsar::letters::LetterKind::ErasurePartial, language: None, ..req };
+    let l = dsar::letters::compose(&f.store, date(TODAY), &partial, &dsar::letters::Templates::builtin()).unwrap();
+    assert!(l.unrecorded.is_empty(), "{:?}", l.unrecorded);
+    assert!(l.letter.text.contains("Buchhaltung (extern)"), "{}", l.letter.text);
+}

@@ -95,3 +95,20 @@ fn past(lang: Language, ask: Ask) -> &'static str {
         (_, Ask::Rectify) => "corrected",
     }
 }
+
+/// The e-mail with the corrections listed before its closing request.
+pub(crate) fn with_corrections(lang: Language, body: &str, lines: &[String]) -> String {
+    if lines.is_empty() {
+        return body.to_string();
+    }
+    let head = match lang {
+        Language::De => "Bitte berichtigen Sie:",
+        Language::Nl => "Wilt u het volgende corrigeren:",
+        _ => "Please correct:",
+    };
+    // After the block naming the person (the first blank line after it).
+    match body.find(":\n\n  ").and_then(|at| body[at + 4..].find("\n\n").map(|end| at + 4 + end + 2)) {
+        Some(split) => format!("{}{head}\n{}\n\n{}", &body[..split], lines.join("\n"), &body[split..]),
+        None => format!("{body}\n{head}\n{}\n", lines.join("\n")),
+    }
+}

@@ -13,8 +13,10 @@
 //! transaction, `running` before and the outcome after, so a run that was killed is known
 //! when it is run again.
 
+pub mod answers;
 mod instructions;
 mod plan;
+pub mod rectify;
 mod records;
 mod sqlite;
 mod statements;
@@ -97,6 +99,7 @@ struct Setting {
     register: Register,
     register_version: i64,
     secrets: std::collections::HashMap<String, SystemSecrets>,
+    corrections: Vec<rectify::Correction>,
 }
 
 fn load(store: &Store, reference: &str) -> Result<Setting> {
@@ -104,7 +107,8 @@ fn load(store: &Store, reference: &str) -> Result<Setting> {
     let register = pull::current_register(store)?;
     let register_version: i64 = store.conn().query_row("SELECT coalesce(max(id), 0) FROM register_versions", [], |r| r.get(0))?;
     let secrets = pull::load_secrets(store, &register)?;
-    Ok(Setting { case, register, register_version, secrets })
+    let corrections = rectify::for_case(store, reference)?;
+    Ok(Setting { case, register, register_version, secrets, corrections })
 }
 
 /// A system ready to act: its connector, search keys and the secrets it may use.
@@ -219,6 +223,15 @@ pub fn plan(store: &mut Store, ctx: &Context, reference: &str, cancel: &Cancel) 
             "right",
             format!("case {} asks for no right that changes data", s.case.reference),
             "plans are for erasure, restriction, rectification, objection and consent withdrawal; answer access and portability with a letter and the export",
+        )
+        .into());
+    }
+    let only_rectify = s.case.rights.iter().all(|r| !matches!(r, Right::Erasure | Right::Delete | Right::Restriction | Right::Limit | Right::Objection | Right::WithdrawConsent | Right::OptOut));
+    if only_rectify && s.corrections.is_empty() {
+        return Err(InputError::new(
+            "rectification",
+            format!("case {} has no corrections noted", s.case.reference),
+            format!("note what to correct first: dsar case rectify {} --field NAME --old VALUE --new VALUE", s.case.reference),
         )
         .into());
     }
@@ -595,7 +608,16 @@ fn task_for(s: &Setting, system: &System, sp: &SystemPlan, lang: crate::domain::
                 Ask::Rectify
             };
             let to = if system.role == Role::Processor { To::Processor } else { To::Operator };
-            let (title, body) = instructions::compose(lang, ask, to, firm, &reference, &name, &s.case.subject);
+            let (title, mut body) = instructions::compose(lang, ask, to, firm, &reference, &name, &s.case.subject);
+            if ask == Ask::Rectify {
+                let mine: Vec<String> = s
+                    .corrections
+                    .iter()
+                    .filter(|c| c.system.as_deref().is_none_or(|id| id == system.id))
+                    .map(|c| format!("  {}: {} → {}", c.field, c.old, c.new))
+                    .collect();
+                body = instructions::with_corrections(lang, &body, &mine);
+            }
             Some((ACT_BY_HAND, title, body, None))
         }
         _ => None,

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
+use super::answers::Confirmed;
 use super::instructions::{self, Ask, To};
 use super::plan::{Action, Plan};
 use super::statements::StatementAction;
@@ -41,6 +42,14 @@ pub struct ActedSystem {
     pub verified: Option<bool>,
     /// The error of the last run.
     pub error: Option<String>,
+    /// For a system acted on by hand: the answer recorded (day, what was confirmed).
+    pub answer: Option<(NaiveDate, super::answers::Confirmed)>,
+}
+
+impl ActedSystem {
+    fn confirmed(&self, what: Confirmed) -> bool {
+        self.answer.is_some_and(|(_, c)| c == what)
+    }
 }
 
 /// A case's acting record.
@@ -56,12 +65,19 @@ pub struct Acted {
     pub open_tasks: Vec<String>,
     /// Whether the subject is on the suppression list for this case.
     pub suppressed: bool,
+    /// Corrections noted on the case (rectification).
+    pub corrections: Vec<super::rectify::Correction>,
 }
 
 impl Acted {
     /// Systems whose data was erased (done, verified gone).
     pub fn erased(&self) -> impl Iterator<Item = &ActedSystem> {
-        self.systems.iter().filter(|s| s.status == "done" && s.erased_rows > 0 && s.verified == Some(true))
+        self.systems.iter().filter(|s| (s.status == "done" && s.erased_rows > 0 && s.verified == Some(true)) || s.confirmed(Confirmed::Erased))
+    }
+
+    /// Systems whose data was corrected, as confirmed by whoever runs them.
+    pub fn rectified(&self) -> impl Iterator<Item = &ActedSystem> {
+        self.systems.iter().filter(|s| s.confirmed(Confirmed::Rectified))
     }
 
     /// Systems whose data is kept under a retention duty (done and verified, or a task).
@@ -71,7 +87,7 @@ impl Acted {
 
     /// Systems whose data was restricted (done, verified flagged), retained ones included.
     pub fn restricted(&self) -> impl Iterator<Item = &ActedSystem> {
-        self.systems.iter().filter(|s| s.status == "done" && s.restricted_rows > 0 && s.verified == Some(true))
+        self.systems.iter().filter(|s| (s.status == "done" && s.restricted_rows > 0 && s.verified == Some(true)) || s.confirmed(Confirmed::Restricted))
     }
 
     /// Recipients recorded as informed (sent), by name, once each.
@@ -95,9 +111,17 @@ impl Acted {
                 | LetterKind::RestrictionConfirmation
                 | LetterKind::ObjectionAccepted
                 | LetterKind::RectificationConfirmation
+                | LetterKind::RecipientsInformed
         );
         if !confirms {
             return Vec::new();
+        }
+        if kind == LetterKind::RecipientsInformed {
+            let mut missing: Vec<String> = self.notices.iter().filter(|n| n.status == NoticeStatus::Open).map(|n| format!("the notice to {} is still open: record it as sent or closed", n.recipient)).collect();
+            if self.informed().is_empty() && missing.is_empty() {
+                missing.push("no recipient is recorded as informed".into());
+            }
+            return missing;
         }
         let Some(plan) = &self.plan else {
             return vec![format!("nothing has been carried out for this case: run dsar case plan {reference}, then dsar case act {reference} --plan ID")];
@@ -116,7 +140,10 @@ impl Acted {
             }
         }
         for id in &self.open_tasks {
-            missing.push(format!("the task for system {id} is still open: mark it done once whoever runs the system confirms"));
+            missing.push(format!("the task for system {id} is still open: record the answer once whoever runs the system confirms (dsar task answer ID)"));
+        }
+        for s in self.systems.iter().filter(|s| s.confirmed(Confirmed::Refused)) {
+            missing.push(format!("system {}: whoever runs it refused or could not act — follow up", s.id));
         }
         let retained = self.systems.iter().any(|s| s.retained_until.is_some() && s.action != Action::None);
         match kind {
@@ -124,8 +151,9 @@ impl Acted {
                 missing.push("part of the data is kept under a retention duty: send erasure-partial instead".into())
             }
             LetterKind::ErasurePartial if !retained => missing.push("no data is kept under a retention duty: send erasure-confirmation instead".into()),
-            LetterKind::RestrictionConfirmation if self.restricted().next().is_none() && !self.systems.iter().any(|s| s.action == Action::Task) => {
-                missing.push("no restriction is recorded for this case".into())
+            LetterKind::RestrictionConfirmation if self.restricted().next().is_none() => missing.push("no restriction is recorded for this case".into()),
+            LetterKind::RectificationConfirmation if self.corrections.is_empty() => {
+                missing.push(format!("no correction is noted: dsar case rectify {reference} --field NAME --old VALUE --new VALUE"))
             }
             _ => {}
         }
@@ -200,7 +228,7 @@ pub fn acted(store: &Store, reference: &str) -> Result<Acted> {
     let body: Option<String> = conn
         .query_row("SELECT body FROM action_plans WHERE case_id = ?1 AND approved_at IS NOT NULL ORDER BY approved_at DESC, rowid DESC LIMIT 1", [&case.id], |r| r.get(0))
         .optional()?;
-    let mut out = Acted { notices: notices(store, reference)?, ..Acted::default() };
+    let mut out = Acted { notices: notices(store, reference)?, corrections: super::rectify::for_case(store, reference)?, ..Acted::default() };
     out.suppressed = conn.query_row("SELECT count(*) FROM suppression WHERE case_ref = ?1", [case.reference.to_string()], |r| r.get::<_, i64>(0))? > 0;
     let mut stmt = conn.prepare("SELECT system_id FROM tasks WHERE case_id = ?1 AND kind = ?2 AND status = 'open' ORDER BY system_id")?;
     out.open_tasks = stmt.query_map(params![case.id, ACT_BY_HAND], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<_>>()?;
@@ -216,6 +244,13 @@ pub fn acted(store: &Store, reference: &str) -> Result<Acted> {
             .optional()?;
         let verified: Option<bool> =
             conn.query_row("SELECT ok FROM verifications WHERE plan_id = ?1 AND system_id = ?2", params![plan.id, sp.id], |r| r.get(0)).optional()?;
+        let task: Option<String> = conn
+            .query_row("SELECT id FROM tasks WHERE case_id = ?1 AND system_id = ?2 AND kind = ?3", params![case.id, sp.id, ACT_BY_HAND], |r| r.get(0))
+            .optional()?;
+        let answer = match task {
+            Some(t) if sp.action == Action::Task => super::answers::of_task(conn, &t)?,
+            _ => None,
+        };
         let (status, rows, statements, error) = row.unwrap_or_else(|| ("planned".into(), 0, "[]".into(), None));
         let statements: Vec<super::PlannedStatement> = serde_json::from_str(&statements).unwrap_or_default();
         let sum = |a: StatementAction| statements.iter().filter(|s| s.action == a).map(|s| s.rows).sum();
@@ -230,6 +265,7 @@ pub fn acted(store: &Store, reference: &str) -> Result<Acted> {
             retained_by: sp.retained_by.clone(),
             verified,
             error,
+            answer,
         });
     }
     out.plan = Some(plan);

@@ -109,6 +109,23 @@ pub enum TaskCmd {
         /// The task's id (see dsar case tasks REF).
         task_id: String,
     },
+    /// Record the answer of whoever runs a system to an act-by-hand or manual-search task.
+    Answer {
+        /// The task's id (see dsar case tasks REF).
+        task_id: String,
+        /// The day the answer arrived.
+        #[arg(long, value_parser = parse_date)]
+        on: NaiveDate,
+        /// erased, restricted, rectified, nothing-held or refused.
+        #[arg(long)]
+        confirmed: String,
+        /// A note (kept on the case, not in the audit trail).
+        #[arg(long)]
+        note: Option<String>,
+        /// Their reply (.eml, .pdf, .txt), kept on the case as a document.
+        #[arg(long)]
+        reply: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -442,6 +459,22 @@ pub enum CaseCmd {
         /// JSON output.
         #[arg(long)]
         json: bool,
+    },
+    /// Note a correction the subject asks for (Art. 16): kept in the encrypted case only.
+    Rectify {
+        reference: String,
+        /// What is corrected, e.g. "Anschrift".
+        #[arg(long)]
+        field: String,
+        /// The value held now.
+        #[arg(long)]
+        old: String,
+        /// The correct value.
+        #[arg(long)]
+        new: String,
+        /// Only in this system (default: wherever the data is held).
+        #[arg(long = "system", value_name = "ID")]
+        system: Option<String>,
     },
     /// Search the acted systems again: erased data gone, restricted data flagged.
     Verify {

@@ -359,6 +359,12 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
         CaseCmd::Pull { reference, systems, concurrency, json } => super::pull::case_pull(&mut open(cli)?, &c, reference, systems, *concurrency, *json),
         CaseCmd::Plan { reference, json } => super::acting::plan(&mut open(cli)?, &c, reference, *json),
         CaseCmd::Act { reference, plan, systems, json } => super::acting::act(&mut open(cli)?, &c, reference, plan, systems, *json),
+        CaseCmd::Rectify { reference, field, old, new, system } => {
+            let c2 = dsar::acting::rectify::Correction { system: system.clone(), field: field.clone(), old: old.clone(), new: new.clone() };
+            dsar::acting::rectify::record(&mut open(cli)?, &c, reference, &[c2])?;
+            println!("correction noted on {reference}; the plan turns it into a task for each system holding the data");
+            Ok(())
+        }
         CaseCmd::Verify { reference, json } => super::acting::verify(&mut open(cli)?, &c, reference, *json),
         CaseCmd::Notices { reference, json } => super::acting::notices(&open(cli)?, reference, *json),
         CaseCmd::Notice { id, sent, channel, impossible, disproportionate, reason } => {

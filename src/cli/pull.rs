@@ -187,6 +187,21 @@ pub fn task_cmd(store: &mut Store, ctx: &Context, cmd: &TaskCmd) -> Result<(), F
             println!("task {} done ({})", t.id, t.title);
             Ok(())
         }
+        TaskCmd::Answer { task_id, on, confirmed, note, reply } => {
+            use dsar::acting::answers;
+            let confirmed = answers::Confirmed::parse(confirmed)?;
+            let reply = match reply {
+                Some(path) => {
+                    let content = std::fs::read(path).map_err(|e| Failure::user(format!("--reply: cannot read {}: {e}", path.display())))?;
+                    let file_name = path.file_name().map_or_else(|| "reply".to_string(), |n| n.to_string_lossy().into_owned());
+                    Some(answers::Reply { file_name, content })
+                }
+                None => None,
+            };
+            answers::record(store, ctx, task_id, *on, confirmed, note.as_deref(), reply)?;
+            println!("answer recorded ({})", confirmed.code());
+            Ok(())
+        }
     }
 }
 

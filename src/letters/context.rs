@@ -206,6 +206,16 @@ struct ActedCtx {
     informed: Vec<String>,
     /// Whether the subject was put on the suppression list.
     suppressed: bool,
+    /// Systems whose operator confirmed the correction.
+    rectified: Vec<String>,
+    /// The corrections noted: what, and the value now held.
+    corrections: Vec<CorrectionCtx>,
+}
+
+#[derive(Serialize)]
+struct CorrectionCtx {
+    field: String,
+    new: String,
 }
 
 #[derive(Serialize)]
@@ -415,5 +425,7 @@ fn acted_ctx(input: &LetterInput<'_>, pick: &dyn Fn(&crate::register::Text) -> S
         retained,
         informed: a.informed().into_iter().map(clean).collect(),
         suppressed: a.suppressed,
+        rectified: a.rectified().map(|s| name(&s.id)).collect(),
+        corrections: a.corrections.iter().map(|c| CorrectionCtx { field: clean(&c.field), new: clean(&c.new) }).collect(),
     }
 }

@@ -34,6 +34,10 @@ pub enum LetterKind {
     ObjectionRejected,
     /// The data was corrected or completed (Art. 16).
     RectificationConfirmation,
+    /// The requested correction is not made, with reasons and remedies (Art. 16, 12(4)).
+    RectificationRefused,
+    /// The recipients informed of an erasure, restriction or correction, on request (Art. 19).
+    RecipientsInformed,
     /// The request is refused (Art. 12(4)/(5)), with reasons and remedies.
     Refusal,
     /// No data about the subject was found (Art. 15(1): negative confirmation).
@@ -56,6 +60,8 @@ impl LetterKind {
         LetterKind::ObjectionAccepted,
         LetterKind::ObjectionRejected,
         LetterKind::RectificationConfirmation,
+        LetterKind::RectificationRefused,
+        LetterKind::RecipientsInformed,
         LetterKind::Refusal,
         LetterKind::NoData,
     ];
@@ -76,6 +82,8 @@ impl LetterKind {
             LetterKind::ObjectionAccepted => "objection-accepted",
             LetterKind::ObjectionRejected => "objection-rejected",
             LetterKind::RectificationConfirmation => "rectification-confirmation",
+            LetterKind::RectificationRefused => "rectification-refused",
+            LetterKind::RecipientsInformed => "recipients-informed",
             LetterKind::Refusal => "refusal",
             LetterKind::NoData => "no-data",
         }
@@ -84,7 +92,7 @@ impl LetterKind {
     /// Kinds that must state the controller's reasons (refusal, extension, objection
     /// rejected) — the law requires them, so a letter without them is not rendered.
     pub fn needs_reasons(self) -> bool {
-        matches!(self, LetterKind::Refusal | LetterKind::ExtensionNotice | LetterKind::ObjectionRejected)
+        matches!(self, LetterKind::Refusal | LetterKind::ExtensionNotice | LetterKind::ObjectionRejected | LetterKind::RectificationRefused)
     }
 
     /// Kinds whose content comes from the register's Art. 15 items, checked for gaps.
@@ -120,7 +128,7 @@ mod tests {
         for k in LetterKind::ALL {
             assert_eq!(k.code().parse::<LetterKind>().unwrap(), *k);
         }
-        assert_eq!(LetterKind::ALL.len(), 15);
+        assert_eq!(LetterKind::ALL.len(), 17);
         let e = "acess-response".parse::<LetterKind>().unwrap_err();
         assert!(e.to_string().contains("access-response, portability-response"), "{e}");
     }

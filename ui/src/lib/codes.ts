@@ -55,6 +55,8 @@ export const LETTER_KINDS = [
   'objection-accepted',
   'objection-rejected',
   'rectification-confirmation',
+  'rectification-refused',
+  'recipients-informed',
   'refusal',
   'no-data',
 ] as const;
