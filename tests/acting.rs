@@ -361,6 +361,8 @@ fn a_kill_during_execution_then_a_rerun_has_no_double_effect() {
         assert_eq!(std::fs::read_to_string(f.dir.join("chat.jsonl")).unwrap(), "{\"from\":\"person1@example.org\",\"t\":\"Hallo\"}\n{\"from\":\"person2@example.org\",\"t\":\"Hi\"}\n");
         let verified = acting::verify(&mut f.store, &ctx(TODAY), &f.reference).unwrap();
         assert!(verified.iter().all(|v| v.ok), "round {round}: {verified:?}");
+        let leftovers: Vec<_> = std::fs::read_dir(&f.dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".part")).collect();
+        assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
         let system_events: i64 = count_events(&f.store, "system.acted");
         assert!(system_events >= 6, "round {round}: every system's outcome is recorded");
     }
@@ -642,4 +644,25 @@ fn an_answered_manual_system_is_named_as_erased_and_recipients_informed_names_ex
     let l = dsar::letters::compose(&f.store, date(TODAY), &partial, &dsar::letters::Templates::builtin()).unwrap();
     assert!(l.unrecorded.is_empty(), "{:?}", l.unrecorded);
     assert!(l.letter.text.contains("Buchhaltung (extern)"), "{}", l.letter.text);
+}
+
+#[test]
+fn needs_you_lists_follow_ups_on_their_date_overdue_answers_and_open_notices() {
+    let mut f = firm(vec![Right::Erasure]);
+    let c = ctx(TODAY);
+    let plan = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+    let now = acting::needs_you(&f.store, date(TODAY)).unwrap();
+    assert!(now.follow_ups_due.is_empty(), "the invoices are kept until 2034");
+    assert!(now.answers_overdue.is_empty(), "the processor has a week");
+    assert_eq!(now.notices_open.len(), 2);
+    let later = acting::needs_you(&f.store, date("2026-11-30")).unwrap();
+    assert_eq!(later.answers_overdue.iter().map(|n| n.system_id.as_deref()).collect::<Vec<_>>(), [Some("accounting")]);
+    assert!(acting::needs_you(&f.store, date("2034-12-30")).unwrap().follow_ups_due.is_empty());
+    let due = acting::needs_you(&f.store, date("2034-12-31")).unwrap();
+    assert_eq!(due.follow_ups_due.len(), 1);
+    assert_eq!((due.follow_ups_due[0].system_id.as_deref(), due.follow_ups_due[0].due), (Some("shop"), date("2034-12-31")));
+    let o = f._db.dsar(&["needs-you", "--json"]);
+    let v: Value = serde_json::from_str(&ok(o)).unwrap();
+    assert_eq!(v["notices_open"].as_array().unwrap().len(), 2, "{v}");
 }

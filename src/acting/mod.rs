@@ -15,6 +15,7 @@
 
 pub mod answers;
 mod instructions;
+mod needs;
 mod plan;
 pub mod rectify;
 mod records;
@@ -27,6 +28,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
+pub use needs::{needs_you, Need, NeedsYou, ANSWER_DAYS};
 pub use plan::{Action, Plan, PlannedStatement, SystemPlan};
 pub use records::{acted, notices, update_notice, Acted, ActedSystem, Notice, NoticeStatus, NoticeUpdate};
 pub use statements::StatementAction;
@@ -555,7 +557,7 @@ fn act_system(store: &mut Store, ctx: &Context, s: &Setting, plan: &Plan, sp: &S
     let (status, rows, error, statements) = run_system(s, system, sp, resumed, cancel);
     let outcome = SystemOutcome { id: sp.id.clone(), status, rows, error };
     let reference = s.case.reference.to_string();
-    let task = task_for(s, system, sp, lang);
+    let task = task_for(s, system, sp, lang, ctx.today);
     store.write(|tx| {
         let finished = ctx.now.to_rfc3339();
         let statements_json = serde_json::to_string(&statements).unwrap_or_else(|_| "[]".into());
@@ -585,7 +587,7 @@ fn act_system(store: &mut Store, ctx: &Context, s: &Setting, plan: &Plan, sp: &S
 }
 
 /// The follow-up task a system's action leaves: `(kind, title, body, due)`.
-fn task_for(s: &Setting, system: &System, sp: &SystemPlan, lang: crate::domain::Language) -> Option<(&'static str, String, String, Option<String>)> {
+fn task_for(s: &Setting, system: &System, sp: &SystemPlan, lang: crate::domain::Language, today: NaiveDate) -> Option<(&'static str, String, String, Option<String>)> {
     let name = system.name.pick(lang, s.register.controller.language()).to_string();
     let firm = s.register.controller.name.as_str();
     let reference = s.case.reference.to_string();
@@ -618,7 +620,8 @@ fn task_for(s: &Setting, system: &System, sp: &SystemPlan, lang: crate::domain::
                     .collect();
                 body = instructions::with_corrections(lang, &body, &mine);
             }
-            Some((ACT_BY_HAND, title, body, None))
+            // The answer is due in a week, as the e-mail asks; then it shows under "Needs you".
+            Some((ACT_BY_HAND, title, body, Some((today + chrono::Duration::days(needs::ANSWER_DAYS)).to_string())))
         }
         _ => None,
     }

@@ -180,3 +180,27 @@ pub fn suppression(store: &mut Store, cmd: &SuppressionCmd) -> Result<(), Failur
         }
     }
 }
+
+/// `dsar needs-you [--json]`.
+pub fn needs_you(store: &Store, ctx: &Context, as_json: bool) -> Result<(), Failure> {
+    let n = acting::needs_you(store, ctx.today)?;
+    let list = |items: &[acting::Need]| -> Vec<serde_json::Value> {
+        items.iter().map(|i| json!({"reference": i.reference, "system": i.system_id, "id": i.id, "title": i.title, "due": i.due.to_string()})).collect()
+    };
+    if as_json {
+        return print_json(&json!({"follow_ups_due": list(&n.follow_ups_due), "answers_overdue": list(&n.answers_overdue), "notices_open": list(&n.notices_open)}));
+    }
+    if n.is_empty() {
+        println!("nothing needs you");
+    }
+    for (head, items) in [("retained data to erase now", &n.follow_ups_due), ("answers overdue", &n.answers_overdue), ("notices not yet sent", &n.notices_open)] {
+        if items.is_empty() {
+            continue;
+        }
+        println!("{head}:");
+        for i in items.iter() {
+            println!("  {}  {}  {}  (since {})", i.reference, i.system_id.as_deref().unwrap_or("-"), i.title, i.due);
+        }
+    }
+    Ok(())
+}

@@ -59,6 +59,13 @@ pub enum Command {
     Letter(LetterArgs),
     /// Export a case's data as a .zip bundle (JSON + CSV per dataset, letter, index.html, manifest).
     Export(ExportArgs),
+    /// What acting left to do across all cases: retained data due for erasure, answers
+    /// overdue, notices not yet sent.
+    NeedsYou {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
     /// The suppression list (objections to direct marketing, withdrawn consent): keyed
     /// hashes only.
     #[command(subcommand)]

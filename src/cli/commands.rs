@@ -54,6 +54,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Calendar(c) => calendar_cmd(&cli, c),
         Command::Task(t) => super::pull::task_cmd(&mut open(&cli)?, &ctx(&cli), t),
         Command::Suppression(s) => super::acting::suppression(&mut open(&cli)?, s),
+        Command::NeedsYou { json } => super::acting::needs_you(&open(&cli)?, &ctx(&cli), *json),
         Command::Letter(a) => super::letter::letter_cmd(&cli, a),
         Command::Export(a) => super::export::export(&cli, a),
         Command::Settings(s) => super::export::settings_cmd(&cli, s),

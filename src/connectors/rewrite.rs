@@ -139,6 +139,7 @@ fn replace(path: &Path, read: &[u8], kept: &[u8]) -> Result<(), ConnectorError> 
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let perms = std::fs::metadata(path).map_err(io)?.permissions();
     let prefix = format!(".{}.dsar-", file::name(path));
+    sweep(dir, &prefix);
     let mut tmp = tempfile::Builder::new().prefix(&prefix).suffix(".part").tempfile_in(dir).map_err(io)?;
     tmp.write_all(kept).map_err(io)?;
     tmp.as_file().set_permissions(perms).map_err(io)?;
@@ -156,6 +157,19 @@ fn replace(path: &Path, read: &[u8], kept: &[u8]) -> Result<(), ConnectorError> 
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Removes what a rewrite of this file that was killed left behind: a temporary file holds
+/// only the records that were being kept, but nobody will ever use it.
+fn sweep(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(prefix) && name.ends_with(".part") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 struct Cut {
@@ -475,5 +489,12 @@ mod tests {
         let c = connector(serde_json::json!({"kind": "jsonl", "path": p, "match": {"email": ["/r"]}, "erase": "rewrite"}));
         assert_eq!(rewrite(&c, &keys("a@x.org"), "DE", 1).unwrap(), 1);
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "not json a@x.org\n{\"r\":\"b@x.org\"}\n");
+        // What a killed rewrite left is swept by the next one; other hidden files stay.
+        std::fs::write(dir.path().join(".k.jsonl.dsar-abc.part"), "x").unwrap();
+        std::fs::write(dir.path().join(".other"), "x").unwrap();
+        std::fs::write(&p, "{\"r\":\"b@x.org\"}\n").unwrap();
+        assert_eq!(rewrite(&c, &keys("b@x.org"), "DE", 1).unwrap(), 1);
+        assert!(!dir.path().join(".k.jsonl.dsar-abc.part").exists());
+        assert!(dir.path().join(".other").exists());
     }
 }
