@@ -666,3 +666,24 @@ fn needs_you_lists_follow_ups_on_their_date_overdue_answers_and_open_notices() {
     let v: Value = serde_json::from_str(&ok(o)).unwrap();
     assert_eq!(v["notices_open"].as_array().unwrap().len(), 2, "{v}");
 }
+
+#[test]
+fn the_demo_desk_can_be_acted_on_from_plan_to_letter() {
+    let db = TempDb::new();
+    ok(db.dsar(&["demo"]));
+    let reference = ok(db.dsar(&["case", "new", "--right", "erasure", "--name", "Max Mustermann", "--email", "max.mustermann@example.org", "--received", "2026-11-20"]));
+    let reference = reference.trim();
+    let plan: Value = serde_json::from_str(&ok(db.dsar(&["case", "plan", reference, "--json"]))).unwrap();
+    let systems: BTreeMap<&str, &Value> = plan["systems"].as_array().unwrap().iter().map(|s| (s["id"].as_str().unwrap(), s)).collect();
+    assert_eq!(systems["dashboard"]["action"], "erase", "{plan}");
+    assert!(systems["dashboard"]["statements"].as_array().unwrap().iter().all(|s| s["rows"].as_u64().unwrap() > 0), "{plan}");
+    assert_eq!(systems["fastbill"]["action"], "task", "invoices under retention in a CSV: by hand");
+    let id = plan["plan"].as_str().unwrap();
+    let acted: Value = serde_json::from_str(&ok(db.dsar(&["case", "act", reference, "--plan", id, "--json"]))).unwrap();
+    let dashboard = acted["systems"].as_array().unwrap().iter().find(|s| s["id"] == "dashboard").unwrap();
+    assert_eq!(dashboard["status"], "done", "{acted}");
+    let verified: Value = serde_json::from_str(&ok(db.dsar(&["case", "verify", reference, "--json"]))).unwrap();
+    assert!(verified["systems"].as_array().unwrap().iter().all(|s| s["ok"] == true), "{verified}");
+    let users = count(&db.dir.path().join("demo-data/data/dashboard.sqlite"), "SELECT count(*) FROM users WHERE lower(email) = 'max.mustermann@example.org'");
+    assert_eq!(users, 0);
+}
