@@ -529,6 +529,9 @@ fn confirmations_follow_the_records_through_the_cli() {
     assert!(text.contains("Steuerberatung Kunz & Partner"), "{text}");
     assert!(!text.contains("Twilio"), "a recipient not informed is not named: {text}");
     assert!(text.contains("Löschung nach dem 31.12.2034"), "{text}");
+    // RULES.md §3: Art. 17(3)(b) with the statute; § 35(3) BDSG is not for statutory duties.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Art. 17 Abs. 3 lit. b DSGVO i. V. m. HGB § 257, AO § 147") && !flat.contains("BDSG"), "{flat}");
     assert!(text.contains("Newsletter") && text.contains("Support-Chat"), "erased systems named: {text}");
     let _ = NoticeUpdate::Sent { on: date(TODAY), channel: String::new() };
 }
