@@ -134,15 +134,21 @@ pub struct DueSoon {
     /// One window per lead time, shortest first; a case is in the shortest that holds it.
     pub windows: Vec<DueWindow>,
     /// How many cases reached a stage they have not been reminded of ([`mark_reminded`]):
-    /// newly within a lead time, within a shorter one, or newly overdue.
+    /// newly within a lead time, within a shorter one, or newly overdue — plus follow-ups
+    /// newly due.
     pub fresh: usize,
+    /// Follow-ups whose day has come ("erase after …": retained data to erase now), as
+    /// task ids; see [`crate::acting::needs_you`].
+    pub follow_ups: Vec<String>,
 }
 
 impl DueSoon {
     fn stages(&self) -> impl Iterator<Item = (&str, Stage)> {
         let over = self.overdue.iter().map(|r| (r.as_str(), Stage::Overdue));
         let within = self.windows.iter().flat_map(|w| w.references.iter().map(move |r| (r.as_str(), Stage::Within(w.days))));
-        over.chain(within)
+        // A follow-up is keyed by its task id (never a case reference), and is due or not.
+        let follow = self.follow_ups.iter().map(|t| (t.as_str(), Stage::Overdue));
+        over.chain(within).chain(follow)
     }
 }
 
@@ -176,6 +182,7 @@ pub fn due_soon(store: &Store, today: NaiveDate, thresholds: &[u32]) -> Result<D
             w.references.push(reference);
         }
     }
+    out.follow_ups = crate::acting::needs_you(store, today)?.follow_ups_due.into_iter().map(|n| n.id).collect();
     let sent = reminded(store)?;
     out.fresh = out
         .stages()

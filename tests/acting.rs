@@ -665,6 +665,13 @@ fn needs_you_lists_follow_ups_on_their_date_overdue_answers_and_open_notices() {
     let due = acting::needs_you(&f.store, date("2034-12-31")).unwrap();
     assert_eq!(due.follow_ups_due.len(), 1);
     assert_eq!((due.follow_ups_due[0].system_id.as_deref(), due.follow_ups_due[0].due), (Some("shop"), date("2034-12-31")));
+    // The follow-up is in the reminders on its day, once.
+    let rem = dsar::reminders::due_soon(&f.store, date("2034-12-31"), &[7]).unwrap();
+    let day_before = dsar::reminders::due_soon(&f.store, date("2034-12-30"), &[7]).unwrap();
+    assert_eq!((rem.follow_ups.len(), rem.fresh), (1, day_before.fresh + 1), "the (long overdue) case, and the follow-up");
+    dsar::reminders::mark_reminded(&mut f.store, &rem).unwrap();
+    assert_eq!(dsar::reminders::due_soon(&f.store, date("2034-12-31"), &[7]).unwrap().fresh, 0);
+    assert!(dsar::reminders::due_soon(&f.store, date("2034-12-30"), &[7]).unwrap().follow_ups.is_empty());
     let o = f._db.dsar(&["needs-you", "--json"]);
     let v: Value = serde_json::from_str(&ok(o)).unwrap();
     assert_eq!(v["notices_open"].as_array().unwrap().len(), 2, "{v}");

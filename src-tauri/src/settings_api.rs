@@ -266,6 +266,7 @@ fn due_dto(d: reminders::DueSoon) -> DueSoonDto {
         fresh: u32::try_from(d.fresh).unwrap_or(u32::MAX),
         overdue: d.overdue,
         windows: d.windows.into_iter().map(|w| DueWindowDto { days: w.days, references: w.references }).collect(),
+        follow_ups: d.follow_ups,
     }
 }
 
@@ -276,7 +277,7 @@ pub fn due_reminders(desk: &Desk) -> Result<DueSoonDto, ApiError> {
     desk.with_store(|s| {
         let r = reminders::reminders(s)?;
         if !r.enabled {
-            return Ok(DueSoonDto { enabled: false, overdue: vec![], windows: vec![], fresh: 0 });
+            return Ok(DueSoonDto { enabled: false, overdue: vec![], windows: vec![], fresh: 0, follow_ups: vec![] });
         }
         Ok(due_dto(reminders::due_soon(s, today, &r.thresholds)?))
     })

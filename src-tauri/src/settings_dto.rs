@@ -158,6 +158,8 @@ pub struct DueSoonDto {
     /// Cases that reached a stage not yet reminded of (newly within a lead time, within a
     /// shorter one, or newly overdue): the UI notifies only when this is above zero.
     pub fresh: u32,
+    /// Follow-ups due ("erase after …": retained data to erase now), as task ids.
+    pub follow_ups: Vec<String>,
 }
 
 /// Cases due within one lead time.

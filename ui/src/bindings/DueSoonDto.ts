@@ -21,4 +21,8 @@ windows: Array<DueWindowDto>,
  * Cases that reached a stage not yet reminded of (newly within a lead time, within a
  * shorter one, or newly overdue): the UI notifies only when this is above zero.
  */
-fresh: number, };
+fresh: number, 
+/**
+ * Follow-ups due ("erase after …": retained data to erase now), as task ids.
+ */
+follow_ups: Array<string>, };

@@ -311,6 +311,7 @@ const en = {
   'reminder.title': 'DSAR desk: deadlines',
   'reminder.overdue': '{n} overdue',
   'reminder.within': '{n} due within {days} days',
+  'reminder.follow_ups': '{n} retention period(s) ended: erase the data now',
 } as const;
 
 /** A key of the UI dictionary. */
@@ -623,6 +624,7 @@ const de: Record<Key, string> = {
   'reminder.title': 'DSAR desk: Fristen',
   'reminder.overdue': '{n} überfällig',
   'reminder.within': '{n} fällig in den nächsten {days} Tagen',
+  'reminder.follow_ups': '{n} Aufbewahrungsfrist(en) abgelaufen: Daten jetzt löschen',
 };
 
 /** Both dictionaries, for the placeholder consistency test. */

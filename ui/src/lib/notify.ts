@@ -10,6 +10,7 @@ export function reminderText(lang: Lang, r: Reminder): { title: string; body: st
   const lines = [
     ...(r.overdue > 0 ? [translate(lang, 'reminder.overdue', { n: r.overdue })] : []),
     ...r.windows.map((w) => translate(lang, 'reminder.within', { n: w.count, days: w.days })),
+    ...(r.followUps > 0 ? [translate(lang, 'reminder.follow_ups', { n: r.followUps })] : []),
   ];
   return { title: translate(lang, 'reminder.title'), body: lines.join('\n') };
 }

@@ -11,18 +11,24 @@ const due = (over: Partial<DueSoonDto> = {}): DueSoonDto => ({
     { days: 7, references: [] },
   ],
   fresh: 1,
+  follow_ups: [],
   ...over,
 });
 
 describe('reminderFor', () => {
   it('counts overdue cases and those within each lead time that holds any', () => {
-    expect(reminderFor(due())).toEqual({ overdue: 2, windows: [{ days: 2, count: 1 }] });
+    expect(reminderFor(due())).toEqual({ overdue: 2, windows: [{ days: 2, count: 1 }], followUps: 0 });
   });
   it('sends nothing when reminders are off', () => {
     expect(reminderFor(due({ enabled: false }))).toBeNull();
   });
   it('sends nothing when no case reached a new stage', () => {
     expect(reminderFor(due({ fresh: 0 }))).toBeNull();
+  });
+  it('reminds of a retention that ended even when no case is due', () => {
+    const r = reminderFor(due({ overdue: [], windows: [], follow_ups: ['0193-task'] }));
+    expect(r).toEqual({ overdue: 0, windows: [], followUps: 1 });
+    expect(reminderText('de', r as Reminder).body).toBe('1 Aufbewahrungsfrist(en) abgelaufen: Daten jetzt löschen');
   });
   it('sends nothing when nothing is due', () => {
     expect(reminderFor(due({ overdue: [], windows: [{ days: 7, references: [] }] }))).toBeNull();
@@ -54,7 +60,7 @@ function deps(over: Partial<ReminderDeps> = {}): FakeDeps {
 describe('checkReminders', () => {
   it('notifies once and tells the desk, which then has nothing fresh', async () => {
     const d = deps();
-    expect(await checkReminders(d)).toEqual({ overdue: 2, windows: [{ days: 2, count: 1 }] });
+    expect(await checkReminders(d)).toEqual({ overdue: 2, windows: [{ days: 2, count: 1 }], followUps: 0 });
     expect(await checkReminders(d)).toBeNull();
     expect(d.shownTo).toHaveLength(1);
     expect(d.marked).toBe(1);

@@ -17,6 +17,8 @@ export interface ReminderWindow {
 export interface Reminder {
   overdue: number;
   windows: ReminderWindow[];
+  /** Retained data whose retention has ended: erase it now. */
+  followUps: number;
 }
 
 /**
@@ -28,8 +30,8 @@ export interface Reminder {
 export function reminderFor(due: DueSoonDto): Reminder | null {
   if (!due.enabled || due.fresh === 0) return null;
   const windows = due.windows.filter((w) => w.references.length > 0).map((w) => ({ days: w.days, count: w.references.length }));
-  if (due.overdue.length === 0 && windows.length === 0) return null;
-  return { overdue: due.overdue.length, windows };
+  if (due.overdue.length === 0 && windows.length === 0 && due.follow_ups.length === 0) return null;
+  return { overdue: due.overdue.length, windows, followUps: due.follow_ups.length };
 }
 
 /** What the runner needs from the outside world (injected so tests use fakes). */
