@@ -218,7 +218,9 @@ fn demo_database_is_a_living_desk() {
     let pdf = db.dir.path().join("answer.pdf");
     let zip_path = db.dir.path().join("answer.zip");
     let letter = db.dsar(&["letter", r, "--kind", "access-response", "--out", pdf.to_str().unwrap()]);
-    assert!(stderr(&letter).contains("warning"), "register gaps are shown: {}", stderr(&letter));
+    assert!(stderr(&letter).contains("system slack, retention.description"), "register gaps block the final letter: {}", stderr(&letter));
+    let letter = db.dsar(&["letter", r, "--kind", "access-response", "--out", pdf.to_str().unwrap(), "--accept-gaps", "--reason", "Demo"]);
+    assert!(stderr(&letter).contains("(accepted)"), "accepted gaps are shown: {}", stderr(&letter));
     ok(letter);
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     ok(db.dsar(&["export", r, "--out", zip_path.to_str().unwrap()]));

@@ -370,13 +370,32 @@ fn cli_desk() -> (TempDb, String) {
 }
 
 #[test]
-fn cli_writes_the_pdf_warns_about_gaps_and_records_the_letter() {
+fn cli_refuses_a_final_letter_with_gaps_drafts_it_or_records_the_accepted_gaps() {
     let (db, reference) = cli_desk();
     let out = db.dir.path().join("antwort.pdf");
+    // Final: refused, one line per gap, nothing written (RULES.md §3: no placeholders go out).
     let o = db.dsar(&["letter", &reference, "--kind", "access-response", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("system slack, retention.description") && err.contains("--accept-gaps --reason"), "{err}");
+    assert!(!out.exists());
+    // Draft: written, marked on every page, nothing recorded.
+    let draft = db.dir.path().join("entwurf.pdf");
+    ok(db.dsar(&["letter", &reference, "--kind", "access-response", "--draft", "--out", draft.to_str().unwrap()]));
+    let draft_pdf = std::fs::read(&draft).unwrap();
+    let pages = pdf_text(&draft_pdf, None);
+    let page_count = pages.matches('\u{c}').count().max(1);
+    assert!(pages.matches("ENTWURF").count() >= page_count, "every page says ENTWURF: {pages}");
+    let o = db.dsar(&["letter", &reference, "--kind", "access-response", "--draft", "--send", "--out", draft.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "a draft is never sent");
+    let timeline = ok(db.dsar(&["case", "timeline", &reference, "--json"]));
+    assert!(!timeline.contains("letter.saved"), "a draft records nothing: {timeline}");
+    let o = db.dsar(&["letter", &reference, "--kind", "access-response", "--accept-gaps", "--reason", "  ", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "an accepted gap needs a reason");
+    let o = db.dsar(&["letter", &reference, "--kind", "access-response", "--accept-gaps", "--reason", "Slack-Frist beim Anbieter angefragt", "--out", out.to_str().unwrap()]);
     let err = stderr(&o);
     ok(o);
-    assert!(err.contains("warning: system slack, retention.description"), "{err}");
+    assert!(err.contains("system slack, retention.description") && err.contains("(accepted)"), "{err}");
     assert!(err.contains("still being checked"), "{err}");
     assert!(!err.contains("Jana"), "no personal data on stderr: {err}");
     let pdf = std::fs::read(&out).unwrap();
@@ -392,6 +411,8 @@ fn cli_writes_the_pdf_warns_about_gaps_and_records_the_letter() {
     assert_eq!(saved["details"]["sha256"], sha.as_str());
     assert_eq!(saved["details"]["kind"], "access-response");
     assert_eq!(saved["details"]["language"], "de");
+    assert_eq!(saved["details"]["gaps_accepted"], "Slack-Frist beim Anbieter angefragt");
+    assert!(saved["details"]["gap_fields"].as_array().unwrap().iter().any(|f| f == "slack:retention.description"), "{saved}");
     assert!(!saved["details"].to_string().contains("Jana"), "no personal data in the audit trail");
     ok(db.dsar(&["audit", "verify"]));
 

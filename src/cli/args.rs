@@ -164,6 +164,16 @@ pub struct LetterArgs {
     #[arg(long)]
     pub notes: Option<String>,
     /// Folder of the firm's letter templates (<dir>/<lang>/<kind>.j2); default: templates/ beside the database.
+    /// A preview marked as draft on every page: register gaps and missing records allowed,
+    /// nothing recorded or sent.
+    #[arg(long, conflicts_with_all = ["send", "eml", "accept_gaps"])]
+    pub draft: bool,
+    /// Make the final letter although the register has gaps for it (needs --reason, audited).
+    #[arg(long, requires = "reason")]
+    pub accept_gaps: bool,
+    /// Why the gaps are accepted (with --accept-gaps); goes into the audit trail.
+    #[arg(long)]
+    pub reason: Option<String>,
     #[arg(long, env = "DSAR_TEMPLATES", value_name = "DIR")]
     pub templates: Option<PathBuf>,
 }

@@ -11,9 +11,9 @@ use super::commands::{code, ctx};
 use super::unlock::{db_path, open};
 use super::{Cli, Failure};
 
-/// Register gaps are warnings, not errors: the letter is the DPO's draft to review, and a
-/// hard stop would teach users to force past it. Each gap is one stderr line; the audit event
-/// records how many there were.
+/// A final letter is refused while the register has a gap for it (one line per gap) or the
+/// desk lacks the record a confirmation needs; `--draft` previews it marked as a draft, and
+/// `--accept-gaps --reason` sends it anyway with the reason audited.
 pub fn letter_cmd(cli: &Cli, a: &LetterArgs) -> Result<(), Failure> {
     let kind: LetterKind = code(&a.kind)?;
     let language: Option<Language> = a.lang.as_deref().map(code).transpose()?;
@@ -21,20 +21,42 @@ pub fn letter_cmd(cli: &Cli, a: &LetterArgs) -> Result<(), Failure> {
     let c = ctx(cli);
     let templates = Templates::with_overrides(&template_dir(cli, a));
     let req = LetterRequest { reference: a.reference.clone(), kind, language, extra: LetterExtra { reasons: a.reasons.clone(), notes: a.notes.clone() } };
+    // Where the file may go is checked before anything else is said about the letter.
+    dsar::output::check_target(store.path(), &a.out).map_err(|e| Failure::user(format!("--out: {e}")))?;
+    if a.draft {
+        let composed = letters::compose_draft(&store, c.today, &req, &templates)?;
+        for line in gap_lines(&composed) {
+            eprintln!("dsar: draft: {line}");
+        }
+        dsar::output::write_atomic(store.path(), &a.out, &composed.letter.pdf).map_err(|e| Failure::user(format!("--out: {e}")))?;
+        println!("draft written to {} (marked as draft; nothing recorded)", a.out.display());
+        return Ok(());
+    }
     let composed = letters::compose(&store, c.today, &req, &templates)?;
     // SPEC §8/§10: a confirmation the desk cannot show is not written at all.
     if !composed.unrecorded.is_empty() {
         return Err(Failure::user(format!("a {} letter confirms what the desk has not recorded:\n  {}", kind.code(), composed.unrecorded.join("\n  "))));
     }
-    for g in &composed.gaps {
-        let at = g.system_id.as_deref().map_or_else(|| "register".to_string(), |s| format!("system {s}"));
-        eprintln!("dsar: warning: {at}, {}: {} — {}", g.field, g.problem, g.fix);
+    // RULES.md §3: a final letter does not go out with placeholders for what the register lacks.
+    let accepted = a.reason.as_deref().map(str::trim).filter(|r| a.accept_gaps && !r.is_empty());
+    if a.accept_gaps && accepted.is_none() {
+        return Err(Failure::user("--reason: say why the gaps are accepted (it goes into the audit trail)"));
+    }
+    if !composed.gaps.is_empty() && accepted.is_none() {
+        return Err(Failure::user(format!(
+            "the register has gaps for this {} letter:\n  {}\nfill them in the register, preview with --draft, or send anyway with --accept-gaps --reason TEXT",
+            kind.code(),
+            gap_lines(&composed).join("\n  ")
+        )));
+    }
+    for line in gap_lines(&composed) {
+        eprintln!("dsar: warning: {line} (accepted)");
     }
     if kind.uses_register_content() && !composed.being_checked.is_empty() {
         eprintln!("dsar: warning: still being checked (listed as such in the letter): {}", composed.being_checked.join(", "));
     }
     dsar::output::write_atomic(store.path(), &a.out, &composed.letter.pdf).map_err(|e| Failure::user(format!("--out: {e}")))?;
-    letters::record_saved(&mut store, &c, &composed)?;
+    letters::record_saved_accepting(&mut store, &c, &composed, accepted)?;
     println!("{} written to {}", composed.letter.file_name, a.out.display());
     deliver(&mut store, &c, &composed, a)
 }
@@ -58,4 +80,16 @@ fn deliver(store: &mut dsar::store::Store, c: &dsar::cases::Context, composed: &
         println!("e-mail sent{}", delivered.message_id.map(|m| format!(" (Message-ID {m})")).unwrap_or_default());
     }
     Ok(())
+}
+
+/// One line per register gap, without personal data.
+fn gap_lines(composed: &letters::Composed) -> Vec<String> {
+    composed
+        .gaps
+        .iter()
+        .map(|g| {
+            let at = g.system_id.as_deref().map_or_else(|| "register".to_string(), |s| format!("system {s}"));
+            format!("{at}, {}: {} — {}", g.field, g.problem, g.fix)
+        })
+        .collect()
 }

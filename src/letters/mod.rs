@@ -135,6 +135,24 @@ impl LetterError {
 /// Renders a letter: template → markup → PDF and text. Pure: reads nothing but its input
 /// (and the firm's template files, if `templates` has overrides).
 pub fn render(input: &LetterInput<'_>, templates: &Templates) -> Result<Letter, LetterError> {
+    render_marked(input, templates, false)
+}
+
+/// The word a draft carries on every page and at the top of its text.
+fn draft_word(lang: Language) -> &'static str {
+    match lang {
+        Language::De => "ENTWURF – nicht versenden",
+        Language::Nl => "CONCEPT – niet verzenden",
+        _ => "DRAFT – not to be sent",
+    }
+}
+
+/// Like [`render`], as a draft: marked on every page (running header) and in the text.
+pub fn render_draft(input: &LetterInput<'_>, templates: &Templates) -> Result<Letter, LetterError> {
+    render_marked(input, templates, true)
+}
+
+fn render_marked(input: &LetterInput<'_>, templates: &Templates, draft: bool) -> Result<Letter, LetterError> {
     let kind = input.kind;
     if !matches!(input.case.jurisdiction, Jurisdiction::Gdpr | Jurisdiction::UkGdpr) {
         return Err(LetterError::Unsupported { jurisdiction: input.case.jurisdiction });
@@ -152,15 +170,19 @@ pub fn render(input: &LetterInput<'_>, templates: &Templates) -> Result<Letter, 
     let mut doc = parsed.doc;
     doc.language = input.language.code().to_string();
     doc.date = Some(input.today);
+    let mut text = parsed.text;
+    let mut subject_line = parsed.subject;
+    let mut file_name = format!("{}-{}-{}.pdf", input.case.reference, kind.code(), input.language.code());
+    if draft {
+        let word = draft_word(input.language);
+        doc.header = format!("{word} · {}", doc.header);
+        doc.title = format!("{word}: {}", doc.title);
+        text = format!("{word}\n\n{text}");
+        subject_line = format!("{word}: {subject_line}");
+        file_name = file_name.replace(".pdf", "-draft.pdf");
+    }
     let pdf = pdf::render(&doc)?;
-    Ok(Letter {
-        kind,
-        language: input.language,
-        subject_line: parsed.subject,
-        text: parsed.text,
-        pdf,
-        file_name: format!("{}-{}-{}.pdf", input.case.reference, kind.code(), input.language.code()),
-    })
+    Ok(Letter { kind, language: input.language, subject_line, text, pdf, file_name })
 }
 
 /// minijinja's message with the line, without its source excerpt (which may hold values).
@@ -207,6 +229,15 @@ pub struct LetterRequest {
 
 /// Loads the case, the current register and the case's evidence, and renders the letter.
 pub fn compose(store: &Store, today: NaiveDate, req: &LetterRequest, templates: &Templates) -> Result<Composed> {
+    compose_marked(store, today, req, templates, false)
+}
+
+/// Like [`compose`], as a draft (marked on every page): for review, never recorded or sent.
+pub fn compose_draft(store: &Store, today: NaiveDate, req: &LetterRequest, templates: &Templates) -> Result<Composed> {
+    compose_marked(store, today, req, templates, true)
+}
+
+fn compose_marked(store: &Store, today: NaiveDate, req: &LetterRequest, templates: &Templates, draft: bool) -> Result<Composed> {
     let case = cases::get(store, &req.reference)?;
     let Some(register) = crate::register_store::current(store)? else {
         return Err(crate::error::InputError::new("register", "no register imported yet", "import the firm's register first: dsar register import FILE").into());
@@ -218,7 +249,7 @@ pub fn compose(store: &Store, today: NaiveDate, req: &LetterRequest, templates: 
     let language = req.language.unwrap_or(case.language);
     let acted = crate::acting::acted(store, &req.reference)?;
     let input = LetterInput { kind: req.kind, case: &case, register: &register, evidence: &ev, results: &results, language, today, deadline: &deadline, extra: &req.extra, acted: &acted };
-    let letter = render(&input, templates)?;
+    let letter = render_marked(&input, templates, draft)?;
     let found = findings(&register, &ev, &results);
     let listed: Vec<&str> = found.iter().filter(|f| f.listed()).map(|f| f.system.id.as_str()).collect();
     let gaps = if req.kind.uses_register_content() { completeness(&register, &listed, language) } else { Vec::new() };
@@ -230,8 +261,14 @@ pub fn compose(store: &Store, today: NaiveDate, req: &LetterRequest, templates: 
 /// Records that a letter was saved: one `letter.saved` audit event with the kind, language,
 /// file name, SHA-256 and number of register gaps — never the content.
 pub fn record_saved(store: &mut Store, ctx: &Context, composed: &Composed) -> Result<()> {
+    record_saved_accepting(store, ctx, composed, None)
+}
+
+/// [`record_saved`] for a final letter sent despite register gaps: the DPO's reason for
+/// accepting them goes into the event (`gaps_accepted`), with the gaps' fields.
+pub fn record_saved_accepting(store: &mut Store, ctx: &Context, composed: &Composed, accepted: Option<&str>) -> Result<()> {
     let l = &composed.letter;
-    let details = json!({
+    let mut details = json!({
         "reference": composed.case.reference.to_string(),
         "kind": l.kind.code(),
         "language": l.language.code(),
@@ -240,6 +277,10 @@ pub fn record_saved(store: &mut Store, ctx: &Context, composed: &Composed) -> Re
         "bytes": l.pdf.len(),
         "gaps": composed.gaps.len(),
     });
+    if let Some(reason) = accepted {
+        details["gaps_accepted"] = json!(reason);
+        details["gap_fields"] = json!(composed.gaps.iter().map(|g| format!("{}:{}", g.system_id.as_deref().unwrap_or("register"), g.field)).collect::<Vec<_>>());
+    }
     store.write(|tx| {
         crate::audit::append(tx, Some(&composed.case.id), &ctx.actor, "letter.saved", &details, ctx.now)?;
         Ok(())
