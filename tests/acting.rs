@@ -533,6 +533,8 @@ fn confirmations_follow_the_records_through_the_cli() {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("Art. 17 Abs. 3 lit. b DSGVO i. V. m. HGB § 257, AO § 147") && !flat.contains("BDSG"), "{flat}");
     assert!(text.contains("Newsletter") && text.contains("Support-Chat"), "erased systems named: {text}");
+    // The access log is not rewritten: the letter says when its lines go, not that they went.
+    assert!(flat.contains("Zugriffsprotokolle: bis zum 05.12.2026"), "{flat}");
     let _ = NoticeUpdate::Sent { on: date(TODAY), channel: String::new() };
 }
 

@@ -47,6 +47,11 @@ pub struct ActedSystem {
 }
 
 impl ActedSystem {
+    /// Kept under a legal duty (not merely waiting to age out).
+    pub fn is_retained(&self) -> bool {
+        self.retained_until.is_some() && !self.retained_by.is_empty()
+    }
+
     fn confirmed(&self, what: Confirmed) -> bool {
         self.answer.is_some_and(|(_, c)| c == what)
     }
@@ -82,7 +87,13 @@ impl Acted {
 
     /// Systems whose data is kept under a retention duty (done and verified, or a task).
     pub fn retained(&self) -> impl Iterator<Item = &ActedSystem> {
-        self.systems.iter().filter(|s| s.retained_until.is_some() && (s.verified == Some(true) || s.status == "task" || s.restricted_rows == 0))
+        self.systems.iter().filter(|s| s.is_retained() && (s.verified == Some(true) || s.status == "task" || s.restricted_rows == 0))
+    }
+
+    /// Systems whose records are not changed but age out on their own (log files, by the
+    /// system's retention period), with the day.
+    pub fn aging_out(&self) -> impl Iterator<Item = &ActedSystem> {
+        self.systems.iter().filter(|s| s.action == Action::Retain && s.retained_by.is_empty() && s.retained_until.is_some() && s.status == "done")
     }
 
     /// Systems whose data was restricted (done, verified flagged), retained ones included.
@@ -145,7 +156,7 @@ impl Acted {
         for s in self.systems.iter().filter(|s| s.confirmed(Confirmed::Refused)) {
             missing.push(format!("system {}: whoever runs it refused or could not act — follow up", s.id));
         }
-        let retained = self.systems.iter().any(|s| s.retained_until.is_some() && s.action != Action::None);
+        let retained = self.systems.iter().any(|s| s.is_retained() && s.action != Action::None);
         match kind {
             LetterKind::ErasureConfirmation if retained => {
                 missing.push("part of the data is kept under a retention duty: send erasure-partial instead".into())

@@ -208,8 +208,16 @@ struct ActedCtx {
     suppressed: bool,
     /// Systems whose operator confirmed the correction.
     rectified: Vec<String>,
+    /// Systems whose records age out on their own (log files), with the day.
+    aging_out: Vec<AgingOutCtx>,
     /// The corrections noted: what, and the value now held.
     corrections: Vec<CorrectionCtx>,
+}
+
+#[derive(Serialize)]
+struct AgingOutCtx {
+    system: String,
+    until: String,
 }
 
 #[derive(Serialize)]
@@ -426,6 +434,7 @@ fn acted_ctx(input: &LetterInput<'_>, pick: &dyn Fn(&crate::register::Text) -> S
         informed: a.informed().into_iter().map(clean).collect(),
         suppressed: a.suppressed,
         rectified: a.rectified().map(|s| name(&s.id)).collect(),
+        aging_out: a.aging_out().filter_map(|s| Some(AgingOutCtx { system: name(&s.id), until: words::date(s.retained_until?, lang) })).collect(),
         corrections: a.corrections.iter().map(|c| CorrectionCtx { field: clean(&c.field), new: clean(&c.new) }).collect(),
     }
 }
