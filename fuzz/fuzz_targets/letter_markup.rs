@@ -33,6 +33,7 @@ fuzz_target!(|data: &[u8]| {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
         deadline: &deadline,
         extra: &extra,
+        acted: &dsar::acting::Acted::default(),
     };
     match letters::render(&input, &templates) {
         Ok(letter) => {

@@ -54,6 +54,7 @@ fuzz_target!(|data: &[u8]| {
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
         deadline: &deadline,
         extra: &extra,
+        acted: &dsar::acting::Acted::default(),
     };
     thread_local!(static TEMPLATES: Templates = Templates::builtin());
     TEMPLATES.with(|templates| match letters::render(&letter_input, templates) {
