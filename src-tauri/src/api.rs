@@ -19,16 +19,17 @@ use crate::dto::*;
 use crate::dto_casework::LetterTextDto;
 use crate::error::ApiError;
 
+pub use crate::acting_api::*;
 pub use crate::casework::*;
 
 /// Largest page the case list returns at once.
 pub const MAX_PAGE: u32 = 1000;
 
-fn date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
+pub(crate) fn date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| ApiError::input(field, "not a date: use YYYY-MM-DD, e.g. 2026-11-21"))
 }
 
-fn opt_date(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
+pub(crate) fn opt_date(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
     s.map(|s| date(field, s)).transpose()
 }
 
@@ -120,7 +121,7 @@ pub fn list_cases(desk: &Desk, query: CaseQuery) -> Result<CasePage, ApiError> {
 }
 
 /// System names in the controller's language, by id.
-fn system_names(store: &Store) -> Result<Vec<(String, String)>, ApiError> {
+pub(crate) fn system_names(store: &Store) -> Result<Vec<(String, String)>, ApiError> {
     Ok(match register_store::current(store)? {
         Some(r) => {
             let lang = r.controller.language();

@@ -8,6 +8,7 @@ use tauri::{AppHandle, Emitter, State};
 
 use crate::api;
 use crate::dto::*;
+use crate::dto_acting::*;
 use crate::dto_casework::*;
 use crate::error::ApiError;
 use crate::Desk;
@@ -17,6 +18,9 @@ pub const PULL_PROGRESS: &str = "pull-progress";
 
 /// The event carrying [`ExportProgressDto`].
 pub const EXPORT_PROGRESS: &str = "export-progress";
+
+/// The event carrying [`ActProgressDto`].
+pub const ACT_PROGRESS: &str = "act-progress";
 
 pub(crate) type Shared<'a> = State<'a, Arc<Desk>>;
 
@@ -224,4 +228,49 @@ pub async fn save_system(desk: Shared<'_>, id: String, fields: SystemFieldsDto) 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn add_manual_system(desk: Shared<'_>, id: String, contact_email: String, fields: SystemFieldsDto) -> Result<u64, ApiError> {
     blocking(&desk, move |d| api::add_manual_system(d, id, contact_email, fields)).await
+}
+
+/// See [`api::case_actions`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn case_actions(desk: Shared<'_>, reference: String) -> Result<CaseActionsDto, ApiError> {
+    blocking(&desk, move |d| api::case_actions(d, reference)).await
+}
+
+/// See [`api::plan_case`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn plan_case(desk: Shared<'_>, reference: String) -> Result<CaseActionsDto, ApiError> {
+    blocking(&desk, move |d| api::plan_case(d, reference)).await
+}
+
+/// See [`api::act_case`]; each system's outcome is emitted as `act-progress`.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn act_case(app: AppHandle, desk: Shared<'_>, reference: String, plan_id: String, systems: Vec<String>) -> Result<ActReportDto, ApiError> {
+    // A lost progress event only delays the UI's update until the report arrives.
+    blocking(&desk, move |d| api::act_case(d, reference, plan_id, systems, &|p| drop(app.emit(ACT_PROGRESS, p)))).await
+}
+
+/// See [`api::cancel_acting`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cancel_acting(desk: Shared<'_>, reference: String) -> Result<(), ApiError> {
+    blocking(&desk, move |d| api::cancel_acting(d, reference)).await
+}
+
+/// See [`api::verify_case`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn verify_case(desk: Shared<'_>, reference: String) -> Result<Vec<VerifiedDto>, ApiError> {
+    blocking(&desk, move |d| api::verify_case(d, reference)).await
+}
+
+/// See [`api::update_notice`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_notice(
+    desk: Shared<'_>,
+    reference: String,
+    notice_id: String,
+    status: String,
+    on: Option<String>,
+    channel: Option<String>,
+    reason: Option<String>,
+) -> Result<CaseActionsDto, ApiError> {
+    blocking(&desk, move |d| api::update_notice(d, reference, notice_id, status, on, channel, reason)).await
 }

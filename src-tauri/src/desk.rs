@@ -63,6 +63,12 @@ fn export_key(reference: &str) -> String {
     format!("export\0{reference}")
 }
 
+/// Planning, carrying out and verifying a case search or change the firm's systems: one at a
+/// time per case, under a key of their own.
+fn acting_key(reference: &str) -> String {
+    format!("act\0{reference}")
+}
+
 /// Removes a pull's or an export's cancel flag however it ends.
 pub struct WorkGuard<'a> {
     desk: &'a Desk,
@@ -162,6 +168,16 @@ impl Desk {
         self.start(export_key(reference), "an export of this case is already running: wait for it or cancel it")
     }
 
+    /// Registers planning, carrying out or verifying `reference` (one at a time per case).
+    pub fn start_acting(&self, reference: &str) -> Result<WorkGuard<'_>, ApiError> {
+        self.start(acting_key(reference), "the case is being planned, carried out or verified already: wait for it or cancel it")
+    }
+
+    /// Asks the running plan or execution of `reference` to stop before its next system.
+    pub fn cancel_acting(&self, reference: &str) -> Result<(), ApiError> {
+        self.cancel(&acting_key(reference))
+    }
+
     /// Registers a short check on a second connection (a connection test, the SMTP test), so
     /// lock, restore and a passphrase change wait for it like for a pull.
     pub fn start_check(&self) -> Result<WorkGuard<'_>, ApiError> {
@@ -201,7 +217,7 @@ impl Desk {
         if lock(&self.running)?.is_empty() {
             return Ok(());
         }
-        Err(ApiError::new(crate::error::ErrorCode::Conflict, format!("a pull or an export is still running: wait for it or cancel it, then {what}")))
+        Err(ApiError::new(crate::error::ErrorCode::Conflict, format!("a pull, an export or an action on a case is still running: wait for it or cancel it, then {what}")))
     }
 
     /// Re-encrypts the unlocked database under `new` once `current` is shown to be the

@@ -3,11 +3,13 @@
 //! wire types (`dto`, TypeScript in `ui/src/bindings/`) and the `{code, message}` error.
 #![warn(missing_docs)]
 
+pub mod acting_api;
 pub mod api;
 pub mod casework;
 pub mod commands;
 pub mod desk;
 pub mod dto;
+pub mod dto_acting;
 pub mod dto_casework;
 pub mod error;
 pub mod rendering;
@@ -84,6 +86,12 @@ pub fn run() {
             commands::register_system,
             commands::save_system,
             commands::add_manual_system,
+            commands::case_actions,
+            commands::plan_case,
+            commands::act_case,
+            commands::cancel_acting,
+            commands::verify_case,
+            commands::update_notice,
             settings_commands::get_settings,
             settings_commands::save_controller,
             settings_commands::save_case_defaults,

@@ -264,7 +264,7 @@ pub fn plan(store: &mut Store, ctx: &Context, reference: &str, cancel: &Cancel) 
         "plan": plan.id,
         "rows": plan.rows(),
         "suppress": plan.suppress,
-        "systems": plan.systems.iter().map(|p| json!({"id": p.id, "action": p.action.code(), "records": p.records,
+        "systems": plan.systems.iter().map(|p| json!({"id": p.id, "action": p.action.code(), "records": p.records, "retained_until": p.retained_until.map(|d| d.to_string()),
             "statements": p.statements.iter().map(|st| json!({"name": st.name, "action": st.action.code(), "rows": st.rows})).collect::<Vec<_>>(),
             "error": p.error.is_some()})).collect::<Vec<_>>(),
     });
@@ -578,7 +578,7 @@ fn act_system(store: &mut Store, ctx: &Context, s: &Setting, plan: &Plan, sp: &S
             &ctx.actor,
             "system.acted",
             &json!({"reference": reference, "plan": plan.id, "system": sp.id, "action": sp.action.code(), "status": outcome.status, "rows": outcome.rows,
-                "resumed": resumed, "statements": statements.iter().map(|st| json!({"name": st.name, "action": st.action.code(), "rows": st.rows})).collect::<Vec<_>>()}),
+                "resumed": resumed, "retained_until": sp.retained_until.map(|d| d.to_string()), "statements": statements.iter().map(|st| json!({"name": st.name, "action": st.action.code(), "rows": st.rows})).collect::<Vec<_>>()}),
             ctx.now,
         )?;
         Ok::<_, Error>(())
