@@ -31,8 +31,16 @@ pub use error::{ApiError, ErrorCode};
 pub fn config_from_env(data_dir: PathBuf) -> DeskConfig {
     let db_path = std::env::var_os("DSAR_DB").map(PathBuf::from).unwrap_or_else(dsar::store::default_db_path);
     let today = std::env::var("DSAR_TODAY").ok().and_then(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
-    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    DeskConfig { db_path, demo_path: data_dir.join("demo").join("dsar-demo.db"), today, actor: format!("app:{user}"), demo_at_start: std::env::args().skip(1).any(|a| a == "--demo") }
+    DeskConfig { db_path, demo_path: data_dir.join("demo").join("dsar-demo.db"), today, actor: actor(), demo_at_start: std::env::args().skip(1).any(|a| a == "--demo") }
+}
+
+/// Who acts, for the audit trail: `app:<OS account>`. The account comes from the system, not
+/// `USER`, which a desktop launcher or a service may leave unset ("app:unknown" said nothing);
+/// the environment is asked only when the system cannot say.
+pub fn actor() -> String {
+    let from_env = || ["USER", "LOGNAME", "USERNAME"].iter().filter_map(|v| std::env::var(v).ok()).find(|u| !u.trim().is_empty());
+    let user = whoami::username().ok().filter(|u| !u.trim().is_empty()).or_else(from_env).unwrap_or_else(|| "unknown".into());
+    format!("app:{}", user.trim())
 }
 
 /// Starts the app.

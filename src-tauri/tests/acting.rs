@@ -274,3 +274,10 @@ fn a_notice_is_closed_only_with_a_reason_and_only_on_its_own_case() {
     let missing = closed.letters.iter().find(|l| l.kind == "recipients-informed").unwrap();
     assert!(missing.missing.iter().any(|m| m.contains("no recipient is recorded as informed")), "{missing:?}");
 }
+
+#[test]
+fn the_actor_is_the_os_account_not_unknown() {
+    let actor = dsar_desk::actor();
+    assert!(actor.starts_with("app:") && actor.len() > 4, "{actor}");
+    assert_ne!(actor, "app:unknown", "the account is asked from the system, not only USER");
+}
