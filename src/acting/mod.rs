@@ -15,8 +15,10 @@
 
 pub mod answers;
 mod instructions;
+mod mysql;
 mod needs;
 mod plan;
+mod postgres;
 pub mod rectify;
 mod records;
 mod sqlite;
@@ -158,9 +160,12 @@ fn statements_of(c: &Connector) -> Option<SqlStatements> {
     }
 }
 
-fn sql_actor(c: &Connector) -> Option<Box<dyn SqlActor>> {
-    match &c.settings {
+fn sql_actor(o: &Opened<'_>) -> Option<Box<dyn SqlActor>> {
+    let cx = OpenContext { system: o.system, connector: &o.connector, secrets: &*o.lookup, default_country: o.country };
+    match &o.connector.settings {
         Settings::Sqlite(s) => Some(Box::new(sqlite::SqliteActor { path: s.path.clone() })),
+        Settings::Postgres(_) => Some(Box::new(postgres::PostgresActor::open(&cx))),
+        Settings::Mysql(_) => Some(Box::new(mysql::MysqlActor::open(&cx))),
         _ => None,
     }
 }
@@ -342,7 +347,7 @@ fn plan_system(s: &Setting, system: &System, i: Intent, today: NaiveDate, lang: 
             p.note = Some(format!("the register has no {} statements for this system", if i.erase && !whole { "erase" } else { "restrict" }));
             return p;
         }
-        let Some(actor) = sql_actor(&opened.connector) else {
+        let Some(actor) = sql_actor(&opened) else {
             p.action = Action::Task;
             p.note = Some(format!("acting on {kind} systems is not available in this version: the task's e-mail asks whoever runs it"));
             return p;
@@ -647,7 +652,7 @@ fn run_system(s: &Setting, system: &System, sp: &SystemPlan, resumed: bool, canc
     let changed = |planned: u64, actual: u64, statement: &str| {
         format!("the data changed since the plan ('{statement}' would change {actual} rows, the plan said {planned}): plan again — nothing was changed in this system")
     };
-    if let (Some(st), Some(actor)) = (statements_of(&opened.connector), sql_actor(&opened.connector)) {
+    if let (Some(st), Some(actor)) = (statements_of(&opened.connector), sql_actor(&opened)) {
         let mut steps = Vec::new();
         for ps in &sp.statements {
             let list = if ps.action == StatementAction::Erase { &st.erase } else { &st.restrict };
@@ -775,7 +780,7 @@ fn verify_system(s: &Setting, system: &System, sp: &SystemPlan, cancel: &Cancel)
     let gone = v.records == 0;
     let flagged = if restricted_names.is_empty() {
         true
-    } else if let (Some(st), Some(actor)) = (statements_of(&opened.connector), sql_actor(&opened.connector)) {
+    } else if let (Some(st), Some(actor)) = (statements_of(&opened.connector), sql_actor(&opened)) {
         let steps: Vec<Step<'_>> = st.restrict.iter().filter(|q| restricted_names.contains(q.name.as_str())).map(|q| Step { query: q, action: StatementAction::Restrict }).collect();
         match actor.restricted(&steps, &st.queries, &opened.keys) {
             Ok(flag) => flag,

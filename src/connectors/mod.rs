@@ -22,9 +22,10 @@ use std::sync::Arc;
 
 pub use crate::evidence::Found;
 
-mod mysql;
-mod postgres;
-mod sql_server;
+// Crate-visible for acting (SPEC §10), which opens the same systems read-write.
+pub(crate) mod mysql;
+pub(crate) mod postgres;
+pub(crate) mod sql_server;
 
 pub use sql_server::open_sql_server;
 pub mod http;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use mysql::consts::ColumnType;
+use mysql::consts::{CapabilityFlags, ColumnType};
 use mysql::prelude::Queryable;
 use mysql::{AccessMode, Column, Conn, Opts, OptsBuilder, Params, SslOpts, Statement, TxOpts};
 use serde_json::Value;
@@ -21,6 +21,30 @@ const BINARY_CHARSET: u16 = 63;
 /// Opens a `mysql` system: parses its URL, looks up its password and rewrites its queries.
 /// Nothing connects until a search or test.
 pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
+    let (opts, endpoint, settings) = options(cx, Access::ReadOnly)?;
+    Ok(Box::new(MysqlSource {
+        opts,
+        endpoint,
+        queries: sql_server::server_queries(settings, Placeholders::Question),
+    }))
+}
+
+/// Whether a session's transactions may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Searches: the session is read-only.
+    ReadOnly,
+    /// Acting (SPEC §10): the register's erase and restrict statements.
+    ReadWrite,
+}
+
+/// The connection options of a `mysql` system and its endpoint for messages: URL, password,
+/// timeouts and TLS, the same rules for searching and acting; only the read-only session
+/// and how UPDATE counts rows differ.
+fn options<'c>(
+    cx: &OpenContext<'c>,
+    access: Access,
+) -> Result<(Opts, String, &'c crate::register::ServerSettings), ConnectorError> {
     let Settings::Mysql(settings) = &cx.connector.settings else {
         return Err(ConnectorError::Unsupported {
             kind: cx.connector.kind().code().to_string(),
@@ -62,18 +86,25 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
         .prefer_socket(false)
         // TIMESTAMP values in UTC so they can be written with a `Z`; read-only so a search
         // query that writes fails instead of changing the firm's data.
-        .init(vec![
-            "SET SESSION time_zone = '+00:00'",
-            "SET SESSION TRANSACTION READ ONLY",
-        ]);
+        .init(match access {
+            Access::ReadOnly => vec![
+                "SET SESSION time_zone = '+00:00'",
+                "SET SESSION TRANSACTION READ ONLY",
+            ],
+            Access::ReadWrite => vec!["SET SESSION time_zone = '+00:00'"],
+        })
+        // An UPDATE counts the rows it matched, as on PostgreSQL and SQLite, not only those
+        // whose values changed: a restriction's count does not depend on flags already set.
+        .additional_capabilities(match access {
+            Access::ReadOnly => opts.get_additional_capabilities(),
+            Access::ReadWrite => {
+                opts.get_additional_capabilities() | CapabilityFlags::CLIENT_FOUND_ROWS
+            }
+        });
     if tls && opts.get_ssl_opts().is_none() {
         builder = builder.ssl_opts(SslOpts::default());
     }
-    Ok(Box::new(MysqlSource {
-        opts: builder.into(),
-        endpoint,
-        queries: sql_server::server_queries(settings, Placeholders::Question),
-    }))
+    Ok((builder.into(), endpoint, settings))
 }
 
 /// Removes `sslmode=` from the URL (the PostgreSQL spelling, which the MySQL client does not
@@ -189,8 +220,193 @@ impl Session for MySession {
     }
 }
 
+/// A `mysql` system opened for acting (SPEC §10): the same URL, password, TLS and timeout
+/// rules as a search, but its sessions may write. Nothing connects until
+/// [`MyWritable::connect`].
+pub(crate) struct MyWritable {
+    opts: Opts,
+    endpoint: String,
+}
+
+/// Opens a `mysql` system for acting.
+pub(crate) fn open_writable(cx: &OpenContext<'_>) -> Result<MyWritable, ConnectorError> {
+    let (opts, endpoint, _) = options(cx, Access::ReadWrite)?;
+    Ok(MyWritable { opts, endpoint })
+}
+
+impl MyWritable {
+    /// Connects; the socket's read and write timeouts bound every statement as in a search.
+    pub fn connect(&self) -> Result<MyWriter, ConnectorError> {
+        sql_server::install_crypto_provider();
+        let conn = Conn::new(self.opts.clone()).map_err(|e| connect_error(e, &self.endpoint))?;
+        Ok(MyWriter {
+            conn,
+            endpoint: self.endpoint.clone(),
+            non_transactional: None,
+        })
+    }
+}
+
+/// One read-write connection. The caller opens the transaction and ends it; a connection
+/// dropped inside one is rolled back by the server when it disconnects.
+pub(crate) struct MyWriter {
+    conn: Conn,
+    endpoint: String,
+    /// Tables the user can reach whose engine cannot roll back (MyISAM, Aria, MEMORY, …),
+    /// lower-cased; read once per connection.
+    non_transactional: Option<Vec<String>>,
+}
+
+impl MyWriter {
+    fn control(&mut self, sql: &str) -> Result<(), ConnectorError> {
+        let named = ServerQuery {
+            name: sql.to_string(),
+            sql: String::new(),
+            names: Vec::new(),
+            slots: Vec::new(),
+        };
+        self.conn
+            .query_drop(sql)
+            .map_err(|e| statement_error(e, &named, &self.endpoint, Stage::Run))
+    }
+
+    /// Starts the transaction every statement of a system runs in.
+    pub fn begin(&mut self) -> Result<(), ConnectorError> {
+        self.control("START TRANSACTION")
+    }
+
+    /// Rolls the transaction back.
+    pub fn rollback(&mut self) -> Result<(), ConnectorError> {
+        self.control("ROLLBACK")
+    }
+
+    /// Commits the transaction.
+    pub fn commit(&mut self) -> Result<(), ConnectorError> {
+        self.control("COMMIT")
+    }
+
+    /// Prepares an erase or restrict statement. One that returns rows (a SELECT, MariaDB's
+    /// `RETURNING`) is refused, and so is one naming a table whose engine cannot roll back:
+    /// a dry run there would really delete, and a count that differs from the plan could not
+    /// be undone.
+    pub fn prepare_writing(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
+        let statement = self
+            .conn
+            .prep(&query.sql)
+            .map_err(|e| statement_error(e, query, &self.endpoint, Stage::Prepare))?;
+        if !statement.columns().is_empty() {
+            return Err(returns_rows(query));
+        }
+        let tables = self.non_transactional(query)?;
+        let words: Vec<String> = identifiers(&query.sql);
+        if let Some(table) = tables.iter().find(|t| words.contains(t)) {
+            return Err(ConnectorError::QueryInvalid {
+                query: query.name.clone(),
+                detail: format!(
+                    "table '{table}' uses a storage engine without transactions, so the desk can neither dry-run nor roll back this statement — convert it to InnoDB, or erase by hand"
+                ),
+            });
+        }
+        Ok(statement)
+    }
+
+    fn non_transactional(&mut self, query: &ServerQuery) -> Result<Vec<String>, ConnectorError> {
+        if let Some(t) = &self.non_transactional {
+            return Ok(t.clone());
+        }
+        let endpoint = &self.endpoint;
+        let tables: Vec<String> = self
+            .conn
+            .query(
+                "SELECT DISTINCT LOWER(t.TABLE_NAME) FROM information_schema.TABLES t
+                 JOIN information_schema.ENGINES e ON e.ENGINE = t.ENGINE
+                 WHERE t.TABLE_TYPE = 'BASE TABLE' AND e.TRANSACTIONS <> 'YES'
+                   AND t.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')",
+            )
+            .map_err(|e| statement_error(e, query, endpoint, Stage::Prepare))?;
+        self.non_transactional = Some(tables.clone());
+        Ok(tables)
+    }
+
+    /// Prepares a search query, to read the rows it returns inside the open transaction.
+    pub fn prepare_reading(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
+        self.conn
+            .prep(&query.sql)
+            .map_err(|e| statement_error(e, query, &self.endpoint, Stage::Prepare))
+    }
+
+    /// Runs a prepared statement with one run's values (in `names` order); the rows it
+    /// matched. MariaDB prepares `DELETE … RETURNING` without result columns, so what the
+    /// execution returned is checked too: rows are an error, and the caller rolls back.
+    pub fn execute(
+        &mut self,
+        query: &ServerQuery,
+        statement: &Statement,
+        run: &[&str],
+    ) -> Result<u64, ConnectorError> {
+        let MyWriter { conn, endpoint, .. } = self;
+        let fail = |e| statement_error(e, query, endpoint, Stage::Run);
+        let mut result = conn
+            .exec_iter(statement, positional(query, run))
+            .map_err(fail)?;
+        let mut returned_rows = false;
+        while let Some(set) = result.iter() {
+            returned_rows |= !set.columns().as_ref().is_empty();
+            for row in set {
+                row.map_err(fail)?;
+            }
+        }
+        drop(result);
+        if returned_rows {
+            return Err(returns_rows(query));
+        }
+        Ok(conn.affected_rows())
+    }
+
+    /// Runs a prepared search query with one run's values; its rows as JSON text.
+    pub fn rows(
+        &mut self,
+        query: &ServerQuery,
+        statement: &Statement,
+        run: &[&str],
+    ) -> Result<Vec<String>, ConnectorError> {
+        let rows = read_rows(&mut self.conn, statement, positional(query, run))
+            .map_err(|e| statement_error(e, query, &self.endpoint, Stage::Run))?;
+        Ok(rows.iter().map(Value::to_string).collect())
+    }
+}
+
+fn returns_rows(query: &ServerQuery) -> ConnectorError {
+    ConnectorError::QueryInvalid {
+        query: query.name.clone(),
+        detail: "it returns rows: an erase or restrict statement must be a DELETE or UPDATE without RETURNING".to_string(),
+    }
+}
+
+/// One run's values bound to the `?` placeholders in order.
+fn positional(query: &ServerQuery, run: &[&str]) -> Params {
+    let params: Vec<mysql::Value> = query
+        .per_placeholder(run)
+        .into_iter()
+        .map(mysql::Value::from)
+        .collect();
+    if params.is_empty() {
+        Params::Empty
+    } else {
+        Params::Positional(params)
+    }
+}
+
+/// The words of a statement that could name a table, lower-cased, without backticks.
+fn identifiers(sql: &str) -> Vec<String> {
+    sql.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
 fn read_rows(
-    transaction: &mut mysql::Transaction<'_>,
+    transaction: &mut impl Queryable,
     statement: &Statement,
     params: Params,
 ) -> Result<Vec<Value>, mysql::Error> {

@@ -2,6 +2,7 @@
 //! subject's values bound as `$n` parameters, one read-only session per search.
 
 use std::error::Error as StdError;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,6 +26,21 @@ mod values;
 /// Opens a `postgres` system: parses its URL, looks up its password and rewrites its queries.
 /// Nothing connects until a search or test.
 pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
+    Ok(Box::new(PostgresSource(Arc::new(target(cx, Access::ReadOnly)?))))
+}
+
+/// Whether a session's transactions may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Searches: every transaction is read-only.
+    ReadOnly,
+    /// Acting (SPEC §10): the register's erase and restrict statements.
+    ReadWrite,
+}
+
+/// The connection settings of a `postgres` system: URL, password, timeouts and TLS, the same
+/// rules for searching and acting; only the read-only default differs.
+fn target(cx: &OpenContext<'_>, access: Access) -> Result<Target, ConnectorError> {
     let Settings::Postgres(settings) = &cx.connector.settings else {
         return Err(ConnectorError::Unsupported {
             kind: cx.connector.kind().code().to_string(),
@@ -51,8 +67,14 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
     // switch the read-only default off: those settings are dropped and ours come last.
     let theirs = without_read_only_settings(config.get_options().unwrap_or_default());
     let timeout_secs = statement_timeout_secs(&theirs).unwrap_or(STATEMENT_TIMEOUT_SECS);
+    // Acting sessions write only inside the transactions the acting code opens and ends
+    // itself; their read-only default is simply not forced on.
+    let read_only = match access {
+        Access::ReadOnly => " -c default_transaction_read_only=on",
+        Access::ReadWrite => "",
+    };
     let options = format!(
-        "-c statement_timeout={} {theirs} -c default_transaction_read_only=on",
+        "-c statement_timeout={} {theirs}{read_only}",
         STATEMENT_TIMEOUT_SECS * 1000
     );
     config.options(&options);
@@ -93,13 +115,13 @@ pub(crate) fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorErr
         SslMode::Disable => None,
         _ => Some(rustls_connector()),
     };
-    Ok(Box::new(PostgresSource(Arc::new(Target {
+    Ok(Target {
         config,
         tls,
         endpoint,
         timeout_secs,
         queries: sql_server::server_queries(settings, Placeholders::Numbered),
-    }))))
+    })
 }
 
 /// A URL's `options` without any setting of `default_transaction_read_only` or
@@ -338,18 +360,179 @@ impl Session for PgSession {
             Err(e) => return Err(statement_error(&e, query, at, Stage::Run)),
         };
         rolled_back.map_err(|e| statement_error(&e, query, at, Stage::Run))?;
-        Ok(rows
-            .iter()
-            .map(|row| {
-                sql_server::record(row.columns().iter().enumerate().map(|(i, column)| {
-                    // `Cell` accepts every type and never fails, so an error here is a row
-                    // shorter than its description: show the gap rather than drop the record.
-                    let value = row.try_get::<_, Cell>(i).map_or(Value::Null, |c| c.0);
-                    (column.name().to_string(), value)
-                }))
-            })
-            .collect())
+        Ok(rows.iter().map(record).collect())
     }
+}
+
+/// A row as a JSON object.
+fn record(row: &postgres::Row) -> Value {
+    sql_server::record(row.columns().iter().enumerate().map(|(i, column)| {
+        // `Cell` accepts every type and never fails, so an error here is a row
+        // shorter than its description: show the gap rather than drop the record.
+        let value = row.try_get::<_, Cell>(i).map_or(Value::Null, |c| c.0);
+        (column.name().to_string(), value)
+    }))
+}
+
+/// A `postgres` system opened for acting (SPEC §10): the same URL, password, TLS and timeout
+/// rules as a search, but its sessions may write. Nothing connects until [`PgWritable::run`].
+pub(crate) struct PgWritable(Arc<Target>);
+
+/// Opens a `postgres` system for acting.
+pub(crate) fn open_writable(cx: &OpenContext<'_>) -> Result<PgWritable, ConnectorError> {
+    Ok(PgWritable(Arc::new(target(cx, Access::ReadWrite)?)))
+}
+
+impl PgWritable {
+    /// Connects and runs `work` under the [`watchdog`], as searches do: a server that stops
+    /// answering costs at most the statement timeout instead of blocking the desk. Once the
+    /// watchdog has given up, the abandoned session can no longer commit.
+    pub fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut PgWriter) -> Result<T, ConnectorError> + Send + 'static,
+    ) -> Result<T, ConnectorError> {
+        let target = Arc::clone(&self.0);
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&abandoned);
+        let result = watchdog::watched(self.0.connect_limit(), &Cancel::new(), |limit| self.0.stalled(limit), move |beat| {
+            let mut writer = PgWriter { session: target.connect(&beat)?, abandoned: flag, in_transaction: false };
+            work(&mut writer)
+        });
+        if result.is_err() {
+            abandoned.store(true, Ordering::SeqCst);
+        }
+        result
+    }
+}
+
+/// One read-write connection inside [`PgWritable::run`]. The caller opens the transaction and
+/// ends it; a session dropped inside one is rolled back by the server when it disconnects.
+pub(crate) struct PgWriter {
+    session: PgSession,
+    abandoned: Arc<AtomicBool>,
+    in_transaction: bool,
+}
+
+impl PgWriter {
+    /// The client and where its statements fail, borrowed apart; the heartbeat is told a
+    /// round trip begins.
+    fn client(&mut self) -> (&mut Client, At<'_>) {
+        let session = &mut self.session;
+        session.beat.step(session.limit);
+        (&mut session.client, At { endpoint: &session.endpoint, timeout_secs: session.timeout_secs })
+    }
+
+    /// Runs a transaction-control command; its errors are named after `name`.
+    fn control(&mut self, sql: &str, name: &str) -> Result<(), ConnectorError> {
+        let (client, at) = self.client();
+        client.batch_execute(sql).map_err(|e| {
+            let named = ServerQuery { name: name.to_string(), sql: String::new(), names: Vec::new(), slots: Vec::new() };
+            write_error(&e, &named, at, Stage::Run)
+        })
+    }
+
+    /// Starts the transaction every statement of a system runs in.
+    pub fn begin(&mut self) -> Result<(), ConnectorError> {
+        self.control("BEGIN", "BEGIN")?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    /// Rolls the transaction back.
+    pub fn rollback(&mut self) -> Result<(), ConnectorError> {
+        self.in_transaction = false;
+        self.control("ROLLBACK", "ROLLBACK")
+    }
+
+    /// Commits the transaction, unless the watchdog has already reported this session as
+    /// failed: then it is rolled back rather than make a change the desk records as not made.
+    /// (A COMMIT whose answer is lost stays in doubt, as on any server; running the plan
+    /// again then finds nothing where it counted rows, and says so.)
+    pub fn commit(&mut self) -> Result<(), ConnectorError> {
+        if self.abandoned.load(Ordering::SeqCst) {
+            let _ = self.rollback();
+            return Err(self.session_lost());
+        }
+        self.in_transaction = false;
+        self.control("COMMIT", "COMMIT")
+    }
+
+    fn session_lost(&self) -> ConnectorError {
+        ConnectorError::Unreachable { endpoint: self.session.endpoint.clone(), reason: "the connection was lost".to_string() }
+    }
+
+    /// Prepares an erase or restrict statement; one that returns rows (a SELECT, `RETURNING`)
+    /// is refused before it runs.
+    pub fn prepare_writing(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
+        let (client, at) = self.client();
+        let statement = client.prepare(&query.sql).map_err(|e| write_error(&e, query, at, Stage::Prepare))?;
+        if !statement.columns().is_empty() {
+            return Err(ConnectorError::QueryInvalid {
+                query: query.name.clone(),
+                detail: "it returns rows: an erase or restrict statement must be a DELETE or UPDATE without RETURNING".to_string(),
+            });
+        }
+        Ok(statement)
+    }
+
+    /// Prepares a search query, to read the rows it returns inside the open transaction.
+    pub fn prepare_reading(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
+        let (client, at) = self.client();
+        client.prepare(&query.sql).map_err(|e| write_error(&e, query, at, Stage::Prepare))
+    }
+
+    /// Runs a prepared statement with one run's values (in `names` order); the rows it changed.
+    pub fn execute(&mut self, query: &ServerQuery, statement: &Statement, run: &[&str]) -> Result<u64, ConnectorError> {
+        self.guarded(query, |client, refs| client.execute(statement, refs), run).map(|n| n.unwrap_or(0))
+    }
+
+    /// Runs a prepared search query with one run's values; its rows as JSON text.
+    pub fn rows(&mut self, query: &ServerQuery, statement: &Statement, run: &[&str]) -> Result<Vec<String>, ConnectorError> {
+        let rows = self.guarded(query, |client, refs| client.query(statement, refs), run)?.unwrap_or_default();
+        Ok(rows.iter().map(|row| record(row).to_string()).collect())
+    }
+
+    /// Runs `f` inside a savepoint: a value the column's type cannot take (`abc` for an
+    /// integer) fails the statement, which matches nothing as it does in a search, without
+    /// aborting the transaction around it. `None` for such a run.
+    fn guarded<T>(
+        &mut self,
+        query: &ServerQuery,
+        f: impl FnOnce(&mut Client, &[&(dyn ToSql + Sync)]) -> Result<T, postgres::Error>,
+        run: &[&str],
+    ) -> Result<Option<T>, ConnectorError> {
+        if !self.in_transaction {
+            return Err(ConnectorError::QueryInvalid { query: query.name.clone(), detail: "run outside a transaction".to_string() });
+        }
+        let params: Vec<TextParam<'_>> = run.iter().map(|v| TextParam(v)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        self.control("SAVEPOINT dsar_run", &query.name)?;
+        let (client, at) = self.client();
+        match f(client, &refs) {
+            Ok(out) => {
+                self.control("RELEASE SAVEPOINT dsar_run", &query.name)?;
+                Ok(Some(out))
+            }
+            Err(e) if value_cannot_match(&e) => {
+                self.control("ROLLBACK TO SAVEPOINT dsar_run", &query.name)?;
+                Ok(None)
+            }
+            Err(e) => Err(write_error(&e, query, at, Stage::Run)),
+        }
+    }
+}
+
+/// [`statement_error`] for acting: a read-only refusal comes from the server or the user's
+/// settings here, not from the search guard.
+fn write_error(e: &postgres::Error, query: &ServerQuery, at: At<'_>, stage: Stage) -> ConnectorError {
+    use postgres::error::SqlState;
+    if e.code() == Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
+        return ConnectorError::QueryInvalid {
+            query: query.name.clone(),
+            detail: "the server only allows reading in this session (SQLSTATE 25006): acting needs a user and database that may write".to_string(),
+        };
+    }
+    statement_error(e, query, at, stage)
 }
 
 /// A subject's value sent in text form, so the server converts it to whatever type it

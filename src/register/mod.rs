@@ -39,6 +39,7 @@ pub use secret::{
     expand_secrets, is_secret_name, secret_refs, BadSecretRef, ExpandError, MissingSecret,
 };
 pub use text::{OrderedMap, Text, TextList};
+pub(crate) use validate::leading_keyword;
 
 use error::{cut, Problems};
 

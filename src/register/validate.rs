@@ -489,7 +489,7 @@ fn retained_datasets(system: &Value, duty: &Value, at: &str, p: &mut Problems) {
 }
 
 /// The first SQL keyword, upper-case, after whitespace, comments and opening brackets.
-fn leading_keyword(sql: &str) -> String {
+pub(crate) fn leading_keyword(sql: &str) -> String {
     let mut rest = sql;
     loop {
         let t = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
