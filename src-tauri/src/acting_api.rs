@@ -49,6 +49,25 @@ fn in_app(e: dsar::Error) -> ApiError {
     }
 }
 
+/// What a confirmation letter still lacks, as the window says it: the core ends some lines
+/// with the CLI command that fixes them (`dsar case verify REF`); the app names its button
+/// instead. Lines whose fix the app has no button for keep the command.
+pub(crate) fn in_window(line: &str, reference: &str) -> String {
+    let plan_then_act = format!("run dsar case plan {reference}, then dsar case act {reference} --plan ID");
+    let act = format!("dsar case act {reference} --plan ");
+    let verify = format!("dsar case verify {reference}");
+    if let Some(head) = line.strip_suffix(&plan_then_act) {
+        return format!("{head}press Plan under Actions, check the plan, then Approve and carry out");
+    }
+    if let Some((head, _)) = line.split_once(&act) {
+        return format!("{head}press Re-run for it under Actions");
+    }
+    if let Some(head) = line.strip_suffix(&verify) {
+        return format!("{head}press Verify under Actions");
+    }
+    line.to_string()
+}
+
 /// A run the user stopped is reported as cancelled, whatever the core says about it.
 fn stopped(e: dsar::Error, cancel: &Cancel, what: &str) -> ApiError {
     if cancel.is_cancelled() {
@@ -133,7 +152,10 @@ fn actions(store: &Store, reference: &str) -> Result<CaseActionsDto, ApiError> {
             letter_text: n.letter.1.clone(),
         })
         .collect();
-    let letters = CONFIRMATIONS.iter().map(|k| LetterReadinessDto { kind: k.code().into(), missing: acted.missing_for(*k, &reference) }).collect();
+    let letters = CONFIRMATIONS
+        .iter()
+        .map(|k| LetterReadinessDto { kind: k.code().into(), missing: acted.missing_for(*k, &reference).iter().map(|m| in_window(m, &reference)).collect() })
+        .collect();
     Ok(CaseActionsDto { plan, acted_plan, systems, notices, open_tasks: acted.open_tasks.clone(), suppressed: acted.suppressed, letters })
 }
 

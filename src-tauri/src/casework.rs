@@ -64,7 +64,9 @@ pub(crate) fn refuse_unrecorded(c: &Composed) -> Result<(), ApiError> {
     if c.unrecorded.is_empty() {
         return Ok(());
     }
-    Err(ApiError::new(ErrorCode::Conflict, format!("This letter confirms what the desk has not recorded: {}", c.unrecorded.join("; "))))
+    let reference = c.case.reference.to_string();
+    let missing: Vec<String> = c.unrecorded.iter().map(|u| crate::acting_api::in_window(u, &reference)).collect();
+    Err(ApiError::new(ErrorCode::Conflict, format!("This letter confirms what the desk has not recorded: {}", missing.join("; "))))
 }
 
 fn compose(desk: &Desk, reference: String, kind: &str, lang: Option<&str>, text: LetterTextDto) -> Result<Composed, ApiError> {
@@ -82,7 +84,7 @@ pub fn preview_letter(desk: &Desk, reference: String, kind: String, lang: Option
     let r = c.case.reference.to_string();
     let l = &c.letter.subject_line;
     let subject = if l.contains(&r) { l.clone() } else { format!("[{r}] {l}") };
-    let mut gaps: Vec<String> = c.unrecorded.iter().map(|u| format!("not recorded: {u}")).collect();
+    let mut gaps: Vec<String> = c.unrecorded.iter().map(|u| format!("not recorded: {}", crate::acting_api::in_window(u, &r))).collect();
     gaps.extend(gap_lines(&c.gaps));
     Ok(LetterPreview { subject, body_text: c.letter.text.clone(), gaps, file_name: c.letter.file_name.clone() })
 }

@@ -103,7 +103,7 @@ fn plan_act_verify_and_notices_from_the_case_screen_change_exactly_the_subjects_
     let before = f.actions();
     assert!(before.plan.is_none() && before.acted_plan.is_none() && before.notices.is_empty());
     let partial = before.letters.iter().find(|l| l.kind == "erasure-partial").unwrap();
-    assert!(partial.missing.iter().any(|m| m.contains("nothing has been carried out")), "{:?}", partial.missing);
+    assert!(partial.missing.iter().any(|m| m.contains("nothing has been carried out") && m.ends_with("press Plan under Actions, check the plan, then Approve and carry out")), "{:?}", partial.missing);
 
     let planned = api::plan_case(&f.desk, f.reference.clone()).unwrap();
     let plan = planned.plan.expect("a plan");
@@ -123,6 +123,7 @@ fn plan_act_verify_and_notices_from_the_case_screen_change_exactly_the_subjects_
     let pdf = f.dir.path().join("partial.pdf");
     let e = api::save_letter(&f.desk, f.reference.clone(), "erasure-partial".into(), Some("de".into()), Default::default(), pdf.display().to_string()).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict, "{}", e.message);
+    assert!(e.message.contains("press Plan under Actions") && !e.message.contains("dsar case"), "the window's words, not the CLI's: {}", e.message);
     assert!(!pdf.exists());
 
     // Approve and carry out: one progress event per system, in plan order.
@@ -146,7 +147,9 @@ fn plan_act_verify_and_notices_from_the_case_screen_change_exactly_the_subjects_
     assert!(acted.plan.as_ref().unwrap().approved);
     let shop = acted.systems.iter().find(|s| s.id == "shop").unwrap();
     assert_eq!((shop.status.as_str(), shop.erased_rows, shop.restricted_rows, shop.verified), ("done", 1, 3, None));
-    assert!(f.missing("erasure-partial").iter().any(|m| m.contains("system shop is not verified")), "{:?}", f.missing("erasure-partial"));
+    assert!(f.missing("erasure-partial").iter().any(|m| m == "system shop is not verified: press Verify under Actions"), "{:?}", f.missing("erasure-partial"));
+    let preview = api::preview_letter(&f.desk, f.reference.clone(), "erasure-partial".into(), None, Default::default()).unwrap();
+    assert!(preview.gaps.iter().any(|g| g == "not recorded: system shop is not verified: press Verify under Actions"), "{:?}", preview.gaps);
 
     let verified = api::verify_case(&f.desk, f.reference.clone()).unwrap();
     let ok: Vec<(&str, &str, bool, u64)> = verified.iter().map(|v| (v.id.as_str(), v.name.as_str(), v.ok, v.records)).collect();
@@ -236,7 +239,7 @@ fn cancel_stops_before_the_next_system_and_a_rerun_of_one_system_finishes_it() {
     let status: Vec<(&str, &str)> = report.systems.iter().map(|o| (o.id.as_str(), o.status.as_str())).collect();
     assert_eq!(status, [("shop", "done"), ("newsletter", "skipped")]);
     assert!(std::fs::read_to_string(f.dir.path().join("firm").join("newsletter.csv")).unwrap().contains(EMAIL));
-    assert!(f.missing("erasure-partial").iter().any(|m| m.contains("system newsletter has not been acted on")));
+    assert!(f.missing("erasure-partial").iter().any(|m| m == "system newsletter has not been acted on: press Re-run for it under Actions"), "{:?}", f.missing("erasure-partial"));
 
     // Re-run just that system (the panel's Re-run button).
     let rerun = api::act_case(&f.desk, f.reference.clone(), plan.id, vec!["newsletter".into()], &|_| {}).unwrap();
