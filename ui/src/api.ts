@@ -59,6 +59,23 @@ import type { LetterTextDto } from './bindings/LetterTextDto';
 import type { LetterSent } from './bindings/LetterSent';
 import type { RegisterExported } from './bindings/RegisterExported';
 import type { SystemFieldsDto } from './bindings/SystemFieldsDto';
+// Acting on a request: plan, carry out, verify, notices.
+export type { ActedSystemDto } from './bindings/ActedSystemDto';
+export type { ActProgressDto } from './bindings/ActProgressDto';
+export type { ActReportDto } from './bindings/ActReportDto';
+export type { AnswerDto } from './bindings/AnswerDto';
+export type { CaseActionsDto } from './bindings/CaseActionsDto';
+export type { LetterReadinessDto } from './bindings/LetterReadinessDto';
+export type { NoticeDto } from './bindings/NoticeDto';
+export type { PlanDto } from './bindings/PlanDto';
+export type { PlannedStatementDto } from './bindings/PlannedStatementDto';
+export type { SystemOutcomeDto } from './bindings/SystemOutcomeDto';
+export type { SystemPlanDto } from './bindings/SystemPlanDto';
+export type { VerifiedDto } from './bindings/VerifiedDto';
+import type { ActProgressDto } from './bindings/ActProgressDto';
+import type { ActReportDto } from './bindings/ActReportDto';
+import type { CaseActionsDto } from './bindings/CaseActionsDto';
+import type { VerifiedDto } from './bindings/VerifiedDto';
 // Settings screen.
 export type { BackupDto } from './bindings/BackupDto';
 export type { CaseDefaultsDto } from './bindings/CaseDefaultsDto';
@@ -186,6 +203,22 @@ export const api = {
   saveSystem: (id: string, fields: SystemFieldsDto) => call<number>('save_system', { id, fields }),
   addManualSystem: (id: string, contactEmail: string, fields: SystemFieldsDto) =>
     call<number>('add_manual_system', { id, contact_email: contactEmail, fields }),
+  // Acting on a request (SPEC §10).
+  caseActions: (reference: string) => call<CaseActionsDto>('case_actions', { reference }),
+  planCase: (reference: string) => call<CaseActionsDto>('plan_case', { reference }),
+  actCase: (reference: string, planId: string, systems: string[]) =>
+    call<ActReportDto>('act_case', { reference, plan_id: planId, systems }),
+  cancelActing: (reference: string) => call<null>('cancel_acting', { reference }),
+  verifyCase: (reference: string) => call<VerifiedDto[]>('verify_case', { reference }),
+  /** `status` sent (with `on` and `channel`) or impossible / disproportionate (with `reason`). */
+  updateNotice: (
+    reference: string,
+    noticeId: string,
+    status: 'sent' | 'impossible' | 'disproportionate',
+    on: string | null,
+    channel: string | null,
+    reason: string | null,
+  ) => call<CaseActionsDto>('update_notice', { reference, notice_id: noticeId, status, on, channel, reason }),
   // Settings screen.
   getSettings: () => call<SettingsDto>('get_settings'),
   listSecrets: () => call<SecretDto[]>('list_secrets'),
@@ -213,4 +246,9 @@ export function onPullProgress(handler: (p: PullProgress) => void): Promise<Unli
 /** Subscribes to `export-progress` events; resolves to the function that unsubscribes. */
 export function onExportProgress(handler: (p: ExportProgressDto) => void): Promise<UnlistenFn> {
   return listen<ExportProgressDto>('export-progress', (event) => handler(event.payload));
+}
+
+/** Subscribes to `act-progress` events (one per system carried out); resolves to the unsubscriber. */
+export function onActProgress(handler: (p: ActProgressDto) => void): Promise<UnlistenFn> {
+  return listen<ActProgressDto>('act-progress', (event) => handler(event.payload));
 }

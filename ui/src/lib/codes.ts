@@ -1,5 +1,8 @@
 // The codes the core accepts for rights, statuses, channels, outcomes and letter kinds (the
-// same strings as the CLI, SPEC §8), so selects offer only what the core will take.
+// same strings as the CLI, SPEC §8), so selects offer only what the core will take, and their
+// words in the UI language.
+
+import { DICTIONARIES, translate, type Key, type Lang } from './i18n';
 
 /** GDPR rights (Art. 15–21, consent withdrawal). */
 export const GDPR_RIGHTS = [
@@ -65,4 +68,13 @@ export const LETTER_KINDS = [
 export function codeLabel(code: string): string {
   const spaced = code.replace(/[-_]/g, ' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+/** The families of codes that have words in the dictionary (`code.<family>.<code>`). */
+export type CodeFamily = 'right' | 'channel' | 'status' | 'outcome' | 'letter' | 'confirmed';
+
+/** A code in words in `lang`; a code the dictionary does not know yet as `codeLabel` shows it. */
+export function codeText(lang: Lang, family: CodeFamily, code: string): string {
+  const key = `code.${family}.${code}`;
+  return key in DICTIONARIES.en ? translate(lang, key as Key) : codeLabel(code);
 }

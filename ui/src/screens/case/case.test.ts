@@ -2,10 +2,11 @@
 // offers (the DOM-driven flows are for the E2E tests in the window).
 import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
-import type { CaseDetail, TaskDto } from '../../api';
+import type { CaseDetail, NoticeDto, TaskDto } from '../../api';
 import Tasks from './Tasks.svelte';
 import Letters from './Letters.svelte';
 import Export from './Export.svelte';
+import Notice from './Notice.svelte';
 
 const task = (id: string, status: string, body: string): TaskDto => ({
   id,
@@ -82,5 +83,36 @@ describe('Export', () => {
     expect(body).toContain('data-testid="export-path"');
     expect(body).toContain('data-testid="export-password"');
     expect(body).not.toContain('data-testid="export-result"');
+  });
+});
+
+const notice = (status: string): NoticeDto => ({
+  id: 'n1',
+  system_id: 'shop',
+  system_name: 'Webshop',
+  recipient: 'Steuerberatung Kunz & Partner',
+  kind: 'recipient-notice',
+  action: 'erase',
+  status,
+  sent_on: status === 'sent' ? '2026-11-21' : null,
+  channel: status === 'sent' ? 'E-Mail' : null,
+  reason: null,
+  letter_title: 'Löschung — Steuerberatung Kunz & Partner',
+  letter_text: 'Sehr geehrte Damen und Herren, …',
+});
+
+describe('Notice', () => {
+  it('offers "mark sent" with day and channel and "close" while open, and the ready letter', () => {
+    const { body } = render(Notice, { props: { reference: 'DSAR-2026-0042', notice: notice('open'), closed: false, onchange: async () => {} } });
+    for (const id of ['notice-date-n1', 'notice-channel-n1', 'notice-sent-n1', 'notice-close-n1', 'notice-letter-n1', 'notice-copy-n1'])
+      expect(body).toContain(`data-testid="${id}"`);
+    expect(body).toContain('Sehr geehrte Damen und Herren');
+  });
+
+  it('once sent, shows when and how and offers nothing more to record', () => {
+    const { body } = render(Notice, { props: { reference: 'DSAR-2026-0042', notice: notice('sent'), closed: false, onchange: async () => {} } });
+    expect(body).not.toContain('data-testid="notice-sent-n1"');
+    expect(body).not.toContain('data-testid="notice-close-n1"');
+    expect(body).toMatch(/Sent on 21 Nov 2026 by E-Mail|Gesendet am 21\.11\.2026 per E-Mail/);
   });
 });
