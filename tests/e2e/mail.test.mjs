@@ -92,5 +92,8 @@ test('a letter is sent only after the recipient is confirmed, and arrives with i
   assert.ok(!/Jana Beispiel/.test(mail.eml.match(/^Subject: .*$/m)[0]), 'the subject line never carries the name');
   const sent = sql(db, PASS, "SELECT count(*) FROM audit_events WHERE action = 'letter.sent'")[0][0];
   assert.equal(sent, 1, 'the audit trail records the one sent letter');
-  await app.textMatching('timeline', /letter\.sent/);
+  await app.until(
+    async () => (await Promise.all((await app.all('timeline-text')).map((el) => el.getText()))).includes('Letter sent by e-mail: Acknowledgement'),
+    'the sent letter is on the timeline in words',
+  );
 });
