@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launch, tempDesk, sql, TODAY } from './harness.mjs';
 
@@ -172,10 +172,20 @@ test('approve: the dialog names the counts; carrying out changes exactly the sub
   assert.equal((await app.all('approve-confirm')).length, 0);
   assert.deepEqual(sql(db, PASS, 'SELECT count(*) FROM action_plans WHERE approved_at IS NOT NULL'), [[0]]);
 
+  // The newsletter file is away (a colleague has it open elsewhere): that system fails, the
+  // shop goes on; once the file is back, Re-run carries out the newsletter alone.
+  renameSync(newsletter, `${newsletter}.away`);
   await app.click('approve');
   await app.click('approve-confirm-yes');
   await app.textMatching('result-status-shop', /^Done$/, 30000);
-  await app.textMatching('result-status-newsletter', /^Done$/);
+  await app.textMatching('result-status-newsletter', /^Failed$/);
+  assert.ok((await app.text('result-error-newsletter')).length > 0, 'the failure is explained');
+  assert.deepEqual(sql(db, PASS, "SELECT status FROM action_results WHERE system_id = 'newsletter'"), [['error']]);
+  await app.screenshot('43a-acting-failed', 'actions');
+  renameSync(`${newsletter}.away`, newsletter);
+  await app.click('rerun-act-newsletter');
+  await app.textMatching('result-status-newsletter', /^Done$/, 30000);
+  assert.equal((await app.all('rerun-act-newsletter')).length, 0, 'no Re-run on a system that is done');
   assert.match(await app.text('result-row-shop'), /erased 1 record, restricted 3 records/);
   assert.equal(await app.text('plan-state'), 'approved');
   // The shop: the subject's three invoices kept and flagged, the customer erased, nobody else touched.
@@ -243,7 +253,10 @@ test('the erasure-partial letter is saved now; the timeline tells every step in 
   await app.until(async () => /Letter saved: Partial erasure \(DE\)/.test((timeline = await timelineWords())), 'the letter is on the timeline');
   assert.match(timeline, /Searched 2 systems: 5 records found/);
   assert.match(timeline, /Plan made: erase 2 records in 2 systems, restrict 3 records in 1 system/);
-  assert.match(timeline, /Erased 2 records in 2 systems · restricted 3 records \(orders\) until 31 Dec 2034 · 1 recipient to inform/);
+  // The first run (the newsletter failed), then the newsletter's re-run alone.
+  assert.match(timeline, /Newsletter: failed, nothing changed/);
+  assert.match(timeline, /Erased 1 record in 1 system · restricted 3 records \(orders\) until 31 Dec 2034 · 1 system failed · 1 recipient to inform/);
+  assert.match(timeline, /Newsletter: erased 1 record[\s\S]*\nErased 1 record in 1 system — /);
   assert.match(timeline, /Verified 2 systems: erased data gone, restricted data flagged/);
   assert.match(timeline, /Recipient of Webshop informed/);
   assert.doesNotMatch(timeline, /app:unknown|"reference"|\{/, 'no raw JSON and a real actor on the timeline');
@@ -274,7 +287,7 @@ test('in German the panel and the timeline read in German', async () => {
   const timeline = await timelineWords();
   assert.match(timeline, /Brief gespeichert: Teilweise Löschung \(DE\)/);
   assert.match(timeline, /Fall angelegt: Löschung · eingegangen am 10\.11\.2026 \(E-Mail\)/);
-  assert.match(timeline, /2 Datensätze in 2 Systemen gelöscht · 3 Datensätze \(orders\) bis 31\.12\.2034 eingeschränkt/);
+  assert.match(timeline, /1 Datensatz in 1 System gelöscht · 3 Datensätze \(orders\) bis 31\.12\.2034 eingeschränkt · 1 System fehlgeschlagen/);
   await app.screenshot('48-acting-de', 'actions');
   await app.screenshot('49-acting-timeline-de', 'timeline');
   await app.select('ui-lang', 'en');
