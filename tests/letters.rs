@@ -86,7 +86,7 @@ fn compose(d: &Desk, kind: LetterKind, lang: Language, extra: LetterExtra, templ
 }
 
 fn reasons() -> LetterExtra {
-    LetterExtra { reasons: Some("Grund eins / reason one.\n\nGrund zwei / reason two.".into()), notes: Some("Notiz / note.".into()) }
+    LetterExtra { reasons: Some("Grund eins / reason one.\n\nGrund zwei / reason two.".into()), notes: Some("Notiz / note.".into()), ground: None }
 }
 
 fn write_pdf(pdf: &[u8]) -> (tempfile::TempDir, PathBuf) {
@@ -260,7 +260,7 @@ fn letters_that_need_reasons_are_refused_without_them() {
 fn subject_text_with_markup_template_syntax_rtl_and_emoji_is_printed_literally() {
     let hostile = "<script>alert(1)</script> &amp; {{ 7*7 }} {% if true %}x{% endif %} مرحبا שלום 👍";
     let d = desk_with(&data("registers/jaimo.json"), "jaimo", Language::En, hostile, vec![hostile.into()]);
-    let extra = LetterExtra { reasons: Some(hostile.into()), notes: Some(hostile.into()) };
+    let extra = LetterExtra { reasons: Some(hostile.into()), notes: Some(hostile.into()), ground: None };
     let composed = compose(&d, LetterKind::Refusal, Language::En, extra, &Templates::builtin()).unwrap();
     let l = &composed.letter;
     assert!(l.text.contains(&format!("Dear {hostile},")), "{}", l.text);
@@ -443,7 +443,11 @@ fn cli_refuses_bad_letter_requests_with_one_line() {
     let out = out.to_str().unwrap();
     for (args, expect) in [
         (vec!["letter", reference.as_str(), "--kind", "acess-response", "--out", out], "unknown letter kind"),
-        (vec!["letter", reference.as_str(), "--kind", "refusal", "--out", out], "reasons"),
+        (vec!["letter", reference.as_str(), "--kind", "refusal", "--out", out], "--ground: a refusal must name its legal ground"),
+        (vec!["letter", reference.as_str(), "--kind", "refusal", "--ground", "art99", "--out", out], "unknown ground"),
+        (vec!["letter", reference.as_str(), "--kind", "refusal", "--ground", "uavg-41", "--reasons", "x", "--out", out], "uavg-41 does not apply"),
+        (vec!["letter", reference.as_str(), "--kind", "refusal", "--ground", "art15-4", "--out", out], "reasons"),
+        (vec!["letter", reference.as_str(), "--kind", "acknowledgement", "--ground", "art15-4", "--out", out], "only a refusal takes a ground"),
         (vec!["letter", reference.as_str(), "--kind", "no-data", "--lang", "fr", "--out", out], "unknown language"),
         (vec!["letter", "DSAR-2026-0099", "--kind", "no-data", "--out", out], "no case DSAR-2026-0099"),
         (vec!["letter", reference.as_str(), "--kind", "no-data", "--out", out, "--send"], "no mail server configured"),
@@ -453,6 +457,26 @@ fn cli_refuses_bad_letter_requests_with_one_line() {
         assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
         assert!(err.contains(expect) && err.lines().count() == 1, "{args:?}: {err}");
     }
+}
+
+#[test]
+fn a_refusal_names_its_chosen_ground_in_the_letters_language() {
+    let (db, reference) = cli_desk();
+    let out = db.dir.path().join("refusal.pdf");
+    for (lang, words) in [
+        ("de", "offenkundig exzessiv, insbesondere wegen häufiger Wiederholung (Art. 12 Abs. 5 Satz 2 lit. b DSGVO)"),
+        ("en", "manifestly excessive, in particular because it is repetitive (Art. 12(5)(b) GDPR)"),
+        ("nl", "buitensporig, met name vanwege het repetitieve karakter"),
+    ] {
+        ok(db.dsar(&["letter", &reference, "--kind", "refusal", "--ground", "art12-5-excessive", "--reasons", "Dritter Antrag in vier Wochen.", "--lang", lang, "--out", out.to_str().unwrap()]));
+        let text = pdf_text(&std::fs::read(&out).unwrap(), None);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(words) && flat.contains("Dritter Antrag in vier Wochen."), "{lang}: {flat}");
+        assert!(!flat.contains("Art. 12 Abs. 4 und 5") && !flat.contains("Art. 12(4) and (5)"), "the chosen ground, not both: {flat}");
+    }
+    ok(db.dsar(&["letter", &reference, "--kind", "refusal", "--ground", "bdsg-34", "--reasons", "Nur Archivdaten.", "--out", out.to_str().unwrap()]));
+    let flat = pdf_text(&std::fs::read(&out).unwrap(), None).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("§ 34 Abs. 1 Nr. 2 BDSG") && flat.contains("Art. 77"), "ground, complaint: {flat}");
 }
 
 #[test]

@@ -43,7 +43,11 @@ fuzz_target!(|data: &[u8]| {
     let subject = Subject { name: input.name, address: input.address.into_iter().take(8).collect(), identifiers: Vec::new() };
     let case = dsar_fuzz::case(subject, language, input.extension_reason);
     let deadline = case.deadline(&Default::default()).expect("fixture deadline");
-    let extra = LetterExtra { reasons: input.reasons, notes: input.notes };
+    // The ground (refusals only) rides on the language byte's upper part: none or any.
+    let grounds = letters::RefusalGround::ALL;
+    let pick = usize::from(input.language) / Language::ALL.len() % (grounds.len() + 1);
+    let ground = pick.checked_sub(1).map(|i| grounds[i]);
+    let extra = LetterExtra { reasons: input.reasons, notes: input.notes, ground };
     let letter_input = LetterInput {
         kind,
         case: &case,
@@ -63,9 +67,9 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             // The built-in templates never fail on user text (a PDF error is a program
-            // fault, `is_user_error` says); only missing reasons may be refused.
+            // fault, `is_user_error` says); only missing reasons or a ground of another law may be refused.
             assert!(
-                matches!(e, letters::LetterError::MissingReasons { .. }),
+                matches!(e, letters::LetterError::MissingReasons { .. } | letters::LetterError::GroundNotApplicable { .. }),
                 "built-in template failed on user text: {e}"
             );
         }

@@ -42,7 +42,7 @@ impl LetterTextDto {
     /// Blank fields count as not given.
     pub fn into_extra(self) -> dsar::letters::LetterExtra {
         let keep = |t: Option<String>| t.filter(|t| !t.trim().is_empty());
-        dsar::letters::LetterExtra { reasons: keep(self.reasons), notes: keep(self.notes) }
+        dsar::letters::LetterExtra { reasons: keep(self.reasons), notes: keep(self.notes), ground: None }
     }
 }
 

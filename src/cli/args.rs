@@ -164,6 +164,11 @@ pub struct LetterArgs {
     #[arg(long)]
     pub notes: Option<String>,
     /// Folder of the firm's letter templates (<dir>/<lang>/<kind>.j2); default: templates/ beside the database.
+    /// The legal ground of a refusal (required with --kind refusal): art12-5-unfounded,
+    /// art12-5-excessive, art15-4, art17-3-a … art17-3-e, art11-2, bdsg-29, bdsg-34,
+    /// uavg-41, dpa2018-sch2 … dpa2018-sch4.
+    #[arg(long)]
+    pub ground: Option<String>,
     /// A preview marked as draft on every page: register gaps and missing records allowed,
     /// nothing recorded or sent.
     #[arg(long, conflicts_with_all = ["send", "eml", "accept_gaps"])]

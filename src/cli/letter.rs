@@ -20,7 +20,17 @@ pub fn letter_cmd(cli: &Cli, a: &LetterArgs) -> Result<(), Failure> {
     let mut store = open(cli)?;
     let c = ctx(cli);
     let templates = Templates::with_overrides(&template_dir(cli, a));
-    let req = LetterRequest { reference: a.reference.clone(), kind, language, extra: LetterExtra { reasons: a.reasons.clone(), notes: a.notes.clone() } };
+    let ground: Option<letters::RefusalGround> = a.ground.as_deref().map(code).transpose()?;
+    // SPEC §8: a refusal names its legal ground; other kinds take none.
+    match (kind, ground) {
+        (LetterKind::Refusal, None) => {
+            let all: Vec<String> = letters::RefusalGround::ALL.iter().map(|g| g.code()).collect();
+            return Err(Failure::user(format!("--ground: a refusal must name its legal ground — use one of {}", all.join(", "))));
+        }
+        (k, Some(_)) if k != LetterKind::Refusal => return Err(Failure::user("--ground: only a refusal takes a ground")),
+        _ => {}
+    }
+    let req = LetterRequest { reference: a.reference.clone(), kind, language, extra: LetterExtra { reasons: a.reasons.clone(), notes: a.notes.clone(), ground } };
     // Where the file may go is checked before anything else is said about the letter.
     dsar::output::check_target(store.path(), &a.out).map_err(|e| Failure::user(format!("--out: {e}")))?;
     if a.draft {

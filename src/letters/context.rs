@@ -154,6 +154,8 @@ struct ExtraCtx {
     reasons: Vec<String>,
     /// Paragraphs of free notes.
     notes: Vec<String>,
+    /// A refusal's legal ground in words, with its citation.
+    ground: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -380,7 +382,11 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
             answer_by: words::date(answer_by, lang),
             extended,
         },
-        extra: ExtraCtx { reasons: paragraphs(reasons), notes: paragraphs(input.extra.notes.as_deref()) },
+        extra: ExtraCtx {
+            reasons: paragraphs(reasons),
+            notes: paragraphs(input.extra.notes.as_deref()),
+            ground: input.extra.ground.filter(|_| kind == LetterKind::Refusal).map(|g| g.text(lang, law)),
+        },
         systems,
         searched,
         retained,

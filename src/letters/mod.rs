@@ -15,6 +15,7 @@
 
 mod completeness;
 mod context;
+mod ground;
 mod kind;
 mod markup;
 mod templates;
@@ -26,6 +27,7 @@ use sha2::{Digest, Sha256};
 
 pub use completeness::{completeness, Gap};
 pub use context::{findings, Finding, FindingStatus};
+pub use ground::RefusalGround;
 pub use kind::LetterKind;
 pub use templates::Templates;
 
@@ -71,6 +73,8 @@ pub struct LetterExtra {
     pub reasons: Option<String>,
     /// Notes added to the letter (what was corrected, what identification is needed, …).
     pub notes: Option<String>,
+    /// The legal ground of a refusal (RULES.md §3: chosen, never assumed).
+    pub ground: Option<RefusalGround>,
 }
 
 /// A rendered letter.
@@ -105,6 +109,16 @@ pub enum LetterError {
     MissingReasons {
         /// The kind.
         kind: LetterKind,
+    },
+    /// The refusal ground does not exist under the case's law or the controller's country.
+    #[error("ground: {ground} does not apply to a {jurisdiction} case of a controller in {country} — choose a ground of that law")]
+    GroundNotApplicable {
+        /// The ground chosen.
+        ground: RefusalGround,
+        /// The case's law.
+        jurisdiction: Jurisdiction,
+        /// The controller's country.
+        country: String,
     },
     /// No templates for the case's law.
     #[error("letters for {jurisdiction} cases are not available yet — they are written for the GDPR and the UK GDPR; answer this case outside DSAR desk")]
@@ -162,6 +176,12 @@ fn render_marked(input: &LetterInput<'_>, templates: &Templates, draft: bool) ->
         || (kind == LetterKind::ExtensionNotice && has_reasons(input.case.extension_reason.as_deref()));
     if kind.needs_reasons() && !reasons_given {
         return Err(LetterError::MissingReasons { kind });
+    }
+    if let Some(ground) = input.extra.ground.filter(|_| kind == LetterKind::Refusal) {
+        let country = input.register.controller.country.clone();
+        if !ground.applies(input.case.jurisdiction, &country) {
+            return Err(LetterError::GroundNotApplicable { ground, jurisdiction: input.case.jurisdiction, country });
+        }
     }
     let name = format!("{}/{}.j2", input.language.code(), kind.code());
     let ctx = minijinja::Value::from(minijinja::value::Serde(context::build(input, kind)));
