@@ -78,6 +78,8 @@ fn target(cx: &OpenContext<'_>, access: Access) -> Result<Target, ConnectorError
         STATEMENT_TIMEOUT_SECS * 1000
     );
     config.options(&options);
+    // The read-only default aside, a search's session is the one acting would open.
+    let login_options = format!("-c statement_timeout={} {theirs}", STATEMENT_TIMEOUT_SECS * 1000);
     if config.get_application_name().is_none() {
         config.application_name("dsar-desk");
     }
@@ -116,6 +118,7 @@ fn target(cx: &OpenContext<'_>, access: Access) -> Result<Target, ConnectorError
         _ => Some(rustls_connector()),
     };
     Ok(Target {
+        login: parking::key(&config, &login_options),
         config,
         tls,
         endpoint,
@@ -220,6 +223,8 @@ fn endpoint(config: &Config) -> String {
 
 /// Everything a search needs, shared with the thread it runs on.
 struct Target {
+    /// Where and as whom its sessions log in, read-only default aside ([`parking`]).
+    login: [u8; 32],
     config: Config,
     tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     endpoint: String,
@@ -271,7 +276,12 @@ impl Source for PostgresSource {
         let target = Arc::clone(&self.0);
         let (keys, inner_cancel) = (keys.clone(), cancel.clone());
         watchdog::watched(self.0.connect_limit(), cancel, |limit| self.0.stalled(limit), move |beat| {
-            sql_server::search(&target.queries, &keys, &inner_cancel, || target.connect(&beat))
+            let mut session = None;
+            let found = sql_server::search(&target.queries, &keys, &inner_cancel, || Ok(session.insert(target.connect(&beat)?)))?;
+            if let Some(s) = session {
+                parking::park(&target, s.client);
+            }
+            Ok(found)
         })
     }
 
@@ -284,6 +294,88 @@ impl Source for PostgresSource {
             "connected to {}; {n} queries prepared",
             self.0.endpoint
         ))
+    }
+}
+
+/// A search's connection, kept for a moment for the statements that follow a search when a
+/// case is planned or verified: a new connection (SCRAM, a server process) costs more than
+/// the statements. Only a session to the same server, as the same user with the same
+/// password and options, is taken; one not taken within [`parking::KEPT`] is closed.
+mod parking {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use postgres::{Client, Config};
+    use sha2::{Digest, Sha256};
+
+    use super::Target;
+
+    /// How long a parked session waits.
+    pub(super) const KEPT: Duration = Duration::from_secs(2);
+
+    struct Parked {
+        key: [u8; 32],
+        client: Client,
+        generation: u64,
+    }
+
+    static PARKED: Mutex<Option<Parked>> = Mutex::new(None);
+    static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+    /// Everything that decides where and as whom a session is logged in, with `options`
+    /// standing in for the config's own (which differ by the read-only default).
+    pub(super) fn key(c: &Config, options: &str) -> [u8; 32] {
+        let mut h = Sha256::new();
+        for part in [
+            format!("{:?}", c.get_hosts()),
+            format!("{:?}", c.get_ports()),
+            format!("{:?}", c.get_dbname()),
+            format!("{:?}", c.get_user()),
+            format!("{:?}", c.get_application_name()),
+            format!("{:?}", c.get_ssl_mode()),
+            options.to_string(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        h.update(c.get_password().unwrap_or_default());
+        h.finalize().into()
+    }
+
+    /// Keeps `client` for [`KEPT`], closing any session parked before.
+    pub(super) fn park(target: &Target, client: Client) {
+        if client.is_closed() {
+            return;
+        }
+        let generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
+        let earlier = match PARKED.lock() {
+            Ok(mut slot) => slot.replace(Parked { key: target.login, client, generation }),
+            Err(_) => return,
+        };
+        drop(earlier);
+        // The session must not outlive its moment: a thread closes it unless it was taken.
+        let _ = std::thread::Builder::new().name("dsar-pg-parked".into()).spawn(move || {
+            std::thread::sleep(KEPT);
+            let stale = PARKED.lock().ok().and_then(|mut slot| {
+                if slot.as_ref().is_some_and(|p| p.generation == generation) {
+                    slot.take()
+                } else {
+                    None
+                }
+            });
+            drop(stale);
+        });
+    }
+
+    /// The parked session to `target`'s server and user, if there is one.
+    pub(super) fn take(target: &Target) -> Option<Client> {
+        let mut slot = PARKED.lock().ok()?;
+        if slot.as_ref().is_some_and(|p| p.key == target.login) {
+            slot.take().map(|p| p.client).filter(|c| !c.is_closed())
+        } else {
+            None
+        }
     }
 }
 
@@ -302,6 +394,19 @@ impl PgSession {
             endpoint: &self.endpoint,
             timeout_secs: self.timeout_secs,
         }
+    }
+}
+
+/// The search borrows the session, so that it can be parked afterwards.
+impl Session for &mut PgSession {
+    type Statement = Statement;
+
+    fn prepare(&mut self, query: &ServerQuery) -> Result<Statement, ConnectorError> {
+        (**self).prepare(query)
+    }
+
+    fn rows(&mut self, query: &ServerQuery, statement: &Statement, run: &[&str]) -> Result<Vec<Value>, ConnectorError> {
+        (**self).rows(query, statement, run)
     }
 }
 
@@ -375,7 +480,8 @@ fn record(row: &postgres::Row) -> Value {
 }
 
 /// A `postgres` system opened for acting (SPEC §10): the same URL, password, TLS and timeout
-/// rules as a search, but its sessions may write. Nothing connects until [`PgWritable::run`].
+/// rules as a search, but its transactions may write. Nothing connects until
+/// [`PgWritable::run`].
 pub(crate) struct PgWritable(Arc<Target>);
 
 /// Opens a `postgres` system for acting.
@@ -384,9 +490,10 @@ pub(crate) fn open_writable(cx: &OpenContext<'_>) -> Result<PgWritable, Connecto
 }
 
 impl PgWritable {
-    /// Connects and runs `work` under the [`watchdog`], as searches do: a server that stops
-    /// answering costs at most the statement timeout instead of blocking the desk. Once the
-    /// watchdog has given up, the abandoned session can no longer commit.
+    /// Connects (or takes over the session a search just parked) and runs `work` under the
+    /// [`watchdog`], as searches do: a server that stops answering costs at most the
+    /// statement timeout instead of blocking the desk. Once the watchdog has given up, the
+    /// abandoned session can no longer commit.
     pub fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut PgWriter) -> Result<T, ConnectorError> + Send + 'static,
@@ -395,7 +502,17 @@ impl PgWritable {
         let abandoned = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&abandoned);
         let result = watchdog::watched(self.0.connect_limit(), &Cancel::new(), |limit| self.0.stalled(limit), move |beat| {
-            let mut writer = PgWriter { session: target.connect(&beat)?, abandoned: flag, in_transaction: false };
+            let session = match parking::take(&target) {
+                Some(client) => PgSession {
+                    client,
+                    endpoint: target.endpoint.clone(),
+                    timeout_secs: target.timeout_secs,
+                    beat: beat.clone(),
+                    limit: target.statement_limit(),
+                },
+                None => target.connect(&beat)?,
+            };
+            let mut writer = PgWriter { session, abandoned: flag, in_transaction: false };
             work(&mut writer)
         });
         if result.is_err() {
@@ -431,9 +548,10 @@ impl PgWriter {
         })
     }
 
-    /// Starts the transaction every statement of a system runs in.
+    /// Starts the transaction every statement of a system runs in. `READ WRITE` spelled out:
+    /// a session taken over from a search is read-only by default.
     pub fn begin(&mut self) -> Result<(), ConnectorError> {
-        self.control("BEGIN", "BEGIN")?;
+        self.control("BEGIN READ WRITE", "BEGIN")?;
         self.in_transaction = true;
         Ok(())
     }
