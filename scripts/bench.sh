@@ -16,7 +16,7 @@ if [ "${1:-}" = "--smoke" ]; then
   echo "postgres, logs and desktop: full runs only (their data sets are the point: 9 M rows, 1 GiB of logs, a release window)"
   exit 0
 fi
-for b in desk pull letters bundle postgres; do
+for b in desk pull letters bundle postgres acting_postgres; do
   echo "== bench $b"
   cargo bench --locked --bench "$b"
 done
