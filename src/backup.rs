@@ -115,6 +115,7 @@ pub fn backup(store: &mut Store, ctx: &Context, out: &Path) -> Result<BackupDone
     let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     // VACUUM INTO refuses an existing file, and a half-written copy must never sit under the
     // name the user chose: write beside it, then rename.
+    crate::output::sweep_stale(dir);
     let tmp = tempfile::Builder::new().prefix(".dsar-backup-").tempfile_in(dir).map_err(io_out(out))?;
     let tmp_path = tmp.into_temp_path();
     std::fs::remove_file(&tmp_path).map_err(io_out(out))?;

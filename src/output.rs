@@ -52,11 +52,44 @@ pub fn write_atomic(db: &Path, out: &Path, bytes: &[u8]) -> Result<(), OutputErr
     check_target(db, out)?;
     let io = |source| OutputError::Io { path: out.to_path_buf(), source };
     let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    sweep_stale(dir);
     let mut tmp = tempfile::Builder::new().prefix(".dsar-").suffix(".part").tempfile_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(out).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// How old a temporary file of ours must be before it counts as left behind by a writer
+/// that was killed; younger ones may belong to a writer still running (a large export).
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
+/// Removes the desk's own temporary files in `dir` (see below) that a
+/// killed writer left and that are older than [`STALE_AFTER`]. They hold a letter, an export
+/// or an encrypted backup copy that nobody will ever use; the user never sees them otherwise.
+/// Best effort: a file that cannot be removed stays.
+pub fn sweep_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let now = std::time::SystemTime::now();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        // `.dsar-*.part` (write_atomic), `.dsar-backup-*` (backup), `.<name>.<uuid>.part`
+        // (exports and .eml files, which stream into their temporary file).
+        let uuid_part = name
+            .strip_suffix(".part")
+            .and_then(|stem| stem.rsplit('.').next())
+            .is_some_and(|seg| uuid::Uuid::parse_str(seg).is_ok());
+        let ours = (name.starts_with(".dsar-") && name.ends_with(".part")) || name.starts_with(".dsar-backup-") || (name.starts_with('.') && uuid_part);
+        if !ours {
+            continue;
+        }
+        let Ok(meta) = e.metadata() else { continue };
+        let old = meta.modified().ok().and_then(|m| now.duration_since(m).ok()).is_some_and(|age| age > STALE_AFTER);
+        if old && meta.is_file() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// The absolute path a file name stands for, with symbolic links followed where the file (or
@@ -89,6 +122,27 @@ fn same_inode(_: &Path, _: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn old_temporary_files_of_killed_writers_are_swept_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - STALE_AFTER - std::time::Duration::from_secs(60);
+        let make = |name: &str, modified: std::time::SystemTime| {
+            let f = std::fs::File::create(dir.path().join(name)).unwrap();
+            f.set_modified(modified).unwrap();
+        };
+        make(".dsar-abc.part", old);
+        make(".dsar-backup-xyz", old);
+        make(".dsar-young.part", std::time::SystemTime::now());
+        make(".dsar-notes.txt", old);
+        make(".antwort.zip.0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.part", old);
+        make(".antwort.zip.not-a-uuid.part", old);
+        make("brief.pdf", old);
+        write_atomic(&dir.path().join("desk.db"), &dir.path().join("neu.pdf"), b"%PDF").unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, [".antwort.zip.not-a-uuid.part", ".dsar-notes.txt", ".dsar-young.part", "brief.pdf", "neu.pdf"]);
+    }
 
     #[test]
     fn the_database_and_its_journal_files_are_refused_by_every_spelling() {

@@ -72,6 +72,9 @@ pub fn export_watched(
 
     let out_err = |source| BundleError::Output { path: out.to_path_buf(), source };
     let file_name = out.file_name().and_then(|n| n.to_str()).unwrap_or("bundle.zip").to_string();
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::output::sweep_stale(dir);
+    }
     let part = Partial { path: out.with_file_name(format!(".{file_name}.{}.part", uuid::Uuid::now_v7())), keep: false };
     let file = File::options().write(true).create_new(true).read(true).open(&part.path).map_err(out_err)?;
     let mut w = BufWriter::with_capacity(1 << 20, file);

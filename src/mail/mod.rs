@@ -198,6 +198,9 @@ pub fn message_id(message: &Message) -> Option<String> {
 pub fn save_eml(message: &Message, path: &Path) -> Result<(), MailError> {
     let io = |source| MailError::Io { path: path.to_path_buf(), source };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("letter.eml");
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::output::sweep_stale(dir);
+    }
     let tmp = path.with_file_name(format!(".{name}.{}.part", uuid::Uuid::now_v7()));
     let write = || -> std::io::Result<()> {
         let mut f = std::fs::File::options().write(true).create_new(true).open(&tmp)?;
