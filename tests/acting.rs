@@ -699,3 +699,37 @@ fn the_demo_desk_can_be_acted_on_from_plan_to_letter() {
     let users = count(&db.dir.path().join("demo-data/data/dashboard.sqlite"), "SELECT count(*) FROM users WHERE lower(email) = 'max.mustermann@example.org'");
     assert_eq!(users, 0);
 }
+
+#[test]
+fn a_restriction_is_lifted_by_its_own_plan_only_after_the_subject_was_told() {
+    let mut f = firm(vec![Right::Restriction]);
+    let shop = f.dir.join("shop.sqlite");
+    let c = ctx(TODAY);
+    let before = others_digest(&shop);
+    let plan = acting::plan(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    assert_eq!(by_id(&plan)["shop"].action, Action::Restrict);
+    acting::act(&mut f.store, &c, &f.reference, &plan.id, &[], &no_op, &Cancel::new()).unwrap();
+    assert!(acting::verify(&mut f.store, &c, &f.reference).unwrap().iter().all(|v| v.ok));
+    assert_eq!(count(&shop, "SELECT count(*) FROM orders WHERE customer_id = 42 AND restricted = 1"), 3);
+    let acted = acting::acted(&f.store, &f.reference).unwrap();
+    assert!(acted.missing_for(dsar::letters::LetterKind::RestrictionConfirmation, &f.reference).iter().all(|m| m.contains("task")), "{:?}", acted.missing_for(dsar::letters::LetterKind::RestrictionConfirmation, &f.reference));
+
+    let lift = acting::plan_lift(&mut f.store, &c, &f.reference, &Cancel::new()).unwrap();
+    let p = by_id(&lift);
+    assert_eq!((p["shop"].action, p["shop"].statements[0].rows), (Action::Lift, 3));
+    assert_eq!(p["newsletter"].action, Action::None, "nothing was restricted there");
+    assert_eq!(count(&shop, "SELECT count(*) FROM orders WHERE restricted = 1"), 3, "the dry run lifted nothing");
+    let e = acting::act(&mut f.store, &c, &f.reference, &lift.id, &[], &no_op, &Cancel::new()).unwrap_err();
+    assert!(e.to_string().contains("Art. 18(3)") && e.to_string().contains("restriction-lift-notice"), "{e}");
+    let out = f._db.dir.path().join("lift.pdf");
+    ok(f._db.dsar(&["letter", &f.reference, "--kind", "restriction-lift-notice", "--out", out.to_str().unwrap()]));
+    let r = acting::act(&mut f.store, &c, &f.reference, &lift.id, &[], &no_op, &Cancel::new()).unwrap();
+    assert_eq!(r.systems.iter().find(|o| o.id == "shop").map(|o| (o.status, o.rows)), Some(("done", 3)));
+    assert_eq!(count(&shop, "SELECT count(*) FROM orders WHERE restricted = 1"), 0);
+    assert_eq!(others_digest(&shop), before, "every other row unchanged");
+    let v = acting::verify(&mut f.store, &c, &f.reference).unwrap();
+    assert!(v.iter().any(|v| v.id == "shop" && v.ok && v.note.as_deref() == Some("searched again: restriction lifted")), "{v:?}");
+    let o = f._db.dsar(&["case", "plan", &f.reference, "--lift", "--json"]);
+    let json: Value = serde_json::from_str(&ok(o)).unwrap();
+    assert_eq!(json["systems"][0]["statements"][0]["action"], "lift", "{json}");
+}

@@ -14,6 +14,8 @@ pub(crate) enum Ask {
     Restrict,
     /// Correct the subject's data.
     Rectify,
+    /// Lift a restriction of processing again.
+    Lift,
 }
 
 /// Who receives it.
@@ -39,6 +41,9 @@ pub(crate) fn compose(lang: Language, ask: Ask, to: To, firm: &str, reference: &
         (_, Ask::Erase) => ("erase", format!("{system}: have the data erased")),
         (_, Ask::Restrict) => ("restrict the processing of", format!("{system}: have the processing restricted")),
         (_, Ask::Rectify) => ("correct", format!("{system}: have the data corrected")),
+        (Language::De, Ask::Lift) => ("wieder uneingeschränkt zu verarbeiten (Einschränkung aufheben)", format!("{system}: Einschränkung aufheben")),
+        (Language::Nl, Ask::Lift) => ("weer zonder beperking te verwerken (beperking opheffen)", format!("{system}: beperking opheffen")),
+        (_, Ask::Lift) => ("lift the restriction of processing of", format!("{system}: have the restriction lifted")),
     };
     let title = match to {
         To::Operator | To::Processor => title,
@@ -93,6 +98,9 @@ fn past(lang: Language, ask: Ask) -> &'static str {
         (_, Ask::Erase) => "erased",
         (_, Ask::Restrict) => "restricted the processing of",
         (_, Ask::Rectify) => "corrected",
+        (Language::De, Ask::Lift) => "die Einschränkung der Verarbeitung aufgehoben haben",
+        (Language::Nl, Ask::Lift) => "de beperking van de verwerking hebben opgeheven",
+        (_, Ask::Lift) => "lifted the restriction of processing of",
     }
 }
 

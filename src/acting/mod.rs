@@ -150,12 +150,15 @@ struct SqlStatements {
     queries: Vec<Query>,
     erase: Vec<Query>,
     restrict: Vec<Query>,
+    lift: Vec<Query>,
 }
 
 fn statements_of(c: &Connector) -> Option<SqlStatements> {
     match &c.settings {
-        Settings::Sqlite(s) => Some(SqlStatements { queries: s.queries.clone(), erase: s.erase.clone(), restrict: s.restrict.clone() }),
-        Settings::Postgres(s) | Settings::Mysql(s) => Some(SqlStatements { queries: s.queries.clone(), erase: s.erase.clone(), restrict: s.restrict.clone() }),
+        Settings::Sqlite(s) => Some(SqlStatements { queries: s.queries.clone(), erase: s.erase.clone(), restrict: s.restrict.clone(), lift: s.lift.clone() }),
+        Settings::Postgres(s) | Settings::Mysql(s) => {
+            Some(SqlStatements { queries: s.queries.clone(), erase: s.erase.clone(), restrict: s.restrict.clone(), lift: s.lift.clone() })
+        }
         _ => None,
     }
 }
@@ -253,7 +256,7 @@ pub fn plan(store: &mut Store, ctx: &Context, reference: &str, cancel: &Cancel) 
         suppress |= i.suppress;
         systems.push(plan_system(&s, system, i, ctx.today, lang, cancel));
     }
-    let mut plan = Plan {
+    let plan = Plan {
         id: String::new(),
         reference: s.case.reference.to_string(),
         register_version: s.register_version,
@@ -262,6 +265,92 @@ pub fn plan(store: &mut Store, ctx: &Context, reference: &str, cancel: &Cancel) 
         planned_on: ctx.today,
         systems,
     };
+    store_plan(store, ctx, &s, plan)
+}
+
+/// The rights marker of a plan that lifts this case's restrictions.
+pub const LIFT: &str = "lift";
+
+/// Plans lifting the restrictions this case made (Art. 18(3)): per system restricted by an
+/// earlier execution of the case, its `lift` statements in a dry run, or a task where the
+/// register has none. Carried out by [`act`] like any plan — once the subject has been told
+/// (a `restriction-lift-notice` letter stored on the case).
+pub fn plan_lift(store: &mut Store, ctx: &Context, reference: &str, cancel: &Cancel) -> Result<Plan> {
+    let s = load(store, reference)?;
+    let restricted = restricted_by_case(store, &s.case.id)?;
+    if restricted.is_empty() {
+        return Err(InputError::new("lift", format!("case {} has restricted nothing", s.case.reference), "only a restriction this case carried out can be lifted").into());
+    }
+    let mut systems = Vec::with_capacity(s.register.systems.len());
+    for system in &s.register.systems {
+        if cancel.is_cancelled() {
+            return Err(InputError::new("plan", "cancelled", "plan again when you are ready").into());
+        }
+        let mut p = SystemPlan { id: system.id.clone(), action: Action::None, records: 0, statements: Vec::new(), retained_until: None, retained_by: Vec::new(), note: None, error: None };
+        if !restricted.contains(&system.id) {
+            p.note = Some("this case restricted nothing here".into());
+            systems.push(p);
+            continue;
+        }
+        let opened = match open_system(&s, system) {
+            Ok(o) => o,
+            Err(e) => {
+                p.action = Action::Task;
+                p.error = Some(e.to_string());
+                systems.push(p);
+                continue;
+            }
+        };
+        match (statements_of(&opened.connector), sql_actor(&opened)) {
+            (Some(st), Some(actor)) if !st.lift.is_empty() => {
+                let steps: Vec<Step<'_>> = st.lift.iter().map(|q| Step { query: q, action: StatementAction::Lift }).collect();
+                match actor.dry_run(&steps, &opened.keys) {
+                    Ok(rows) => {
+                        p.statements = steps.iter().zip(rows).map(|(st, rows)| PlannedStatement { name: st.query.name.clone(), action: StatementAction::Lift, rows }).collect();
+                        p.records = p.statements.iter().map(|x| x.rows).sum();
+                        p.action = Action::Lift;
+                    }
+                    Err(e) => {
+                        p.action = Action::Task;
+                        p.error = Some(e.to_string());
+                    }
+                }
+            }
+            _ => {
+                p.action = Action::Task;
+                p.note = Some("the register has no lift statements for this system: lift the restriction by hand".into());
+            }
+        }
+        systems.push(p);
+    }
+    let plan = Plan {
+        id: String::new(),
+        reference: s.case.reference.to_string(),
+        register_version: s.register_version,
+        rights: vec![LIFT.to_string()],
+        suppress: false,
+        planned_on: ctx.today,
+        systems,
+    };
+    store_plan(store, ctx, &s, plan)
+}
+
+/// Systems where an execution of this case restricted rows.
+fn restricted_by_case(store: &Store, case_id: &str) -> Result<BTreeSet<String>> {
+    let mut stmt = store.conn().prepare("SELECT system_id, statements FROM action_results WHERE case_id = ?1 AND status = 'done'")?;
+    let rows = stmt.query_map([case_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = BTreeSet::new();
+    for r in rows {
+        let (system, statements) = r?;
+        let statements: Vec<PlannedStatement> = serde_json::from_str(&statements).unwrap_or_default();
+        if statements.iter().any(|st| st.action == StatementAction::Restrict && st.rows > 0) {
+            out.insert(system);
+        }
+    }
+    Ok(out)
+}
+
+fn store_plan(store: &mut Store, ctx: &Context, s: &Setting, mut plan: Plan) -> Result<Plan> {
     plan.id = plan.content_id();
     let body = serde_json::to_string(&plan).map_err(|_| InputError::new("plan", "cannot be stored", "report this"))?;
     let details = json!({
@@ -455,6 +544,18 @@ pub struct ActReport {
 /// stop the others; cancelling stops between systems.
 pub fn act(store: &mut Store, ctx: &Context, reference: &str, plan_id: &str, only: &[String], progress: &dyn Fn(&str, &SystemOutcome), cancel: &Cancel) -> Result<ActReport> {
     let s = load(store, reference)?;
+    if latest_plan(store, reference)?.is_some_and(|p| p.id == plan_id.trim().to_ascii_lowercase() && p.rights == [LIFT]) {
+        // Art. 18(3): the subject is told before the restriction is lifted.
+        let told: i64 = store.conn().query_row("SELECT count(*) FROM documents WHERE case_id = ?1 AND kind = 'restriction-lift-notice'", [&s.case.id], |r| r.get(0))?;
+        if told == 0 {
+            return Err(InputError::new(
+                "--plan",
+                "the subject has not been told that the restriction will be lifted (Art. 18(3))",
+                format!("send the restriction-lift-notice letter first: dsar letter {} --kind restriction-lift-notice --out FILE.pdf", s.case.reference),
+            )
+            .into());
+        }
+    }
     let plan = approved(store, ctx, &s, plan_id)?;
     let unknown: Vec<&String> = only.iter().filter(|id| plan.system(id).is_none()).collect();
     if let Some(id) = unknown.first() {
@@ -562,7 +663,7 @@ fn act_system(store: &mut Store, ctx: &Context, s: &Setting, plan: &Plan, sp: &S
     let (status, rows, error, statements) = run_system(s, system, sp, resumed, cancel);
     let outcome = SystemOutcome { id: sp.id.clone(), status, rows, error };
     let reference = s.case.reference.to_string();
-    let task = task_for(s, system, sp, lang, ctx.today);
+    let task = task_for(s, system, sp, lang, ctx.today, plan.rights == [LIFT]);
     store.write(|tx| {
         let finished = ctx.now.to_rfc3339();
         let statements_json = serde_json::to_string(&statements).unwrap_or_else(|_| "[]".into());
@@ -592,7 +693,7 @@ fn act_system(store: &mut Store, ctx: &Context, s: &Setting, plan: &Plan, sp: &S
 }
 
 /// The follow-up task a system's action leaves: `(kind, title, body, due)`.
-fn task_for(s: &Setting, system: &System, sp: &SystemPlan, lang: crate::domain::Language, today: NaiveDate) -> Option<(&'static str, String, String, Option<String>)> {
+fn task_for(s: &Setting, system: &System, sp: &SystemPlan, lang: crate::domain::Language, today: NaiveDate, lifting: bool) -> Option<(&'static str, String, String, Option<String>)> {
     let name = system.name.pick(lang, s.register.controller.language()).to_string();
     let firm = s.register.controller.name.as_str();
     let reference = s.case.reference.to_string();
@@ -607,7 +708,9 @@ fn task_for(s: &Setting, system: &System, sp: &SystemPlan, lang: crate::domain::
             Some((ERASE_AFTER, title, body, Some(until.to_string())))
         }
         Action::Task => {
-            let ask = if s.case.rights.iter().any(|r| matches!(r, Right::Erasure | Right::Delete | Right::Objection | Right::WithdrawConsent | Right::OptOut)) {
+            let ask = if lifting {
+                Ask::Lift
+            } else if s.case.rights.iter().any(|r| matches!(r, Right::Erasure | Right::Delete | Right::Objection | Right::WithdrawConsent | Right::OptOut)) {
                 Ask::Erase
             } else if s.case.rights.iter().any(|r| matches!(r, Right::Restriction | Right::Limit)) {
                 Ask::Restrict
@@ -639,7 +742,7 @@ fn run_system(s: &Setting, system: &System, sp: &SystemPlan, resumed: bool, canc
         Action::None => return ("skipped", 0, sp.note.clone(), Vec::new()),
         Action::Task => return ("task", 0, None, Vec::new()),
         Action::Suppress => return ("done", 0, None, Vec::new()),
-        Action::Erase | Action::Restrict | Action::Retain => {}
+        Action::Erase | Action::Restrict | Action::Retain | Action::Lift => {}
     }
     if sp.statements.is_empty() {
         // Logs: nothing is rewritten; the lines age out.
@@ -655,7 +758,11 @@ fn run_system(s: &Setting, system: &System, sp: &SystemPlan, resumed: bool, canc
     if let (Some(st), Some(actor)) = (statements_of(&opened.connector), sql_actor(&opened)) {
         let mut steps = Vec::new();
         for ps in &sp.statements {
-            let list = if ps.action == StatementAction::Erase { &st.erase } else { &st.restrict };
+            let list = match ps.action {
+                StatementAction::Erase => &st.erase,
+                StatementAction::Restrict => &st.restrict,
+                StatementAction::Lift => &st.lift,
+            };
             match list.iter().find(|q| q.name == ps.name) {
                 Some(q) => steps.push(Step { query: q, action: ps.action }),
                 None => return fail(format!("statement '{}' is no longer in the register: plan again", ps.name)),
@@ -735,7 +842,7 @@ pub fn verify(store: &mut Store, ctx: &Context, reference: &str) -> Result<Vec<V
     };
     let mut out = Vec::new();
     let cancel = Cancel::new();
-    for sp in plan.systems.iter().filter(|p| done.contains(&p.id) && p.action.changes_data() && !p.statements.is_empty()) {
+    for sp in plan.systems.iter().filter(|p| done.contains(&p.id) && (p.action.changes_data() || p.action == Action::Lift) && !p.statements.is_empty()) {
         let Some(system) = s.register.system(&sp.id) else { continue };
         out.push(verify_system(&s, system, sp, &cancel));
     }
@@ -792,6 +899,26 @@ fn verify_system(s: &Setting, system: &System, sp: &SystemPlan, cancel: &Cancel)
     } else {
         false
     };
+    let lift_names: BTreeSet<&str> = sp.statements.iter().filter(|p| p.action == StatementAction::Lift).map(|p| p.name.as_str()).collect();
+    let lifted = if lift_names.is_empty() {
+        true
+    } else if let (Some(st), Some(actor)) = (statements_of(&opened.connector), sql_actor(&opened)) {
+        let steps: Vec<Step<'_>> = st.lift.iter().filter(|q| lift_names.contains(q.name.as_str())).map(|q| Step { query: q, action: StatementAction::Lift }).collect();
+        match actor.restricted(&steps, &st.queries, &opened.keys) {
+            Ok(done) => done,
+            Err(e) => {
+                v.note = Some(e.to_string());
+                return v;
+            }
+        }
+    } else {
+        false
+    };
+    if !lift_names.is_empty() {
+        v.ok = lifted;
+        v.note = Some(if lifted { "searched again: restriction lifted".into() } else { "the records still carry the restriction: run the plan again".into() });
+        return v;
+    }
     v.ok = gone && flagged;
     v.note = Some(match (gone, flagged) {
         (true, true) if restricted_names.is_empty() => "searched again: nothing found".into(),

@@ -19,6 +19,8 @@ pub enum Action {
     Retain,
     /// Nothing changes in the system; the subject goes on the desk's suppression list.
     Suppress,
+    /// A restriction this case made is lifted (its own plan, after the subject was told).
+    Lift,
     /// No statements: an instruction to whoever runs the system.
     Task,
     /// Nothing held, or nothing to do.
@@ -33,6 +35,7 @@ impl Action {
             Action::Restrict => "restrict",
             Action::Retain => "retain",
             Action::Suppress => "suppress",
+            Action::Lift => "lift",
             Action::Task => "task",
             Action::None => "none",
         }

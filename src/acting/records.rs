@@ -330,6 +330,7 @@ fn notice_letter(case: &Case, register: Option<&Register>, n: &Notice) -> (Strin
         .unwrap_or_else(|| n.system_id.clone());
     let ask = match n.action.as_str() {
         "restrict" => Ask::Restrict,
+        "lift" => Ask::Lift,
         "rectify" => Ask::Rectify,
         _ => Ask::Erase,
     };

@@ -14,6 +14,8 @@ pub enum StatementAction {
     Erase,
     /// Flags the records so they are no longer processed.
     Restrict,
+    /// Removes that flag again (Art. 18(3): after the subject was told).
+    Lift,
 }
 
 impl StatementAction {
@@ -22,6 +24,7 @@ impl StatementAction {
         match self {
             StatementAction::Erase => "erase",
             StatementAction::Restrict => "restrict",
+            StatementAction::Lift => "lift",
         }
     }
 }

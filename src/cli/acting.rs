@@ -24,9 +24,9 @@ fn print_json(v: &impl Serialize) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `dsar case plan REF [--json]`.
-pub fn plan(store: &mut Store, ctx: &Context, reference: &str, as_json: bool) -> Result<(), Failure> {
-    let plan = acting::plan(store, ctx, reference, &Cancel::new())?;
+/// `dsar case plan REF [--lift] [--json]`.
+pub fn plan(store: &mut Store, ctx: &Context, reference: &str, lift: bool, as_json: bool) -> Result<(), Failure> {
+    let plan = if lift { acting::plan_lift(store, ctx, reference, &Cancel::new())? } else { acting::plan(store, ctx, reference, &Cancel::new())? };
     if as_json {
         let systems: Vec<_> = plan
             .systems

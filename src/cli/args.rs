@@ -465,6 +465,9 @@ pub enum CaseCmd {
     /// statement changes (run in a transaction that is rolled back); prints the plan id.
     Plan {
         reference: String,
+        /// Plan lifting the restrictions this case made (after the restriction-lift-notice).
+        #[arg(long)]
+        lift: bool,
         /// JSON output.
         #[arg(long)]
         json: bool,

@@ -358,7 +358,7 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
             Ok(())
         }
         CaseCmd::Pull { reference, systems, concurrency, json } => super::pull::case_pull(&mut open(cli)?, &c, reference, systems, *concurrency, *json),
-        CaseCmd::Plan { reference, json } => super::acting::plan(&mut open(cli)?, &c, reference, *json),
+        CaseCmd::Plan { reference, lift, json } => super::acting::plan(&mut open(cli)?, &c, reference, *lift, *json),
         CaseCmd::Act { reference, plan, systems, json } => super::acting::act(&mut open(cli)?, &c, reference, plan, systems, *json),
         CaseCmd::Rectify { reference, field, old, new, system } => {
             let c2 = dsar::acting::rectify::Correction { system: system.clone(), field: field.clone(), old: old.clone(), new: new.clone() };
