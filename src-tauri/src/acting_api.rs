@@ -1,15 +1,21 @@
 //! Acting on a request from the case screen (SPEC §10): plan, approve and carry out, verify,
-//! and the Art. 19 notices — plain functions over [`Desk`] like those in `api.rs` (which
+//! the Art. 19 notices, answers to act-by-hand tasks, the corrections of a rectification, and
+//! the dashboard's "Needs you" — plain functions over [`Desk`] like those in `api.rs` (which
 //! re-exports them). Planning, acting and verifying search or change the firm's systems, so
 //! they run on a second connection with a cancel flag, like a pull.
 
-use dsar::acting::{self, NoticeStatus, NoticeUpdate, Plan, SystemOutcome};
+use std::path::Path;
+
+use dsar::acting::answers::{self, Confirmed, Reply};
+use dsar::acting::rectify::{self, Correction};
+use dsar::acting::{self, Need, NoticeStatus, NoticeUpdate, Plan, SystemOutcome};
 use dsar::connectors::Cancel;
 use dsar::letters::LetterKind;
 use dsar::store::Store;
 
-use crate::api::{opt_date, system_names};
+use crate::api::{detail, opt_date, system_names};
 use crate::desk::Desk;
+use crate::dto::CaseDetail;
 use crate::dto_acting::*;
 use crate::error::{ApiError, ErrorCode};
 
@@ -45,6 +51,10 @@ fn in_app(e: dsar::Error) -> ApiError {
         "--channel" => ApiError::input("channel", format!("{} — say how it was sent, e.g. e-mail or letter", i.problem)),
         "--reason" => ApiError::input("reason", format!("{} — {}", i.problem, i.fix)),
         "notice" => ApiError::new(ErrorCode::NotFound, format!("notice: {} — reload the case", i.problem)),
+        "--on" => ApiError::input("on", format!("{} — give the day the answer arrived", i.problem)),
+        "--confirmed" => ApiError::input("confirmed", format!("{} — choose what they confirmed", i.problem)),
+        "task" | "TASK_ID" => ApiError::new(ErrorCode::Conflict, format!("task: {} — reload the case", i.problem)),
+        "rectification" => ApiError::input("rectification", format!("{} — note what to correct under Corrections first", i.problem)),
         _ => e.into(),
     }
 }
@@ -65,7 +75,20 @@ pub(crate) fn in_window(line: &str, reference: &str) -> String {
     if let Some(head) = line.strip_suffix(&verify) {
         return format!("{head}press Verify under Actions");
     }
+    if let Some(head) = line.strip_suffix("(dsar task answer ID)") {
+        return format!("{head}(press Record the answer on its task under Tasks)");
+    }
+    if let Some(head) = line.strip_suffix(&format!("dsar case rectify {reference} --field NAME --old VALUE --new VALUE")) {
+        return format!("{head}add it under Corrections");
+    }
     line.to_string()
+}
+
+/// A task's text as the window shows it: a follow-up ends "Erase it then: dsar case plan REF."
+/// (in the case's language); the window has the Plan button for that, so the command goes and
+/// the sentence ends where the language's own words do.
+pub(crate) fn task_body_in_window(body: &str, reference: &str) -> String {
+    body.replace(&format!(": dsar case plan {reference}."), ".")
 }
 
 /// A run the user stopped is reported as cancelled, whatever the core says about it.
@@ -234,5 +257,124 @@ pub fn update_notice(
         }
         acting::update_notice(s, &ctx, &notice_id, update).map_err(in_app)?;
         actions(s, &reference)
+    })
+}
+
+fn need_dto(names: &Names, n: &Need) -> NeedDto {
+    NeedDto {
+        reference: n.reference.clone(),
+        system_name: n.system_id.as_deref().map(|id| names.get(id)),
+        system_id: n.system_id.clone(),
+        id: n.id.clone(),
+        title: n.title.clone(),
+        since: n.due.to_string(),
+    }
+}
+
+/// What acting left for the DPO across all cases as of today: retained data to erase now,
+/// overdue answers from whoever runs a system, Art. 19 notices not yet sent.
+pub fn needs_you(desk: &Desk) -> Result<NeedsYouDto, ApiError> {
+    let today = desk.context().today;
+    desk.with_store(|s| {
+        let names = Names::of(s)?;
+        let n = acting::needs_you(s, today)?;
+        let list = |items: &[Need]| items.iter().map(|i| need_dto(&names, i)).collect();
+        Ok(NeedsYouDto { follow_ups_due: list(&n.follow_ups_due), answers_overdue: list(&n.answers_overdue), notices_open: list(&n.notices_open) })
+    })
+}
+
+/// A reply file kept as a document lives in the database: a value there cannot pass 1 GB,
+/// and an e-mail with its attachments rarely passes a few megabytes.
+pub const MAX_REPLY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads the reply file the user named. Messages never repeat the path (it may name a person).
+fn read_reply(path: &str) -> Result<Reply, ApiError> {
+    let path = Path::new(path.trim());
+    let unreadable = |e: std::io::Error| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "there is no file at this path",
+            std::io::ErrorKind::PermissionDenied => "this account may not read the file",
+            _ => "the file cannot be read",
+        };
+        ApiError::input("reply_path", format!("{why} — check the path or choose the file again"))
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(ApiError::input("reply_path", "this is not a file — choose the reply itself (.eml, .pdf, .txt)"));
+    }
+    if meta.len() > MAX_REPLY_BYTES {
+        return Err(ApiError::input("reply_path", "the file is larger than 64 MB — keep it outside the desk and say in the note where it is"));
+    }
+    let content = std::fs::read(path).map_err(unreadable)?;
+    let file_name = path.file_name().map_or_else(|| "reply".to_string(), |n| n.to_string_lossy().into_owned());
+    Ok(Reply { file_name, content })
+}
+
+/// Records the answer to one of the case's act-by-hand or manual-search tasks: the day it
+/// arrived (`on`, today when none), what was `confirmed` (`erased`, `restricted`, `rectified`,
+/// `nothing-held`, `refused`), a note, and the reply file at `reply_path` kept as a document.
+/// Returns the case screen's data after it.
+pub fn record_answer(
+    desk: &Desk,
+    reference: String,
+    task_id: String,
+    on: Option<String>,
+    confirmed: String,
+    note: Option<String>,
+    reply_path: Option<String>,
+) -> Result<CaseDetail, ApiError> {
+    let ctx = desk.context();
+    let on = opt_date("on", on.as_deref().filter(|d| !d.trim().is_empty()))?.unwrap_or(ctx.today);
+    let confirmed = Confirmed::parse(&confirmed).map_err(in_app)?;
+    // Read before the store is locked: a slow disk must not hold up the desk.
+    let reply = reply_path.filter(|p| !p.trim().is_empty()).map(|p| read_reply(&p)).transpose()?;
+    desk.with_store(|s| {
+        let case = dsar::cases::get(s, &reference)?;
+        // A task id from another case (a stale screen) must not be answered here.
+        if !dsar::tasks::for_case(s, &reference)?.iter().any(|t| t.id == task_id) {
+            return Err(ApiError::new(ErrorCode::NotFound, "this task is not one of the case's tasks: reload the case"));
+        }
+        answers::record(s, &ctx, &task_id, on, confirmed, note.as_deref(), reply).map_err(in_app)?;
+        detail(s, ctx.today, &case)
+    })
+}
+
+fn corrections(store: &Store, reference: &str) -> Result<Vec<CorrectionDto>, ApiError> {
+    let names = Names::of(store)?;
+    Ok(rectify::for_case(store, reference)?
+        .into_iter()
+        .map(|c| CorrectionDto { system_name: c.system.as_deref().map(|id| names.get(id)), system_id: c.system, field: c.field, old: c.old, new: c.new })
+        .collect())
+}
+
+/// The corrections noted on the case, in the order they were noted.
+pub fn case_corrections(desk: &Desk, reference: String) -> Result<Vec<CorrectionDto>, ApiError> {
+    desk.with_store(|s| corrections(s, &reference))
+}
+
+/// The core names the CLI's flags (`--field NAME --old VALUE --new VALUE`); the form has fields.
+fn correction_refused(e: dsar::Error) -> ApiError {
+    let dsar::Error::Input(i) = &e else { return e.into() };
+    match i.field.as_str() {
+        "--system" => ApiError::input("system", format!("{} — choose a system of the register, or wherever the data is held", i.problem)),
+        "--field" => ApiError::input("field", format!("{} — say what is corrected and give the correct value", i.problem)),
+        "--new" => ApiError::input("new", format!("{} — give the corrected value", i.problem)),
+        _ => e.into(),
+    }
+}
+
+/// Notes a correction on the case (old → new, optionally for one system); returns the case's
+/// corrections after it. The values stay in the encrypted case; the audit trail only counts them.
+pub fn add_correction(desk: &Desk, reference: String, correction: CorrectionInput) -> Result<Vec<CorrectionDto>, ApiError> {
+    let ctx = desk.context();
+    let c = Correction {
+        system: correction.system_id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        field: correction.field,
+        old: correction.old,
+        new: correction.new,
+    };
+    desk.with_store(|s| {
+        rectify::record(s, &ctx, &reference, &[c]).map_err(correction_refused)?;
+        corrections(s, &reference)
     })
 }

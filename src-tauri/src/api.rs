@@ -145,10 +145,11 @@ pub(crate) fn detail(store: &Store, today: NaiveDate, case: &Case) -> Result<Cas
     });
     let mut out = case_detail(case, &dl, left);
     let names = system_names(store)?;
+    let reference = case.reference.to_string();
     out.systems = evidence::results(store.conn(), &case.id)?.iter().map(|r| system_dto(&names, r)).collect();
-    out.tasks = tasks::for_case(store, &case.reference.to_string())?
+    out.tasks = tasks::for_case(store, &reference)?
         .into_iter()
-        .map(|t| TaskDto { id: t.id, system_id: t.system_id, kind: t.kind, title: t.title, body: t.body, status: t.status.code().into() })
+        .map(|t| TaskDto { body: crate::acting_api::task_body_in_window(&t.body, &reference), id: t.id, system_id: t.system_id, kind: t.kind, title: t.title, status: t.status.code().into() })
         .collect();
     out.documents = documents::list(store.conn(), &case.id)?
         .into_iter()
@@ -295,8 +296,19 @@ pub(crate) fn templates(db: &Path) -> Templates {
     Templates::with_overrides(&db.parent().map_or_else(|| PathBuf::from("templates"), |d| d.join("templates")))
 }
 
-/// Renders a letter, writes the PDF to `out_path`, stores it on the case and records it.
-pub fn save_letter(desk: &Desk, reference: String, kind: String, lang: Option<String>, text: LetterTextDto, out_path: String) -> Result<LetterSaved, ApiError> {
+/// Renders a letter, writes the PDF to `out_path`, stores it on the case and records it. A
+/// letter the register has gaps for is refused unless `accept_gaps` gives the DPO's reason for
+/// sending it anyway, which goes into the audit trail with the gaps' fields.
+pub fn save_letter(
+    desk: &Desk,
+    reference: String,
+    kind: String,
+    lang: Option<String>,
+    text: LetterTextDto,
+    out_path: String,
+    accept_gaps: Option<String>,
+) -> Result<LetterSaved, ApiError> {
+    let accepted = crate::casework::accepted_reason(accept_gaps)?;
     let kind = code::<LetterKind>("kind", &kind)?;
     let language = opt_code::<Language>("lang", lang.as_deref())?;
     let out = PathBuf::from(out_path);
@@ -306,17 +318,13 @@ pub fn save_letter(desk: &Desk, reference: String, kind: String, lang: Option<St
         let req = LetterRequest { reference, kind, language, extra: text.into_extra() };
         let composed = letters::compose(s, ctx.today, &req, &templates)?;
         crate::casework::refuse_unrecorded(&composed)?;
+        let accepted = crate::casework::refuse_gaps(&composed, accepted.as_deref())?;
         dsar::output::write_atomic(s.path(), &out, &composed.letter.pdf).map_err(|e| ApiError::input("out_path", e))?;
-        letters::record_saved(s, &ctx, &composed)?;
+        letters::record_saved_accepting(s, &ctx, &composed, accepted)?;
         let l = &composed.letter;
         let parts = mail::LetterParts { kind: l.kind.code(), language: l.language, subject_line: &l.subject_line, text: &l.text, pdf: &l.pdf, file_name: &l.file_name };
         mail::deliver_letter(s, &ctx, &composed.case, &parts, &mail::Delivery { eml: None, send: false, bundle: None })?;
-        let gaps = composed
-            .gaps
-            .iter()
-            .map(|g| format!("{}, {}: {} — {}", g.system_id.as_deref().map_or_else(|| "register".to_string(), |id| format!("system {id}")), g.field, g.problem, g.fix))
-            .collect();
-        Ok(LetterSaved { file_name: l.file_name.clone(), gaps })
+        Ok(LetterSaved { file_name: l.file_name.clone(), gaps: crate::casework::gap_lines(&composed.gaps) })
     })
 }
 

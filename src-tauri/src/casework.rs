@@ -11,7 +11,7 @@ use dsar::{evidence, mail, register_store, settings, tasks};
 
 use crate::api::{code, detail, opt_code, templates};
 use crate::desk::Desk;
-use crate::dto::CaseDetail;
+use crate::dto::{CaseDetail, LetterSaved};
 use crate::dto_casework::*;
 use crate::error::{ApiError, ErrorCode};
 
@@ -52,7 +52,7 @@ pub fn complete_task(desk: &Desk, reference: String, task_id: String) -> Result<
     })
 }
 
-fn gap_lines(gaps: &[Gap]) -> Vec<String> {
+pub(crate) fn gap_lines(gaps: &[Gap]) -> Vec<String> {
     gaps.iter()
         .map(|g| format!("{}, {}: {} — {}", g.system_id.as_deref().map_or_else(|| "register".to_string(), |id| format!("system {id}")), g.field, g.problem, g.fix))
         .collect()
@@ -69,12 +69,65 @@ pub(crate) fn refuse_unrecorded(c: &Composed) -> Result<(), ApiError> {
     Err(ApiError::new(ErrorCode::Conflict, format!("This letter confirms what the desk has not recorded: {}", missing.join("; "))))
 }
 
+/// The DPO's reason for sending a final letter despite register gaps: none given is `None`; a
+/// blank one is refused, as it goes into the audit trail in place of the missing facts.
+pub(crate) fn accepted_reason(accept_gaps: Option<String>) -> Result<Option<String>, ApiError> {
+    match accept_gaps {
+        None => Ok(None),
+        Some(r) if r.trim().is_empty() => Err(ApiError::input("accept_gaps", "say why the gaps are accepted — the reason goes into the audit trail")),
+        Some(r) => Ok(Some(r.trim().to_string())),
+    }
+}
+
+/// A final letter does not go out with placeholders for what the register lacks (RULES.md §3,
+/// SPEC §8) unless the DPO accepted the gaps with a reason. The refusal lists one gap a line
+/// after its first line, so the letters panel can show them. Returns the reason to audit: only
+/// when there were gaps to accept.
+pub(crate) fn refuse_gaps<'a>(c: &Composed, accepted: Option<&'a str>) -> Result<Option<&'a str>, ApiError> {
+    if c.gaps.is_empty() {
+        return Ok(None);
+    }
+    match accepted {
+        Some(reason) => Ok(Some(reason)),
+        None => Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "gaps: the register has gaps for this {} letter — fill them in the register, save a draft, or send anyway with a reason:\n{}",
+                c.letter.kind.code(),
+                gap_lines(&c.gaps).join("\n")
+            ),
+        )),
+    }
+}
+
+fn request(reference: String, kind: &str, lang: Option<&str>, text: LetterTextDto) -> Result<LetterRequest, ApiError> {
+    Ok(LetterRequest { reference, kind: code::<LetterKind>("kind", kind)?, language: opt_code::<Language>("lang", lang)?, extra: text.into_extra() })
+}
+
 fn compose(desk: &Desk, reference: String, kind: &str, lang: Option<&str>, text: LetterTextDto) -> Result<Composed, ApiError> {
-    let kind = code::<LetterKind>("kind", kind)?;
-    let language = opt_code::<Language>("lang", lang)?;
+    let req = request(reference, kind, lang, text)?;
     let templates = templates(&desk.db_path()?);
     let today = desk.context().today;
-    desk.with_store(|s| Ok(letters::compose(s, today, &LetterRequest { reference, kind, language, extra: text.into_extra() }, &templates)?))
+    desk.with_store(|s| Ok(letters::compose(s, today, &req, &templates)?))
+}
+
+/// Writes the letter marked "draft" on every page to `out_path`, for review: register gaps and
+/// missing records are allowed and listed, nothing is stored or recorded, nothing is sent.
+pub fn save_letter_draft(desk: &Desk, reference: String, kind: String, lang: Option<String>, text: LetterTextDto, out_path: String) -> Result<LetterSaved, ApiError> {
+    let out = PathBuf::from(out_path.trim());
+    if out.as_os_str().is_empty() {
+        return Err(ApiError::input("out_path", "choose where to write the draft"));
+    }
+    let req = request(reference, &kind, lang.as_deref(), text)?;
+    let db = desk.db_path()?;
+    let templates = templates(&db);
+    let today = desk.context().today;
+    let c = desk.with_store(|s| Ok(letters::compose_draft(s, today, &req, &templates)?))?;
+    dsar::output::write_atomic(&db, &out, &c.letter.pdf).map_err(|e| ApiError::input("out_path", e))?;
+    let reference = c.case.reference.to_string();
+    let mut gaps: Vec<String> = c.unrecorded.iter().map(|u| format!("not recorded: {}", crate::acting_api::in_window(u, &reference))).collect();
+    gaps.extend(gap_lines(&c.gaps));
+    Ok(LetterSaved { file_name: c.letter.file_name.clone(), gaps })
 }
 
 /// The letter as it would be saved or sent (the same composition), storing nothing.
@@ -90,7 +143,9 @@ pub fn preview_letter(desk: &Desk, reference: String, kind: String, lang: Option
 }
 
 /// Sends the letter by e-mail (`send`) and/or saves the e-mail as `.eml` at `eml_path`; the
-/// PDF is stored on the case either way, and the sent e-mail with its time.
+/// PDF is stored on the case either way, and the sent e-mail with its time. A letter the
+/// register has gaps for goes only with `accept_gaps`, the DPO's reason (audited).
+#[allow(clippy::too_many_arguments)]
 pub fn send_letter(
     desk: &Desk,
     reference: String,
@@ -99,7 +154,9 @@ pub fn send_letter(
     text: LetterTextDto,
     send: bool,
     eml_path: Option<String>,
+    accept_gaps: Option<String>,
 ) -> Result<LetterSent, ApiError> {
+    let accepted = accepted_reason(accept_gaps)?;
     let eml_path = eml_path.filter(|p| !p.trim().is_empty()).map(PathBuf::from);
     if !send && eml_path.is_none() {
         return Err(ApiError::input("eml_path", "choose where to save the e-mail, or send it"));
@@ -112,9 +169,10 @@ pub fn send_letter(
     }
     let composed = compose(desk, reference, &kind, lang.as_deref(), text)?;
     refuse_unrecorded(&composed)?;
+    let accepted = refuse_gaps(&composed, accepted.as_deref())?;
     let ctx = desk.context();
     desk.with_store(|s| {
-        letters::record_saved(s, &ctx, &composed)?;
+        letters::record_saved_accepting(s, &ctx, &composed, accepted)?;
         let l = &composed.letter;
         let parts = mail::LetterParts { kind: l.kind.code(), language: l.language, subject_line: &l.subject_line, text: &l.text, pdf: &l.pdf, file_name: &l.file_name };
         let delivery = mail::Delivery { eml: eml_path.as_deref(), send, bundle: None };

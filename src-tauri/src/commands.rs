@@ -130,8 +130,22 @@ pub async fn cancel_pull(desk: Shared<'_>, reference: String) -> Result<(), ApiE
 
 /// See [`api::save_letter`].
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_letter(desk: Shared<'_>, reference: String, kind: String, lang: Option<String>, text: LetterTextDto, out_path: String) -> Result<LetterSaved, ApiError> {
-    blocking(&desk, move |d| api::save_letter(d, reference, kind, lang, text, out_path)).await
+pub async fn save_letter(
+    desk: Shared<'_>,
+    reference: String,
+    kind: String,
+    lang: Option<String>,
+    text: LetterTextDto,
+    out_path: String,
+    accept_gaps: Option<String>,
+) -> Result<LetterSaved, ApiError> {
+    blocking(&desk, move |d| api::save_letter(d, reference, kind, lang, text, out_path, accept_gaps)).await
+}
+
+/// See [`api::save_letter_draft`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_letter_draft(desk: Shared<'_>, reference: String, kind: String, lang: Option<String>, text: LetterTextDto, out_path: String) -> Result<LetterSaved, ApiError> {
+    blocking(&desk, move |d| api::save_letter_draft(d, reference, kind, lang, text, out_path)).await
 }
 
 /// See [`api::export_bundle`].
@@ -194,6 +208,7 @@ pub async fn preview_letter(desk: Shared<'_>, reference: String, kind: String, l
 
 /// See [`api::send_letter`].
 #[tauri::command(rename_all = "snake_case")]
+#[allow(clippy::too_many_arguments)]
 pub async fn send_letter(
     desk: Shared<'_>,
     reference: String,
@@ -202,8 +217,9 @@ pub async fn send_letter(
     text: LetterTextDto,
     send: bool,
     eml_path: Option<String>,
+    accept_gaps: Option<String>,
 ) -> Result<LetterSent, ApiError> {
-    blocking(&desk, move |d| api::send_letter(d, reference, kind, lang, text, send, eml_path)).await
+    blocking(&desk, move |d| api::send_letter(d, reference, kind, lang, text, send, eml_path, accept_gaps)).await
 }
 
 /// See [`api::export_register`].
@@ -273,4 +289,36 @@ pub async fn update_notice(
     reason: Option<String>,
 ) -> Result<CaseActionsDto, ApiError> {
     blocking(&desk, move |d| api::update_notice(d, reference, notice_id, status, on, channel, reason)).await
+}
+
+/// See [`api::needs_you`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn needs_you(desk: Shared<'_>) -> Result<NeedsYouDto, ApiError> {
+    blocking(&desk, api::needs_you).await
+}
+
+/// See [`api::record_answer`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn record_answer(
+    desk: Shared<'_>,
+    reference: String,
+    task_id: String,
+    on: Option<String>,
+    confirmed: String,
+    note: Option<String>,
+    reply_path: Option<String>,
+) -> Result<CaseDetail, ApiError> {
+    blocking(&desk, move |d| api::record_answer(d, reference, task_id, on, confirmed, note, reply_path)).await
+}
+
+/// See [`api::case_corrections`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn case_corrections(desk: Shared<'_>, reference: String) -> Result<Vec<CorrectionDto>, ApiError> {
+    blocking(&desk, move |d| api::case_corrections(d, reference)).await
+}
+
+/// See [`api::add_correction`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_correction(desk: Shared<'_>, reference: String, correction: CorrectionInput) -> Result<Vec<CorrectionDto>, ApiError> {
+    blocking(&desk, move |d| api::add_correction(d, reference, correction)).await
 }

@@ -427,7 +427,7 @@ pub struct ExportProgressDto {
 pub struct LetterSaved {
     /// The PDF's file name.
     pub file_name: String,
-    /// Register gaps the DPO should fix (the letter is written anyway).
+    /// Register gaps: accepted with a reason (a final letter), or listed on a draft.
     pub gaps: Vec<String>,
 }
 

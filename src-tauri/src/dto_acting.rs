@@ -1,8 +1,9 @@
 //! Wire types of acting on a request (SPEC §10): the plan, what was carried out, the
-//! verification, the Art. 19 notices and what confirmation letters still lack (TypeScript in
-//! `ui/src/bindings/`, like `dto.rs`).
+//! verification, the Art. 19 notices, what confirmation letters still lack, the corrections of
+//! a rectification and the dashboard's "Needs you" list (TypeScript in `ui/src/bindings/`, like
+//! `dto.rs`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// One statement of a system's plan with the rows it changes.
@@ -203,8 +204,67 @@ pub struct VerifiedDto {
     pub note: Option<String>,
 }
 
+/// One thing acting left for the DPO (a task or an Art. 19 notice of some case).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct NeedDto {
+    /// The case's reference.
+    pub reference: String,
+    /// The register system it concerns.
+    pub system_id: Option<String>,
+    /// Its name in the controller's language (the id when no longer in the register).
+    pub system_name: Option<String>,
+    /// The task's or the notice's id.
+    pub id: String,
+    /// The task's title, or the recipient a notice goes to.
+    pub title: String,
+    /// `YYYY-MM-DD` since when it is due (a notice: since it was made).
+    pub since: String,
+}
+
+/// The dashboard's "Needs you": what acting left to do across all cases, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct NeedsYouDto {
+    /// Retained data whose retention has ended: erase it now.
+    pub follow_ups_due: Vec<NeedDto>,
+    /// Answers from whoever runs a system that are overdue.
+    pub answers_overdue: Vec<NeedDto>,
+    /// Art. 19 notices neither sent nor closed.
+    pub notices_open: Vec<NeedDto>,
+}
+
+/// A correction noted on a case (Art. 16): kept in the encrypted case, never in the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CorrectionDto {
+    /// The system it concerns; `null`: wherever the data is held.
+    pub system_id: Option<String>,
+    /// Its name in the controller's language.
+    pub system_name: Option<String>,
+    /// What is corrected, in the DPO's words (e.g. "Anschrift").
+    pub field: String,
+    /// The value held now.
+    pub old: String,
+    /// The correct value.
+    pub new: String,
+}
+
+/// A correction as the form sends it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, TS)]
+pub struct CorrectionInput {
+    /// A register system id; `null` or blank: wherever the data is held.
+    pub system_id: Option<String>,
+    /// What is corrected.
+    pub field: String,
+    /// The value held now (may be blank when nothing was held).
+    pub old: String,
+    /// The correct value.
+    pub new: String,
+}
+
 /// Writes these types' TypeScript into `dir`.
 pub(crate) fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
+    NeedsYouDto::export_all_to(dir)?;
+    CorrectionDto::export_all_to(dir)?;
+    CorrectionInput::export_all_to(dir)?;
     CaseActionsDto::export_all_to(dir)?;
     ActReportDto::export_all_to(dir)?;
     ActProgressDto::export_all_to(dir)?;

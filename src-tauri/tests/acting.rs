@@ -121,7 +121,7 @@ fn plan_act_verify_and_notices_from_the_case_screen_change_exactly_the_subjects_
 
     // A letter that confirms the erasure is refused before anything was done.
     let pdf = f.dir.path().join("partial.pdf");
-    let e = api::save_letter(&f.desk, f.reference.clone(), "erasure-partial".into(), Some("de".into()), Default::default(), pdf.display().to_string()).unwrap_err();
+    let e = api::save_letter(&f.desk, f.reference.clone(), "erasure-partial".into(), Some("de".into()), Default::default(), pdf.display().to_string(), None).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict, "{}", e.message);
     assert!(e.message.contains("press Plan under Actions") && !e.message.contains("dsar case"), "the window's words, not the CLI's: {}", e.message);
     assert!(!pdf.exists());
@@ -170,7 +170,7 @@ fn plan_act_verify_and_notices_from_the_case_screen_change_exactly_the_subjects_
     assert_eq!((n.status.as_str(), n.sent_on.as_deref(), n.channel.as_deref()), ("sent", Some("2026-11-21"), Some("E-Mail")));
     assert!(after.letters.iter().find(|l| l.kind == "recipients-informed").unwrap().missing.is_empty());
 
-    let saved = api::save_letter(&f.desk, f.reference.clone(), "erasure-partial".into(), Some("de".into()), Default::default(), pdf.display().to_string()).unwrap();
+    let saved = api::save_letter(&f.desk, f.reference.clone(), "erasure-partial".into(), Some("de".into()), Default::default(), pdf.display().to_string(), None).unwrap();
     assert!(saved.file_name.contains("erasure-partial") && std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 
     // Every step is in the timeline, by the OS account of whoever runs the app.

@@ -78,13 +78,14 @@ fn a_letter_preview_stores_nothing_and_matches_what_is_saved_as_eml() {
     let e = api::preview_letter(&desk, reference.clone(), "love-letter".into(), None, Default::default()).unwrap_err();
     assert!(e.code == ErrorCode::InvalidInput && e.message.starts_with("kind: "), "{e:?}");
 
-    let e = api::send_letter(&desk, reference.clone(), "access-response".into(), Some("en".into()), Default::default(), true, None).unwrap_err();
+    let e = api::send_letter(&desk, reference.clone(), "access-response".into(), Some("en".into()), Default::default(), true, None, None).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains("Settings → SMTP"), "{}", e.message);
     assert_eq!(api::get_case(&desk, reference.clone()).unwrap().documents.len(), detail.documents.len(), "a refused send stores nothing");
 
     let eml = dir.path().join("letter.eml");
-    let sent = api::send_letter(&desk, reference.clone(), "access-response".into(), Some("en".into()), Default::default(), false, Some(eml.display().to_string())).unwrap();
+    let accepted = Some("Retention of chat and mail is being settled with IT".to_string());
+    let sent = api::send_letter(&desk, reference.clone(), "access-response".into(), Some("en".into()), Default::default(), false, Some(eml.display().to_string()), accepted).unwrap();
     assert!(!sent.sent);
     assert_eq!(sent.eml_path.as_deref(), Some(eml.display().to_string().as_str()));
     let raw = std::fs::read_to_string(&eml).unwrap();
@@ -190,6 +191,6 @@ fn a_refusal_needs_reasons_and_carries_them_into_the_letter() {
     let preview = api::preview_letter(&desk, reference.clone(), "refusal".into(), Some("en".into()), text.clone()).unwrap();
     assert!(preview.body_text.contains("manifestly unfounded"), "{}", preview.body_text);
     let pdf = dir.path().join("refusal.pdf");
-    api::save_letter(&desk, reference, "refusal".into(), Some("en".into()), text, pdf.display().to_string()).unwrap();
+    api::save_letter(&desk, reference, "refusal".into(), Some("en".into()), text, pdf.display().to_string(), None).unwrap();
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 }

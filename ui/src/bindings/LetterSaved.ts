@@ -9,6 +9,6 @@ export type LetterSaved = {
  */
 file_name: string, 
 /**
- * Register gaps the DPO should fix (the letter is written anyway).
+ * Register gaps: accepted with a reason (a final letter), or listed on a draft.
  */
 gaps: Array<string>, };
