@@ -76,6 +76,14 @@ import type { ActProgressDto } from './bindings/ActProgressDto';
 import type { ActReportDto } from './bindings/ActReportDto';
 import type { CaseActionsDto } from './bindings/CaseActionsDto';
 import type { VerifiedDto } from './bindings/VerifiedDto';
+// The weekly round: the dashboard's "Needs you", corrections of a rectification.
+export type { CorrectionDto } from './bindings/CorrectionDto';
+export type { CorrectionInput } from './bindings/CorrectionInput';
+export type { NeedDto } from './bindings/NeedDto';
+export type { NeedsYouDto } from './bindings/NeedsYouDto';
+import type { CorrectionDto } from './bindings/CorrectionDto';
+import type { CorrectionInput } from './bindings/CorrectionInput';
+import type { NeedsYouDto } from './bindings/NeedsYouDto';
 // Settings screen.
 export type { BackupDto } from './bindings/BackupDto';
 export type { CaseDefaultsDto } from './bindings/CaseDefaultsDto';
@@ -180,8 +188,12 @@ export const api = {
   pullCase: (reference: string, systems: string[]) =>
     call<PullSummary>('pull_case', { reference, systems }),
   cancelPull: (reference: string) => call<null>('cancel_pull', { reference }),
-  saveLetter: (reference: string, kind: string, lang: string | null, text: LetterTextDto, outPath: string) =>
-    call<LetterSaved>('save_letter', { reference, kind, lang, text, out_path: outPath }),
+  /** A letter the register has gaps for is refused (`conflict`, `gaps: …`) unless `acceptGaps` says why. */
+  saveLetter: (reference: string, kind: string, lang: string | null, text: LetterTextDto, outPath: string, acceptGaps: string | null = null) =>
+    call<LetterSaved>('save_letter', { reference, kind, lang, text, out_path: outPath, accept_gaps: acceptGaps }),
+  /** The letter marked as a draft on every page: nothing recorded, nothing sent. */
+  saveLetterDraft: (reference: string, kind: string, lang: string | null, text: LetterTextDto, outPath: string) =>
+    call<LetterSaved>('save_letter_draft', { reference, kind, lang, text, out_path: outPath }),
   exportBundle: (reference: string, outPath: string, password: string | null) =>
     call<ExportDone>('export_bundle', { reference, out_path: outPath, password }),
   cancelExport: (reference: string) => call<null>('cancel_export', { reference }),
@@ -195,8 +207,15 @@ export const api = {
     call<CaseDetail>('complete_task', { reference, task_id: taskId }),
   previewLetter: (reference: string, kind: string, lang: string | null, text: LetterTextDto) =>
     call<LetterPreview>('preview_letter', { reference, kind, lang, text }),
-  sendLetter: (reference: string, kind: string, lang: string | null, text: LetterTextDto, send: boolean, emlPath: string | null) =>
-    call<LetterSent>('send_letter', { reference, kind, lang, text, send, eml_path: emlPath }),
+  sendLetter: (
+    reference: string,
+    kind: string,
+    lang: string | null,
+    text: LetterTextDto,
+    send: boolean,
+    emlPath: string | null,
+    acceptGaps: string | null = null,
+  ) => call<LetterSent>('send_letter', { reference, kind, lang, text, send, eml_path: emlPath, accept_gaps: acceptGaps }),
   // Register editor.
   exportRegister: (outPath: string) => call<RegisterExported>('export_register', { out_path: outPath }),
   registerSystem: (id: string) => call<SystemFieldsDto>('register_system', { id }),
@@ -219,6 +238,19 @@ export const api = {
     channel: string | null,
     reason: string | null,
   ) => call<CaseActionsDto>('update_notice', { reference, notice_id: noticeId, status, on, channel, reason }),
+  /** The answer to an act-by-hand or manual-search task; `replyPath` names the reply file to keep. */
+  recordAnswer: (
+    reference: string,
+    taskId: string,
+    on: string | null,
+    confirmed: string,
+    note: string | null,
+    replyPath: string | null,
+  ) => call<CaseDetail>('record_answer', { reference, task_id: taskId, on, confirmed, note, reply_path: replyPath }),
+  caseCorrections: (reference: string) => call<CorrectionDto[]>('case_corrections', { reference }),
+  addCorrection: (reference: string, correction: CorrectionInput) =>
+    call<CorrectionDto[]>('add_correction', { reference, correction }),
+  needsYou: () => call<NeedsYouDto>('needs_you'),
   // Settings screen.
   getSettings: () => call<SettingsDto>('get_settings'),
   listSecrets: () => call<SecretDto[]>('list_secrets'),

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   defaultFileName,
+  draftFileName,
+  draftPathFor,
   emptyForm,
   exportPasswordOk,
   fieldMessages,
   fromForm,
   linesToList,
+  refusedGaps,
   suggestId,
   SYSTEM_FIELDS,
   toForm,
@@ -65,5 +68,28 @@ describe('the system form', () => {
   it('suggests an id the register accepts', () => {
     expect(suggestId('Papier-Archiv (Büro)')).toBe('papier-archiv-buro');
     expect(suggestId('  ')).toBe('');
+  });
+});
+
+describe('letters refused for register gaps', () => {
+  it('lists the gaps from the refusal, one a line after the first', () => {
+    const message =
+      'gaps: the register has gaps for this access-response letter — fill them in the register, save a draft, or send anyway with a reason:\n' +
+      'system payroll, retention.description: no storage period or criteria for it — say how long\n' +
+      'register, controller.supervisory_authority.address: the supervisory authority has no address — add it\n';
+    expect(refusedGaps(message)).toEqual([
+      'system payroll, retention.description: no storage period or criteria for it — say how long',
+      'register, controller.supervisory_authority.address: the supervisory authority has no address — add it',
+    ]);
+    expect(refusedGaps('out_path: the folder does not exist')).toBeNull();
+    expect(refusedGaps('This letter confirms what the desk has not recorded: …')).toBeNull();
+  });
+
+  it('puts a draft beside the typed letter, never on it', () => {
+    expect(draftPathFor('/tmp/a.pdf')).toBe('/tmp/a-draft.pdf');
+    expect(draftPathFor(' /tmp/Brief.PDF ')).toBe('/tmp/Brief-draft.PDF');
+    expect(draftPathFor('/tmp/a-draft.pdf')).toBe('/tmp/a-draft.pdf');
+    expect(draftPathFor('/tmp/letter')).toBe('/tmp/letter-draft.pdf');
+    expect(draftFileName('DSAR-2026-0042', 'access-response')).toBe('DSAR-2026-0042-access-response-draft.pdf');
   });
 });

@@ -142,3 +142,31 @@ export function suggestId(name: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 }
+
+/**
+ * The register gaps of a refused final letter: the shell answers `gaps: …` on its first line
+ * and one gap a line after it. `null` when the message is another refusal.
+ */
+export function refusedGaps(message: string): string[] | null {
+  if (!message.startsWith('gaps:')) return null;
+  return message
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+/** The file a draft is proposed as: `DSAR-2026-0042-access-response-draft.pdf`. */
+export function draftFileName(reference: string, kind: string): string {
+  return defaultFileName(reference, `${kind}-draft`, 'pdf');
+}
+
+/**
+ * Where a draft goes when a path is typed for the letter: beside it, with `-draft` before the
+ * extension, so a draft never takes the final letter's file (`a.pdf` → `a-draft.pdf`).
+ */
+export function draftPathFor(typed: string): string {
+  const path = typed.trim();
+  if (/-draft\.pdf$/i.test(path)) return path;
+  return /\.pdf$/i.test(path) ? `${path.slice(0, -4)}-draft${path.slice(-4)}` : `${path}-draft.pdf`;
+}

@@ -106,6 +106,13 @@ describe('the timeline in words', () => {
     expect(say(ev('case.verified', { systems: [{ id: 'shop', ok: false, records: 2 }] }), [], 'de', name).text).toBe('1 System geprüft: noch Daten in Webshop');
     expect(say(ev('notice.updated', { system: 'shop', status: 'sent' }), [], 'en', name).text).toBe('Recipient of Webshop informed');
     expect(say(ev('letter.saved', { kind: 'erasure-partial', language: 'de', gaps: 0 }), [], 'en', name).text).toBe('Letter saved: Partial erasure (DE)');
+    const accepted = ev('letter.saved', { kind: 'access-response', language: 'de', gaps: 1, gaps_accepted: 'Lohnbüro klärt die Frist', gap_fields: ['payroll:retention.description'] });
+    expect(say(accepted, [], 'en', name).text).toBe('Letter saved: Access response (DE) · register gaps accepted: Lohnbüro klärt die Frist');
+    expect(say(accepted, [], 'de', name).text).toBe('Brief gespeichert: Auskunft (DE) · Lücken im Verzeichnis akzeptiert: Lohnbüro klärt die Frist');
+    expect(say(ev('task.answered', { system: 'shop', confirmed: 'erased', answered_on: '2026-11-19' }), [], 'en', name).text).toBe(
+      'Answer recorded for Webshop (19 Nov 2026): erased',
+    );
+    expect(say(ev('document.saved', { kind: 'processor-reply', bytes: 900 }), [], 'en', name).text).toBe('Document stored: Reply to a task (1 KB)');
     expect(say(ev('document.saved', { kind: 'bundle', bytes: 20480 }), [], 'en', name).text).toBe('Export bundle stored (20 KB)');
     expect(say(ev('case.created', { rights: ['erasure'], channel: 'email', received: '2026-11-10', due: '2026-12-10' }), [], 'en', name).text).toBe(
       'Case created: Erasure · received 10 Nov 2026 (E-mail) · due 10 Dec 2026',

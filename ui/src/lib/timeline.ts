@@ -160,7 +160,11 @@ export function describe(ev: TimelineEvent, all: readonly TimelineEvent[], lang:
       return major(tr('tl.task_answered', { system: name(str(d.system)), confirmed: codeText(lang, 'confirmed', str(d.confirmed)), date: day(d.answered_on) }));
     case 'letter.saved': {
       let text = tr('tl.letter_saved', { kind: codeText(lang, 'letter', str(d.kind)), lang: str(d.language).toUpperCase() });
-      if (typeof d.gaps_accepted === 'string') text += ` · ${tr('tl.gaps_accepted')}`;
+      // The DPO's reason is what the final letter went out on: said in full, not only flagged.
+      if (typeof d.gaps_accepted === 'string') {
+        const reason = d.gaps_accepted.trim();
+        text += ` · ${reason ? tr('tl.gaps_accepted_because', { reason }) : tr('tl.gaps_accepted')}`;
+      }
       return major(text);
     }
     case 'letter.sent':

@@ -2,11 +2,13 @@
 // offers (the DOM-driven flows are for the E2E tests in the window).
 import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
-import type { CaseDetail, NoticeDto, TaskDto } from '../../api';
+import type { CaseDetail, NoticeDto, SystemRow, TaskDto } from '../../api';
 import Tasks from './Tasks.svelte';
 import Letters from './Letters.svelte';
 import Export from './Export.svelte';
 import Notice from './Notice.svelte';
+import Answer from './Answer.svelte';
+import Corrections from './Corrections.svelte';
 
 const task = (id: string, status: string, body: string): TaskDto => ({
   id,
@@ -56,7 +58,7 @@ function detail(): CaseDetail {
 describe('Tasks', () => {
   it('offers "mark done" only on open tasks and a copy button with each e-mail body', () => {
     const { body } = render(Tasks, {
-      props: { reference: 'DSAR-2026-0042', tasks: [task('t1', 'open', 'Dear processor'), task('t2', 'done', '')], closed: false, onchange: () => {} },
+      props: { reference: 'DSAR-2026-0042', tasks: [task('t1', 'open', 'Dear processor'), task('t2', 'done', '')], rights: ['access'], closed: false, onchange: () => {} },
     });
     expect(body).toContain('data-testid="task-done-t1"');
     expect(body).not.toContain('data-testid="task-done-t2"');
@@ -64,16 +66,58 @@ describe('Tasks', () => {
     expect(body).not.toContain('data-testid="task-copy-t2"');
     expect(body).toContain('Dear processor');
   });
+
+  it('offers "record the answer" on open tasks that ask whoever runs a system, and nowhere else', () => {
+    const followUp: TaskDto = { ...task('t3', 'open', 'Erase it then.'), kind: 'erase-after' };
+    const byHand: TaskDto = { ...task('t4', 'open', 'Please erase'), kind: 'act-by-hand' };
+    const props = { reference: 'DSAR-2026-0042', tasks: [task('t1', 'open', ''), task('t2', 'done', ''), followUp, byHand], rights: ['erasure'], onchange: () => {} };
+    const { body } = render(Tasks, { props: { ...props, closed: false } });
+    expect(body).toContain('data-testid="task-answer-t1"');
+    expect(body).toContain('data-testid="task-answer-t4"');
+    expect(body).not.toContain('data-testid="task-answer-t2"');
+    expect(body).not.toContain('data-testid="task-answer-t3"');
+    // The form opens on the button; nothing is asked before.
+    expect(body).not.toContain('data-testid="answer-form-t4"');
+    expect(render(Tasks, { props: { ...props, closed: true } }).body).not.toContain('data-testid="task-answer-t4"');
+  });
+});
+
+describe('Answer', () => {
+  it('asks for the day, what was confirmed (proposed from the rights), a note and the reply file', () => {
+    const byHand: TaskDto = { ...task('t4', 'open', 'Please restrict'), kind: 'act-by-hand' };
+    const { body } = render(Answer, { props: { reference: 'DSAR-2026-0042', task: byHand, rights: ['restriction'], onchange: () => {}, oncancel: () => {} } });
+    for (const id of ['answer-on-t4', 'answer-confirmed-t4', 'answer-note-t4', 'answer-reply-t4', 'answer-reply-pick-t4', 'answer-save-t4'])
+      expect(body).toContain(`data-testid="${id}"`);
+    expect(body).toMatch(/<option value="restricted" selected/);
+    for (const c of ['erased', 'restricted', 'rectified', 'nothing-held', 'refused']) expect(body).toContain(`value="${c}"`);
+  });
+});
+
+describe('Corrections', () => {
+  it('offers the register systems or "wherever held", what, old and new', () => {
+    const systems: SystemRow[] = [{ id: 'shop', name: 'Webshop', role: 'internal', connector: 'sqlite' }];
+    const { body } = render(Corrections, { props: { reference: 'DSAR-2026-0042', systems, closed: false, onchange: async () => {} } });
+    for (const id of ['correction-system', 'correction-field', 'correction-old', 'correction-new', 'correction-add']) expect(body).toContain(`data-testid="${id}"`);
+    expect(body).toContain('<option value="shop">Webshop</option>');
+    expect(body).toMatch(/Wherever the data is held|Überall, wo die Daten gespeichert sind/);
+  });
+
+  it('has no form on a closed case', () => {
+    const { body } = render(Corrections, { props: { reference: 'DSAR-2026-0042', systems: [], closed: true, onchange: async () => {} } });
+    expect(body).not.toContain('data-testid="correction-add"');
+  });
 });
 
 describe('Letters', () => {
   it('offers preview, save, send and .eml, and marks sent documents', () => {
     const { body } = render(Letters, { props: { detail: detail(), onchange: async () => {} } });
-    for (const id of ['letter-preview', 'letter-path', 'save-letter', 'send-letter', 'eml-path', 'save-eml', 'document-d1'])
+    for (const id of ['letter-preview', 'letter-path', 'save-letter', 'save-draft', 'send-letter', 'eml-path', 'save-eml', 'document-d1'])
       expect(body).toContain(`data-testid="${id}"`);
     expect(body).toContain('data-testid="document-sent-d2"');
     expect(body).not.toContain('data-testid="document-sent-d1"');
     expect(body).not.toContain('data-testid="letter-preview-body"');
+    // The gaps are shown once a final letter is refused for them, not before.
+    expect(body).not.toContain('data-testid="letter-gap-block"');
   });
 });
 
