@@ -460,6 +460,16 @@ fn cli_refuses_bad_letter_requests_with_one_line() {
 }
 
 #[test]
+fn the_art_15_4_sentence_is_not_claimed_when_nothing_was_withheld() {
+    // RULES.md §3 / issue 12 item 7: the desk records no withholding, so no letter says it.
+    for (lang, cite) in [(Language::De, "Art. 15 Abs. 4"), (Language::En, "Art. 15(4)"), (Language::Nl, "art. 15 lid 4")] {
+        let d = desk("jaimo", lang);
+        let l = compose(&d, LetterKind::AccessResponse, lang, LetterExtra::default(), &Templates::builtin()).unwrap().letter;
+        assert!(!l.text.contains(cite), "{lang:?}: {}", l.text);
+    }
+}
+
+#[test]
 fn a_refusal_names_its_chosen_ground_in_the_letters_language() {
     let (db, reference) = cli_desk();
     let out = db.dir.path().join("refusal.pdf");
