@@ -470,6 +470,16 @@ fn the_art_15_4_sentence_is_not_claimed_when_nothing_was_withheld() {
 }
 
 #[test]
+fn an_art_49_derogation_is_shown_with_the_transfers_not_among_the_legal_bases() {
+    let d = desk("websmart", Language::En);
+    let l = compose(&d, LetterKind::AccessResponse, Language::En, LetterExtra::default(), &Templates::builtin()).unwrap().letter;
+    let basis = l.text.split("Legal basis:").nth(1).and_then(|t| t.split("Recipients:").next()).unwrap_or("");
+    assert!(!basis.contains("Art. 49"), "among the legal bases: {basis}");
+    let transfers = l.text.split("Transfers to third countries:").nth(1).and_then(|t| t.split("Automated").next()).unwrap_or("");
+    assert!(transfers.contains("Art. 49(1)(b) GDPR"), "with the transfers: {transfers}");
+}
+
+#[test]
 fn a_refusal_names_its_chosen_ground_in_the_letters_language() {
     let (db, reference) = cli_desk();
     let out = db.dir.path().join("refusal.pdf");

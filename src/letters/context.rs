@@ -173,6 +173,9 @@ struct SystemCtx {
     source_is_subject: bool,
     legal_bases: Vec<String>,
     transfers: Vec<TransferCtx>,
+    /// Art. 49 derogations the register names without a transfer marked `art49`: shown with
+    /// the transfers, where they belong, rather than dropped.
+    transfer_derogations: Vec<String>,
     adm: bool,
     logic: Option<String>,
     portable: bool,
@@ -185,6 +188,9 @@ struct TransferCtx {
     safeguard: &'static str,
     safeguard_code: &'static str,
     note: Option<String>,
+    /// For a transfer under Art. 49: the derogations the register names (in words with
+    /// their citation) — they belong here, not among the legal bases of the processing.
+    derogations: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -309,7 +315,7 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
             retention_period: s.retention.period.as_ref().map(|p| words::period(p, lang)),
             source: clean(&words::source(source_code, lang)),
             source_is_subject: source_code == "data-subject",
-            legal_bases: s.legal_bases.iter().map(|b| words::legal_basis(*b, lang, law)).collect(),
+            legal_bases: s.legal_bases.iter().filter(|b| b.article() != crate::register::Article::Art49).map(|b| words::legal_basis(*b, lang, law)).collect(),
             transfers: s
                 .transfers
                 .iter()
@@ -318,8 +324,18 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
                     safeguard: words::safeguard(t.safeguard, lang),
                     safeguard_code: t.safeguard.code(),
                     note: t.note.as_ref().map(&pick),
+                    derogations: if t.safeguard == crate::register::Safeguard::Art49 {
+                        s.legal_bases.iter().filter(|b| b.article() == crate::register::Article::Art49).map(|b| words::legal_basis(*b, lang, law)).collect()
+                    } else {
+                        Vec::new()
+                    },
                 })
                 .collect(),
+            transfer_derogations: if s.transfers.iter().any(|t| t.safeguard == crate::register::Safeguard::Art49) {
+                Vec::new()
+            } else {
+                s.legal_bases.iter().filter(|b| b.article() == crate::register::Article::Art49).map(|b| words::legal_basis(*b, lang, law)).collect()
+            },
             adm: s.automated_decision_making,
             logic: s.logic.as_ref().map(&pick),
             portable: is_portable(s),
