@@ -183,7 +183,19 @@ test('letter and export bundle are written; the timeline shows each step', async
   await app.screenshot('09a-letter-preview', 'letters');
   await app.type('letter-path', letter);
   await app.click('save-letter');
+  // Jaimo's register leaves the retention of two systems open: the final letter is refused
+  // with the gaps listed (RULES.md §3), and goes only with the DPO's reason, which is audited.
+  assert.match(await app.text('letter-gap-list'), /retention\.description: no storage period/);
+  assert.ok(!existsSync(letter), 'no final letter while the register has gaps');
+  await app.screenshot('09b-letter-gaps', 'letter-gap-block');
+  await app.click('accept-gaps');
+  assert.match(await app.fieldError('accept-reason'), /why the gaps are accepted/);
+  const reason = 'Speicherdauer von Slack und Gmail wird mit der IT geklärt; Auskunft fristgerecht.';
+  await app.type('accept-reason', reason);
+  await app.click('accept-gaps');
   await app.until(() => existsSync(letter) && statSync(letter).size > 1000, 'the letter PDF is written', 30000);
+  const [[saved]] = sql(db, PASS, "SELECT details FROM audit_events WHERE action = 'letter.saved'");
+  assert.equal(JSON.parse(saved).gaps_accepted, reason, 'the accepted reason is in the audit trail');
   assert.equal(readFileSync(letter).subarray(0, 5).toString('latin1'), '%PDF-');
   const text = execFileSync('pdftotext', [letter, '-'], { encoding: 'utf8' });
   assert.match(text, new RegExp(reference));
@@ -213,7 +225,7 @@ test('letter and export bundle are written; the timeline shows each step', async
   const shown = await Promise.all((await app.all('timeline-event')).map((el) => el.getAttribute('data-action')));
   for (const step of steps) assert.ok(shown.includes(step), `timeline shows ${step}`);
   assert.match(timeline, /Case created: Access/);
-  assert.match(timeline, /Letter saved: Access response/);
+  assert.match(timeline, /Letter saved: Access response \([A-Z]{2}\) · register gaps accepted: Speicherdauer von Slack und Gmail wird mit der IT geklärt; Auskunft fristgerecht\./);
   assert.doesNotMatch(timeline, /app:unknown|\{/, 'no raw JSON, a real actor');
   const events = sql(db, PASS, "SELECT action FROM audit_events").map(([a]) => a);
   for (const step of steps) assert.ok(events.includes(step), `audit has ${step}`);
