@@ -320,7 +320,11 @@ fn completeness_finds_what_an_art15_answer_would_lack() {
     assert!(!gaps.iter().any(|g| g.system_id.as_deref() == Some("dashboard")), "dashboard is complete: {gaps:?}");
     assert!(letters::completeness(&jaimo, &["dashboard"], Language::De).is_empty());
 
-    let websmart = parse_register("websmart");
+    // A transfer without a safeguard is refused at import now (issue 12 item 3): the letter
+    // never has to admit one; in a register built in memory it is still a gap.
+    let mut websmart = parse_register("websmart");
+    assert!(letters::completeness(&websmart, &["messenger", "crm"], Language::De).is_empty());
+    websmart.systems.iter_mut().find(|s| s.id == "messenger").unwrap().transfers[0].safeguard = dsar::register::Safeguard::None;
     let gaps = letters::completeness(&websmart, &["messenger", "crm"], Language::De);
     assert_eq!(gaps.iter().map(|g| (g.system_id.as_deref(), g.field.as_str())).collect::<Vec<_>>(), [(Some("messenger"), "transfers/0/safeguard")]);
 

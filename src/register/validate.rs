@@ -54,6 +54,18 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                     retained_datasets(system, duty, &format!("{at}/statutory_retention/{k}/datasets"), &mut found);
                 }
             }
+            if let Some(transfers) = system.get("transfers").and_then(Value::as_array) {
+                for (k, t) in transfers.iter().enumerate() {
+                    // A letter would have to tell the subject the transfer is unlawful (Art. 44).
+                    if t.get("safeguard").and_then(Value::as_str) == Some("none") {
+                        found.add(
+                            format!("{at}/transfers/{k}/safeguard"),
+                            "a transfer without a safeguard is not lawful (Art. 44) and cannot be answered for in a letter",
+                            "name the safeguard relied on: dpf (a US company certified under the Data Privacy Framework), scc, bcr, adequacy, or art49 with the derogation among the legal bases — or stop the transfer and remove it",
+                        );
+                    }
+                }
+            }
             if let Some(conn) = system.get("connector").and_then(Value::as_object) {
                 connector(conn, &join(&at, "connector"), doc, &mut found);
             }
