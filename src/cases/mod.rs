@@ -281,6 +281,19 @@ pub fn create(store: &mut Store, ctx: &Context, new: NewCase) -> Result<Case> {
     store.write(|tx| insert_case(tx, ctx, &prepared, &overrides))
 }
 
+/// Records a new case and, in the same transaction, whatever `then` stores with it (intake
+/// keeps the original e-mail): the case and its source exist together or not at all.
+pub fn create_with<T>(store: &mut Store, ctx: &Context, new: NewCase, then: impl FnOnce(&Transaction<'_>, &Case) -> Result<T>) -> Result<(Case, T)> {
+    let defaults = controller_defaults(store)?;
+    let prepared = prepare(new, &defaults, ctx)?;
+    let overrides = calendar_overrides(store.conn(), prepared.region)?;
+    store.write(|tx| {
+        let case = insert_case(tx, ctx, &prepared, &overrides)?;
+        let extra = then(tx, &case)?;
+        Ok((case, extra))
+    })
+}
+
 /// Records many cases in one transaction (spreadsheet import, benchmarks): all or none.
 pub fn create_many(store: &mut Store, ctx: &Context, cases: Vec<NewCase>) -> Result<Vec<CaseRef>> {
     let defaults = controller_defaults(store)?;

@@ -73,6 +73,8 @@ pub enum Command {
     /// Desk settings: the mail server letters are sent through.
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Request e-mails (.eml) as proposed cases; --accept creates them with the message stored.
+    Intake(IntakeArgs),
     /// Write an encrypted copy of the database (same passphrase) while it stays in use.
     Backup {
         /// The backup file to write (replaced once the new copy is complete).
@@ -614,4 +616,17 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
         _ if shaped => Err(format!("'{t}' is not a day of the calendar: check day and month")),
         _ => Err(format!("'{}' is not a date: use YYYY-MM-DD, e.g. 2026-03-05", t.chars().take(20).collect::<String>())),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct IntakeArgs {
+    /// The saved e-mails (.eml, at most 25 MB each).
+    #[arg(required = true, value_name = "FILE.eml")]
+    pub files: Vec<PathBuf>,
+    /// Create the cases (rights as guessed) and store each message on its case.
+    #[arg(long)]
+    pub accept: bool,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -58,6 +58,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Letter(a) => super::letter::letter_cmd(&cli, a),
         Command::Export(a) => super::export::export(&cli, a),
         Command::Settings(s) => super::export::settings_cmd(&cli, s),
+        Command::Intake(a) => super::intake::intake(&cli, a),
         Command::Backup { out } => {
             let done = dsar::backup::backup(&mut open(&cli)?, &ctx(&cli), out)?;
             println!("{} ({} bytes)", done.path.display(), done.bytes);
@@ -292,6 +293,9 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
             let new = new_case(a)?;
             let mut store = open(cli)?;
             let case = cases::create(&mut store, &c, new)?;
+            if let Some(d) = dsar::intake::duplicates::find(store.conn(), &case.subject.identifiers, c.today, Some(&case.id))? {
+                eprintln!("dsar: note: {} has an identifier of {d} (open or closed within 12 months) — link or close one of them", case.reference);
+            }
             if a.json {
                 show(&store, &c, &case.reference.to_string(), true)
             } else {

@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod letter;
 mod export;
+mod intake;
 mod output;
 mod pull;
 mod unlock;

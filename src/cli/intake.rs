@@ -1,0 +1,112 @@
+//! `dsar intake FILE.eml... [--json] [--accept]` (SPEC §11): proposals from request e-mails,
+//! or cases created from them. One line per file that cannot be taken in; the others go on.
+
+use serde_json::{json, Value};
+
+use dsar::intake::{self, Proposal};
+
+use super::args::IntakeArgs;
+use super::commands::{ctx, print_json};
+use super::unlock::open;
+use super::{Cli, Failure};
+
+pub(super) fn intake(cli: &Cli, a: &IntakeArgs) -> Result<(), Failure> {
+    let c = ctx(cli);
+    // Read every file before asking for the passphrase: a wrong path fails fast.
+    let mut read: Vec<(String, Result<Vec<u8>, intake::IntakeError>)> = Vec::new();
+    for path in &a.files {
+        read.push((path.display().to_string(), intake::read(path)));
+    }
+    let mut store = open(cli)?;
+    let mut failed: Vec<(String, String)> = Vec::new();
+    let mut proposals: Vec<(String, String, Vec<u8>, Proposal)> = Vec::new();
+    for (file, bytes) in read {
+        let base = std::path::Path::new(&file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match bytes.map_err(dsar::Error::from).and_then(|b| intake::propose(&store, &c, &b).map(|p| (b, p))) {
+            Ok((b, p)) => proposals.push((file, base, b, p)),
+            Err(e) if e.is_user_error() => failed.push((file, e.to_string())),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if a.accept {
+        let mut accepted = Vec::new();
+        for (file, base, bytes, p) in &proposals {
+            match intake::accept(&mut store, &c, p, bytes, base) {
+                Ok(case) => accepted.push((file.clone(), case.reference.to_string(), p.duplicate_of.map(|r| r.to_string()))),
+                Err(e) if e.is_user_error() => failed.push((file.clone(), e.to_string())),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if a.json {
+            let cases: Vec<Value> = accepted.iter().map(|(f, r, d)| json!({"file": f, "reference": r, "duplicate_of": d})).collect();
+            print_json(&json!({"cases": cases, "errors": errors_json(&failed)}))?;
+        } else {
+            for (file, reference, dup) in &accepted {
+                println!("{reference}\t{file}");
+                if let Some(d) = dup {
+                    eprintln!("dsar: note: {reference} repeats {d} (same sender address) — link or close one of them");
+                }
+            }
+        }
+    } else if a.json {
+        let list: Vec<Value> = proposals.iter().map(|(file, _, _, p)| proposal_json(file, p)).collect();
+        print_json(&json!({"proposals": list, "errors": errors_json(&failed)}))?;
+    } else {
+        for (file, _, _, p) in &proposals {
+            print_text(file, p);
+        }
+    }
+    finish(&failed, a.json)
+}
+
+fn finish(failed: &[(String, String)], json: bool) -> Result<(), Failure> {
+    if !json {
+        for (file, e) in failed.iter().skip(1) {
+            eprintln!("dsar: {file}: {e}");
+        }
+    }
+    match failed.first() {
+        None => Ok(()),
+        // JSON has them all under "errors"; the exit line names the first.
+        Some((file, e)) if json => Err(Failure::user(format!("{file}: {e} ({} file(s) not taken in, see \"errors\")", failed.len()))),
+        Some((file, e)) => Err(Failure::user(format!("{file}: {e}"))),
+    }
+}
+
+fn errors_json(failed: &[(String, String)]) -> Vec<Value> {
+    failed.iter().map(|(f, e)| json!({"file": f, "error": e})).collect()
+}
+
+fn proposal_json(file: &str, p: &Proposal) -> Value {
+    json!({
+        "file": file,
+        "from": p.from,
+        "name": p.name,
+        "received": p.received.to_string(),
+        "rights": p.rights.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        "language": p.language.code(),
+        "duplicate_of": p.duplicate_of.map(|r| r.to_string()),
+        "attachments": p.attachments.iter().map(|x| json!({"name": x.name, "size": x.size, "type": x.media_type})).collect::<Vec<_>>(),
+        "warnings": p.warnings.iter().map(|w| json!({"field": w.field, "message": w.message})).collect::<Vec<_>>(),
+        "sha256": p.sha256,
+    })
+}
+
+fn print_text(file: &str, p: &Proposal) {
+    let rights: Vec<&str> = p.rights.iter().map(|r| r.code()).collect();
+    println!("{file}");
+    println!("  from:      {}", p.from.as_deref().unwrap_or("?"));
+    println!("  name:      {}", p.name.as_deref().unwrap_or("?"));
+    println!("  received:  {}", p.received);
+    println!("  rights:    {}", if rights.is_empty() { "?".to_string() } else { rights.join(", ") });
+    println!("  language:  {}", p.language.code());
+    if let Some(d) = p.duplicate_of {
+        println!("  duplicate: {d}");
+    }
+    for x in &p.attachments {
+        println!("  attached:  {} ({}, {} bytes)", if x.name.is_empty() { "(no name)" } else { &x.name }, x.media_type, x.size);
+    }
+    for w in &p.warnings {
+        println!("  check {}: {}", w.field, w.message);
+    }
+}
