@@ -86,7 +86,7 @@ fn compose(d: &Desk, kind: LetterKind, lang: Language, extra: LetterExtra, templ
 }
 
 fn reasons() -> LetterExtra {
-    LetterExtra { reasons: Some("Grund eins / reason one.\n\nGrund zwei / reason two.".into()), notes: Some("Notiz / note.".into()), ground: None }
+    LetterExtra { reasons: Some("Grund eins / reason one.\n\nGrund zwei / reason two.".into()), notes: Some("Notiz / note.".into()), ground: Some(letters::RefusalGround::Art12Unfounded) }
 }
 
 fn write_pdf(pdf: &[u8]) -> (tempfile::TempDir, PathBuf) {
@@ -248,10 +248,22 @@ fn every_kind_renders_in_every_language_as_a_valid_pdf() {
 }
 
 #[test]
+fn a_refusal_without_its_legal_ground_is_refused_at_that_field() {
+    let d = desk("jaimo", Language::En);
+    let err = compose(&d, LetterKind::Refusal, Language::En, reasons_without_ground(), &Templates::builtin()).unwrap_err();
+    assert!(err.is_user_error() && err.to_string().starts_with("ground:"), "{err}");
+}
+
+fn reasons_without_ground() -> LetterExtra {
+    LetterExtra { ground: None, ..reasons() }
+}
+
+#[test]
 fn letters_that_need_reasons_are_refused_without_them() {
     let d = desk("jaimo", Language::En);
     for kind in [LetterKind::Refusal, LetterKind::ObjectionRejected, LetterKind::ExtensionNotice] {
-        let err = compose(&d, kind, Language::En, LetterExtra::default(), &Templates::builtin()).unwrap_err();
+        let ground = (kind == LetterKind::Refusal).then_some(letters::RefusalGround::Art12Unfounded);
+        let err = compose(&d, kind, Language::En, LetterExtra { ground, ..LetterExtra::default() }, &Templates::builtin()).unwrap_err();
         assert!(err.is_user_error() && err.to_string().contains("reasons"), "{kind}: {err}");
     }
 }
@@ -260,7 +272,7 @@ fn letters_that_need_reasons_are_refused_without_them() {
 fn subject_text_with_markup_template_syntax_rtl_and_emoji_is_printed_literally() {
     let hostile = "<script>alert(1)</script> &amp; {{ 7*7 }} {% if true %}x{% endif %} مرحبا שלום 👍";
     let d = desk_with(&data("registers/jaimo.json"), "jaimo", Language::En, hostile, vec![hostile.into()]);
-    let extra = LetterExtra { reasons: Some(hostile.into()), notes: Some(hostile.into()), ground: None };
+    let extra = LetterExtra { reasons: Some(hostile.into()), notes: Some(hostile.into()), ground: Some(letters::RefusalGround::Art12Unfounded) };
     let composed = compose(&d, LetterKind::Refusal, Language::En, extra, &Templates::builtin()).unwrap();
     let l = &composed.letter;
     assert!(l.text.contains(&format!("Dear {hostile},")), "{}", l.text);

@@ -69,7 +69,7 @@ fuzz_target!(|data: &[u8]| {
             // The built-in templates never fail on user text (a PDF error is a program
             // fault, `is_user_error` says); only missing reasons or a ground of another law may be refused.
             assert!(
-                matches!(e, letters::LetterError::MissingReasons { .. } | letters::LetterError::GroundNotApplicable { .. }),
+                matches!(e, letters::LetterError::MissingReasons { .. } | letters::LetterError::MissingGround | letters::LetterError::GroundNotApplicable { .. }),
                 "built-in template failed on user text: {e}"
             );
         }

@@ -36,13 +36,18 @@ pub struct LetterTextDto {
     pub reasons: Option<String>,
     /// Notes added to the letter.
     pub notes: Option<String>,
+    /// A refusal's legal ground (code, e.g. `art12-5-excessive`); the window offers the list.
+    pub ground: Option<String>,
 }
 
 impl LetterTextDto {
     /// Blank fields count as not given.
     pub fn into_extra(self) -> dsar::letters::LetterExtra {
         let keep = |t: Option<String>| t.filter(|t| !t.trim().is_empty());
-        dsar::letters::LetterExtra { reasons: keep(self.reasons), notes: keep(self.notes), ground: None }
+        // The window offers only valid codes; anything else counts as no ground, which the
+        // core then refuses for a refusal with its own message.
+        let ground = keep(self.ground).and_then(|g| g.parse().ok());
+        dsar::letters::LetterExtra { reasons: keep(self.reasons), notes: keep(self.notes), ground }
     }
 }
 

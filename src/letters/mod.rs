@@ -110,6 +110,9 @@ pub enum LetterError {
         /// The kind.
         kind: LetterKind,
     },
+    /// A refusal without its legal ground (SPEC §8, RULES.md §3: chosen, never assumed).
+    #[error("ground: a refusal must name its legal ground — choose it (e.g. art12-5-excessive, art15-4, art17-3-b)")]
+    MissingGround,
     /// The refusal ground does not exist under the case's law or the controller's country.
     #[error("ground: {ground} does not apply to a {jurisdiction} case of a controller in {country} — choose a ground of that law")]
     GroundNotApplicable {
@@ -174,6 +177,9 @@ fn render_marked(input: &LetterInput<'_>, templates: &Templates, draft: bool) ->
     let has_reasons = |s: Option<&str>| s.is_some_and(|r| !r.trim().is_empty());
     let reasons_given = has_reasons(input.extra.reasons.as_deref())
         || (kind == LetterKind::ExtensionNotice && has_reasons(input.case.extension_reason.as_deref()));
+    if kind == LetterKind::Refusal && input.extra.ground.is_none() {
+        return Err(LetterError::MissingGround);
+    }
     if kind.needs_reasons() && !reasons_given {
         return Err(LetterError::MissingReasons { kind });
     }

@@ -164,13 +164,18 @@ test('pull: every configured system is searched and its records are shown', asyn
 
 test('letter and export bundle are written; the timeline shows each step', async () => {
   const letter = path.join(tmp, `${reference}-access.pdf`);
-  // A refusal needs the DPO's reasons: asked for at that field, then carried into the letter.
+  // A refusal needs its legal ground and the DPO's reasons: each asked for at its field, then
+  // carried into the letter.
   await app.select('letter-kind', 'refusal');
+  await app.click('letter-preview');
+  assert.match(await app.fieldError('letter-ground'), /legal ground/);
+  await app.select('letter-ground', 'art12-5-excessive');
   await app.click('letter-preview');
   assert.match(await app.fieldError('letter-reasons'), /reasons/);
   await app.type('letter-reasons', 'Die Anfrage wiederholt eine vor einer Woche beantwortete.');
   await app.click('letter-preview');
   await app.textMatching('letter-preview-body', /vor einer Woche beantwortete/);
+  await app.textMatching('letter-preview-body', /offenkundig exzessiv/);
   await app.type('letter-reasons', '');
 
   await app.select('letter-kind', 'access-response');

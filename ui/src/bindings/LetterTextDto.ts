@@ -12,4 +12,8 @@ reasons: string | null,
 /**
  * Notes added to the letter.
  */
-notes: string | null, };
+notes: string | null, 
+/**
+ * A refusal's legal ground (code, e.g. `art12-5-excessive`); the window offers the list.
+ */
+ground: string | null, };

@@ -64,6 +64,25 @@ export const LETTER_KINDS = [
   'no-data',
 ] as const;
 
+/** Refusal grounds (SPEC §8 `--ground`); which apply depends on the case's law. */
+export const REFUSAL_GROUNDS = [
+  'art12-5-unfounded',
+  'art12-5-excessive',
+  'art15-4',
+  'art17-3-a',
+  'art17-3-b',
+  'art17-3-c',
+  'art17-3-d',
+  'art17-3-e',
+  'art11-2',
+  'bdsg-29',
+  'bdsg-34',
+  'uavg-41',
+  'dpa2018-sch2',
+  'dpa2018-sch3',
+  'dpa2018-sch4',
+] as const;
+
 /** A code shown to people until each code has its own dictionary entry. */
 export function codeLabel(code: string): string {
   const spaced = code.replace(/[-_]/g, ' ');
