@@ -31,7 +31,7 @@ case "$mode" in
 esac
 
 export RUSTC_BOOTSTRAP=1
-targets=(${FUZZ_TARGETS:-register_parse identifier record_match letter_markup letter_text deadline bundle_verify http_answer file_rewrite})
+targets=(${FUZZ_TARGETS:-register_parse identifier record_match letter_markup letter_text deadline bundle_verify http_answer file_rewrite intake_eml})
 # The build flags: optimised with debug assertions and overflow checks (an overflow is a
 # panic, so a crash), no sanitizer (safe Rust: ASan adds little and costs speed), 16 codegen
 # units (the build is most of the smoke's time on a 2-core machine).
