@@ -242,3 +242,25 @@ pub fn accept(store: &mut Store, ctx: &Context, proposal: &Proposal, bytes: &[u8
 fn twelve_months_before(today: NaiveDate) -> NaiveDate {
     today.with_year(today.year() - 1).or_else(|| today.pred_opt().and_then(|d| d.with_year(today.year() - 1))).unwrap_or(today)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test day")
+    }
+
+    #[test]
+    fn ccpa_controllers_get_ccpa_names_without_duplicates() {
+        let got = map_to(&[Right::Access, Right::Portability, Right::Erasure, Right::Objection, Right::WithdrawConsent], Jurisdiction::Ccpa);
+        assert_eq!(got, [Right::Know, Right::Delete, Right::OptOut]);
+        assert_eq!(map_to(&[Right::Access], Jurisdiction::Gdpr), [Right::Access]);
+    }
+
+    #[test]
+    fn the_duplicate_window_is_one_year_leap_day_included() {
+        assert_eq!(twelve_months_before(day("2026-11-21")), day("2025-11-21"));
+        assert_eq!(twelve_months_before(day("2028-02-29")), day("2027-02-28"));
+    }
+}

@@ -43,12 +43,27 @@ const PHRASES: &[(Right, At, &str)] = &[
     (Right::Access, WordStart, "what data you"),
     (Right::Access, WordStart, "which personal data"),
     (Right::Access, WordStart, "dsar"),
+    (Right::Access, WordStart, "was sie über mich"),
+    (Right::Access, WordStart, "was sie alles über mich"),
+    (Right::Access, WordStart, "welche daten sie über mich"),
+    (Right::Access, WordStart, "welche informationen"),
+    (Right::Access, WordStart, "welke informatie"),
+    (Right::Access, WordStart, "wat u over mij"),
+    (Right::Access, WordStart, "what information"),
+    (Right::Access, WordStart, "what data"),
     // Erasure (Art. 17)
     (Right::Erasure, Anywhere, "lösch"),
     (Right::Erasure, Anywhere, "loesch"),
     (Right::Erasure, WordStart, "vergessen"),
     (Right::Erasure, WordStart, "verwijder"),
-    (Right::Erasure, WordStart, "wissen"),
+    // Not bare "wissen": in German it means "to know" ("ich möchte wissen, was …").
+    (Right::Erasure, WordStart, "gegevens wissen"),
+    (Right::Erasure, WordStart, "gegevens te wissen"),
+    (Right::Erasure, WordStart, "wissen van"),
+    (Right::Erasure, WordStart, "gegevens wist"),
+    (Right::Erasure, WordStart, "alles wist"),
+    (Right::Erasure, WordStart, "entfernen sie"),
+    (Right::Erasure, WordStart, "daten entfernen"),
     (Right::Erasure, WordStart, "gewist"),
     (Right::Erasure, WordStart, "vergeten te worden"),
     (Right::Erasure, WordStart, "erase"),
@@ -101,6 +116,9 @@ const PHRASES: &[(Right, At, &str)] = &[
     (Right::Objection, WordStart, "stop sending me"),
     (Right::Objection, WordStart, "marketing e-mails"),
     (Right::Objection, WordStart, "marketing emails"),
+    (Right::Objection, WordStart, "mailing list"),
+    (Right::Objection, WordStart, "mailinglist"),
+    (Right::Objection, WordStart, "verteiler"),
     // Withdrawal of consent (Art. 7(3))
     (Right::WithdrawConsent, WordStart, "einwilligung widerrufe"),
     (Right::WithdrawConsent, WordStart, "widerrufe meine einwilligung"),
@@ -230,6 +248,7 @@ mod tests {
         check("Antrag auf Berichtigung meiner Anschrift", &[Rectification]);
         check("Recht auf Datenübertragbarkeit und Einschränkung der Verarbeitung", &[Restriction, Portability]);
         check("Ich möchte vergessen werden", &[Erasure]);
+        check("Ich möchte wissen, was Sie über mich gespeichert haben.", &[Access]);
         check("Meine Einwilligung zur Datenverarbeitung widerrufe ich hiermit.", &[WithdrawConsent]);
     }
 
