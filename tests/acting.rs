@@ -733,3 +733,36 @@ fn a_restriction_is_lifted_by_its_own_plan_only_after_the_subject_was_told() {
     let json: Value = serde_json::from_str(&ok(o)).unwrap();
     assert_eq!(json["systems"][0]["statements"][0]["action"], "lift", "{json}");
 }
+
+#[test]
+fn no_data_goes_out_once_every_system_was_searched_and_the_manual_one_answered_nothing_held() {
+    let mut f = firm(vec![Right::Access]);
+    let c = ctx(TODAY);
+    let stranger = cases::create(
+        &mut f.store,
+        &c,
+        NewCase {
+            rights: vec![Right::Access],
+            name: "Karl Unbekannt".into(),
+            address: vec![],
+            identifiers: vec![(IdentifierKind::Email, "karl.unbekannt@example.net".into())],
+            received: date("2026-11-12"),
+            jurisdiction: None,
+            region: None,
+            language: None,
+            channel: Channel::Email,
+        },
+    )
+    .unwrap();
+    let reference = stranger.reference.to_string();
+    dsar::pull::run(&mut f.store, &c, &reference, &dsar::pull::PullOptions::default(), &|_| {}, &Cancel::new()).unwrap();
+    let req = dsar::letters::LetterRequest { reference: reference.clone(), kind: dsar::letters::LetterKind::NoData, language: None, extra: Default::default() };
+    let before = dsar::letters::compose(&f.store, date(TODAY), &req, &dsar::letters::Templates::builtin()).unwrap();
+    assert_eq!(before.unrecorded.len(), 1, "only the manual system is open: {:?}", before.unrecorded);
+    assert!(before.unrecorded[0].contains("system accounting"), "{:?}", before.unrecorded);
+    let task = tasks::for_case(&f.store, &reference).unwrap().into_iter().find(|t| t.kind == tasks::MANUAL_SEARCH).unwrap();
+    acting::answers::record(&mut f.store, &c, &task.id, date("2026-11-20"), acting::answers::Confirmed::NothingHeld, None, None).unwrap();
+    let after = dsar::letters::compose(&f.store, date(TODAY), &req, &dsar::letters::Templates::builtin()).unwrap();
+    assert!(after.unrecorded.is_empty(), "{:?}", after.unrecorded);
+    assert!(after.letter.text.contains("Buchhaltung (extern)"), "the answered system is listed as searched: {}", after.letter.text);
+}

@@ -466,13 +466,33 @@ fn cli_refuses_bad_letter_requests_with_one_line() {
         (vec!["letter", reference.as_str(), "--kind", "acknowledgement", "--ground", "art15-4", "--out", out], "only a refusal takes a ground"),
         (vec!["letter", reference.as_str(), "--kind", "no-data", "--lang", "fr", "--out", out], "unknown language"),
         (vec!["letter", "DSAR-2026-0099", "--kind", "no-data", "--out", out], "no case DSAR-2026-0099"),
-        (vec!["letter", reference.as_str(), "--kind", "no-data", "--out", out, "--send"], "no mail server configured"),
+        (vec!["letter", reference.as_str(), "--kind", "acknowledgement", "--out", out, "--send"], "no mail server configured"),
     ] {
         let o = db.dsar(&args);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
         assert!(err.contains(expect) && err.lines().count() == 1, "{args:?}: {err}");
     }
+}
+
+#[test]
+fn no_data_is_refused_while_a_system_holds_data_or_is_unsearched_and_never_claims_absence_beyond_the_search() {
+    // RULES.md §3, issue 12 item 8: Jaimo's case has records in some systems, a manual one
+    // (Gmail) and an error (CleverReach): every one of them keeps the no-data letter back.
+    let d = desk("jaimo", Language::En);
+    let c = compose(&d, LetterKind::NoData, Language::En, LetterExtra::default(), &Templates::builtin()).unwrap();
+    let lacks = c.unrecorded.join("\n");
+    assert!(lacks.contains("system dashboard holds") && lacks.contains("answer with access-response"), "{lacks}");
+    assert!(lacks.contains("system gmail has not been searched to the end"), "{lacks}");
+    for (lang, never) in [(Language::En, "we do not process any personal data"), (Language::De, "keine personenbezogenen Daten über Sie verarbeiten"), (Language::Nl, "geen persoonsgegevens over u verwerken")] {
+        let l = compose(&d, LetterKind::NoData, lang, LetterExtra::default(), &Templates::builtin()).unwrap().letter;
+        assert!(!l.text.contains(never), "{lang:?} claims absence beyond the search: {}", l.text);
+    }
+    let (db, reference) = cli_desk();
+    let out = db.dir.path().join("nodata.pdf");
+    let o = db.dsar(&["letter", &reference, "--kind", "no-data", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!out.exists());
 }
 
 #[test]

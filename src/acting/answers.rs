@@ -121,3 +121,13 @@ pub(crate) fn of_task(conn: &rusqlite::Connection, task_id: &str) -> Result<Opti
         None => Ok(None),
     }
 }
+
+/// Systems of a case whose manual-search task was answered "nothing held".
+pub(crate) fn nothing_held(conn: &rusqlite::Connection, case_id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT t.system_id FROM tasks t JOIN task_answers a ON a.task_id = t.id
+         WHERE t.case_id = ?1 AND t.kind = ?2 AND a.confirmed = 'nothing-held' AND t.system_id IS NOT NULL",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![case_id, MANUAL_SEARCH], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

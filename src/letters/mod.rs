@@ -271,7 +271,14 @@ fn compose_marked(store: &Store, today: NaiveDate, req: &LetterRequest, template
     let overrides = cases::calendar_overrides(store.conn(), case.region)?;
     let deadline = case.deadline(&overrides)?;
     let ev = evidence::for_case(store.conn(), &case.id)?;
-    let results = evidence::results(store.conn(), &case.id)?;
+    let mut results = evidence::results(store.conn(), &case.id)?;
+    // A manual system whose operator answered "nothing held" was searched, by them.
+    for id in crate::acting::answers::nothing_held(store.conn(), &case.id)? {
+        if let Some(r) = results.iter_mut().find(|r| r.system_id == id && r.status == evidence::PullStatus::Manual) {
+            r.status = evidence::PullStatus::Ok;
+            r.records = 0;
+        }
+    }
     let language = req.language.unwrap_or(case.language);
     let acted = crate::acting::acted(store, &req.reference)?;
     let input = LetterInput { kind: req.kind, case: &case, register: &register, evidence: &ev, results: &results, language, today, deadline: &deadline, extra: &req.extra, acted: &acted };
@@ -280,7 +287,17 @@ fn compose_marked(store: &Store, today: NaiveDate, req: &LetterRequest, template
     let listed: Vec<&str> = found.iter().filter(|f| f.listed()).map(|f| f.system.id.as_str()).collect();
     let gaps = if req.kind.uses_register_content() { completeness(&register, &listed, language) } else { Vec::new() };
     let being_checked = found.iter().filter(|f| f.status == FindingStatus::BeingChecked).map(|f| f.system.id.clone()).collect();
-    let unrecorded = acted.missing_for(req.kind, &case.reference.to_string());
+    let mut unrecorded = acted.missing_for(req.kind, &case.reference.to_string());
+    // RULES.md §3: "no data" only once every system was searched to the end and none held any.
+    if req.kind == LetterKind::NoData {
+        for f in &found {
+            match f.status {
+                FindingStatus::Found { records } => unrecorded.push(format!("system {} holds {records} record(s) about the subject: answer with access-response", f.system.id)),
+                FindingStatus::BeingChecked => unrecorded.push(format!("system {} has not been searched to the end (manual, failed or not yet pulled): pull it, or record the operator's answer", f.system.id)),
+                FindingStatus::NoneFound => {}
+            }
+        }
+    }
     Ok(Composed { letter, case, gaps, being_checked, unrecorded })
 }
 
