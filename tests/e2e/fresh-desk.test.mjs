@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { launch, tempDesk, dsar, sql, ROOT } from './harness.mjs';
+import { launch, tempDesk, dsar, sql, ROOT, TODAY } from './harness.mjs';
 
 const PASS = 'correct horse battery staple';
 const { tmp, db, env } = tempDesk('fresh');
@@ -235,6 +235,27 @@ test('letter and export bundle are written; the timeline shows each step', async
   const events = sql(db, PASS, "SELECT action FROM audit_events").map(([a]) => a);
   for (const step of steps) assert.ok(events.includes(step), `audit has ${step}`);
   await app.screenshot('09-case-answered', 'timeline');
+});
+
+test('the clock stops for identity or clarification, chosen not typed; the status list never shows a refused value', async () => {
+  const stored = await app.value('case-status');
+  // "Awaiting clarification" in the status list opens the stop-the-clock form with that reason
+  // chosen; the list itself stays on the stored status until the form is sent.
+  await app.select('case-status', 'awaiting-clarification');
+  await app.find('pause-reason');
+  assert.equal(await app.value('case-status'), stored, 'the status list keeps the stored value');
+  await app.click('pause-identity');
+  await app.setValue('case-action-date', TODAY);
+  await app.screenshot('09d-clock-stop', 'pause-reason');
+  await app.click('case-action-submit');
+  await app.until(async () => sql(db, PASS, `SELECT status FROM cases WHERE reference = '${reference}'`)[0][0] === 'awaiting-identity', 'the clock stopped for identity');
+  const [[why]] = sql(db, PASS, `SELECT reason FROM pauses p JOIN cases c ON c.id = p.case_id WHERE c.reference = '${reference}'`);
+  assert.equal(why, 'identity');
+  await app.until(async () => (await app.value('case-status')) === 'awaiting-identity', 'the list shows the new status');
+  await app.click('case-action-resume');
+  await app.setValue('case-action-date', TODAY);
+  await app.click('case-action-submit');
+  await app.until(async () => sql(db, PASS, `SELECT status FROM cases WHERE reference = '${reference}'`)[0][0] !== 'awaiting-identity', 'the clock runs again');
 });
 
 test('a wrong passphrase is refused at the field and stays typed', async () => {
