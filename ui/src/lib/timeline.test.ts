@@ -108,7 +108,7 @@ describe('the timeline in words', () => {
     expect(say(ev('letter.saved', { kind: 'erasure-partial', language: 'de', gaps: 0 }), [], 'en', name).text).toBe('Letter saved: Partial erasure (DE)');
     const accepted = ev('letter.saved', { kind: 'access-response', language: 'de', gaps: 1, gaps_accepted: 'Lohnbüro klärt die Frist', gap_fields: ['payroll:retention.description'] });
     expect(say(accepted, [], 'en', name).text).toBe('Letter saved: Access response (DE) · register gaps accepted: Lohnbüro klärt die Frist');
-    expect(say(accepted, [], 'de', name).text).toBe('Brief gespeichert: Auskunft (DE) · Lücken im Verzeichnis akzeptiert: Lohnbüro klärt die Frist');
+    expect(say(accepted, [], 'de', name).text).toBe('Brief gespeichert: Auskunft (DE) · Lücken im Verarbeitungsverzeichnis akzeptiert: Lohnbüro klärt die Frist');
     expect(say(ev('task.answered', { system: 'shop', confirmed: 'erased', answered_on: '2026-11-19' }), [], 'en', name).text).toBe(
       'Answer recorded for Webshop (19 Nov 2026): erased',
     );
