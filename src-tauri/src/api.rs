@@ -92,6 +92,12 @@ pub fn open_demo(desk: &Desk) -> Result<(), ApiError> {
     desk.set_open(store, path, key)
 }
 
+/// The week's work queue as of today: the cases that need the DPO now.
+pub fn work_queue(desk: &Desk) -> Result<Vec<crate::dto::QueueItemDto>, ApiError> {
+    let today = desk.context().today;
+    desk.with_store(|s| Ok(cases::this_week(s, today)?.into_iter().map(Into::into).collect()))
+}
+
 /// The dashboard's numbers as of today.
 pub fn dashboard(desk: &Desk) -> Result<Dashboard, ApiError> {
     let today = desk.context().today;

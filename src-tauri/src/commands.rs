@@ -291,6 +291,12 @@ pub async fn update_notice(
     blocking(&desk, move |d| api::update_notice(d, reference, notice_id, status, on, channel, reason)).await
 }
 
+/// See [`api::work_queue`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn work_queue(desk: Shared<'_>) -> Result<Vec<crate::dto::QueueItemDto>, ApiError> {
+    blocking(&desk, api::work_queue).await
+}
+
 /// See [`api::needs_you`].
 #[tauri::command(rename_all = "snake_case")]
 pub async fn needs_you(desk: Shared<'_>) -> Result<NeedsYouDto, ApiError> {

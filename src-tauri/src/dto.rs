@@ -468,10 +468,45 @@ pub struct SystemTestDto {
     pub message: String,
 }
 
+/// One case in the week's work queue (see `dsar::cases::this_week`).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct QueueItemDto {
+    /// Reference.
+    pub reference: String,
+    /// The subject's name.
+    pub name: String,
+    /// The date that counts now (YYYY-MM-DD).
+    pub due: String,
+    /// Calendar days left (negative when overdue).
+    #[ts(type = "number")]
+    pub days_left: i64,
+    /// `overdue`, `due-soon`, `task-overdue` or `stopped-long`.
+    pub why: String,
+    /// `search`, `answer`, `follow-up-subject` or `chase-task`.
+    pub next: String,
+    /// Since when the clock is stopped (YYYY-MM-DD), for a waiting case.
+    pub stopped_since: Option<String>,
+}
+
+impl From<dsar::cases::QueueItem> for QueueItemDto {
+    fn from(i: dsar::cases::QueueItem) -> QueueItemDto {
+        QueueItemDto {
+            reference: i.reference,
+            name: i.name,
+            due: i.due.to_string(),
+            days_left: i.days_left,
+            why: i.why.code().to_string(),
+            next: i.next.code().to_string(),
+            stopped_since: i.stopped_since.map(|d| d.to_string()),
+        }
+    }
+}
+
 /// Writes the TypeScript of every wire type (and what they use) into `dir`, one file per type.
 pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     DeskStatus::export_all_to(dir)?;
     Dashboard::export_all_to(dir)?;
+    QueueItemDto::export_all_to(dir)?;
     CaseQuery::export_all_to(dir)?;
     CasePage::export_all_to(dir)?;
     CaseDetail::export_all_to(dir)?;

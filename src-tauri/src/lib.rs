@@ -102,6 +102,7 @@ pub fn run() {
             commands::verify_case,
             commands::update_notice,
             commands::needs_you,
+            commands::work_queue,
             commands::record_answer,
             commands::case_corrections,
             commands::add_correction,

@@ -2,6 +2,7 @@
 //! the desktop app. Each runs in one transaction and records one audit event.
 
 mod listing;
+pub mod queue;
 mod record;
 mod stats;
 
@@ -18,6 +19,7 @@ use crate::store::Store;
 
 pub use listing::{list, CaseSummary, ListQuery, Page, Sort};
 pub use record::Case;
+pub use queue::{this_week, NextStep, QueueItem, Why};
 pub use stats::{dashboard, Dashboard, MonthCount, MONTHS};
 
 /// Who acts and when: "today" is always passed in, never read inside the core.

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, tempDesk, sql, Key, TODAY } from './harness.mjs';
+import { launch, tempDesk, sql, Key, By, TODAY } from './harness.mjs';
 
 const { tmp, env } = tempDesk('demo', 'not-created-yet.db');
 // Where the app keeps the demo (its data folder, identifier desk.dsar.app) and its passphrase.
@@ -45,7 +45,18 @@ test('the dashboard shows the database\'s own counts', async () => {
     assert.equal(shown.length, 1, `open ${right} shown`);
     assert.match(await shown[0].getText(), new RegExp(`\\b${open}\\b`), `open ${right} = ${open}`);
   }
+  // A GDPR desk without CCPA cases does not list CCPA's rights.
+  assert.equal((await app.all('open-know')).length, 0, 'no CCPA right on a GDPR-only desk');
+  // This week: every overdue and every due-this-week running case is in the queue, once, with
+  // its next step in words.
+  await app.find('week-list');
+  const items = await app.session.findElements(By.css('[data-testid^="week-DSAR-"]'));
+  const whys = await Promise.all(items.map((e) => e.getAttribute('data-why')));
+  assert.equal(whys.filter((w) => w === 'overdue').length, overdue, 'overdue cases in the week list');
+  assert.equal(whys.filter((w) => w === 'due-soon').length, week, 'cases due within seven days in the week list');
+  assert.match(await items[0].getText(), /Next: /);
   await app.screenshot('20-dashboard-demo');
+  await app.screenshot('20a-dashboard-this-week', 'this-week');
 });
 
 async function total() {

@@ -81,9 +81,11 @@ export type { CorrectionDto } from './bindings/CorrectionDto';
 export type { CorrectionInput } from './bindings/CorrectionInput';
 export type { NeedDto } from './bindings/NeedDto';
 export type { NeedsYouDto } from './bindings/NeedsYouDto';
+export type { QueueItemDto } from './bindings/QueueItemDto';
 import type { CorrectionDto } from './bindings/CorrectionDto';
 import type { CorrectionInput } from './bindings/CorrectionInput';
 import type { NeedsYouDto } from './bindings/NeedsYouDto';
+import type { QueueItemDto } from './bindings/QueueItemDto';
 // Settings screen.
 export type { BackupDto } from './bindings/BackupDto';
 export type { CaseDefaultsDto } from './bindings/CaseDefaultsDto';
@@ -251,6 +253,7 @@ export const api = {
   addCorrection: (reference: string, correction: CorrectionInput) =>
     call<CorrectionDto[]>('add_correction', { reference, correction }),
   needsYou: () => call<NeedsYouDto>('needs_you'),
+  workQueue: () => call<QueueItemDto[]>('work_queue'),
   // Settings screen.
   getSettings: () => call<SettingsDto>('get_settings'),
   listSecrets: () => call<SecretDto[]>('list_secrets'),
