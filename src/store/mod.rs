@@ -173,7 +173,21 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         restrict_to_owner(path)?;
-        Store::unlock(conn, path, passphrase)
+        Store::unlock_retrying(conn, path, passphrase, flags)
+    }
+
+    /// [`Store::unlock`], once more on a fresh connection when SQLCipher could not set up its
+    /// codec for the key: seen once in thousands of opens while many test threads opened
+    /// databases at the same moment ("An error occurred with PRAGMA key or rekey"), never with
+    /// a wrong passphrase (that fails later, at the first read).
+    fn unlock_retrying(conn: Connection, path: &Path, passphrase: &str, flags: OpenFlags) -> Result<Store, StoreError> {
+        match Store::unlock(conn, path, passphrase) {
+            Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(_, Some(msg)))) if msg.contains("PRAGMA key or rekey") => {
+                let again = Connection::open_with_flags(path, flags)?;
+                Store::unlock(again, path, passphrase)
+            }
+            other => other,
+        }
     }
 
     /// Opens an existing database; never creates one (a typo in `--db` must not silently
@@ -184,7 +198,7 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
-        Store::unlock(conn, path, passphrase)
+        Store::unlock_retrying(conn, path, passphrase, flags)
     }
 
     /// Opens an existing database with its already derived key: no key derivation, so a
