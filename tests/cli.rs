@@ -60,6 +60,27 @@ fn every_deadline_vector_through_dsar_deadline() {
 }
 
 #[test]
+fn the_audit_trail_names_the_os_account_when_the_environment_has_no_user() {
+    let db = TempDb::new();
+    let mut c = dsar_cmd();
+    c.env("DSAR_DB", &db.path).env("DSAR_PASSPHRASE", PASS).env_remove("USER").env_remove("LOGNAME").arg("init");
+    ok(c.output().unwrap());
+    let mut c = dsar_cmd();
+    let o = c
+        .env("DSAR_DB", &db.path)
+        .env("DSAR_PASSPHRASE", PASS)
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .args(["case", "new", "--right", "access", "--name", "Jana Beispiel", "--email", "jana@example.org", "--received", "2026-11-20"])
+        .output()
+        .unwrap();
+    let reference = ok(o);
+    let timeline: Value = serde_json::from_str(&ok(db.dsar(&["case", "timeline", reference.trim(), "--json"]))).unwrap();
+    let actor = timeline[0]["actor"].as_str().unwrap();
+    assert!(actor.starts_with("cli:") && actor != "cli:unknown" && actor != "cli:", "{actor}");
+}
+
+#[test]
 fn case_lifecycle_through_the_cli() {
     let db = TempDb::new();
     ok(db.dsar(&["init"]));

@@ -16,7 +16,13 @@ use super::unlock::{db_path, open, passphrase};
 use super::{Cli, Failure};
 
 pub(super) fn ctx(cli: &Cli) -> Context {
-    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    // The audit trail names who acted: the login's name, or the system's when the environment
+    // has none (cron, containers, CI), never a bare "unknown" unless both are silent.
+    let from_env = |k: &str| std::env::var(k).ok().filter(|u| !u.trim().is_empty());
+    let user = from_env("USER")
+        .or_else(|| from_env("LOGNAME"))
+        .or_else(|| whoami::username().ok().filter(|u| !u.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".into());
     let mut c = Context::now(format!("cli:{user}"));
     if let Some(t) = cli.today {
         c.today = t;
