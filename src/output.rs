@@ -69,23 +69,29 @@ pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(6 * 
 /// or an encrypted backup copy that nobody will ever use; the user never sees them otherwise.
 /// Best effort: a file that cannot be removed stays.
 pub fn sweep_stale(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let now = std::time::SystemTime::now();
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
+    remove_leftovers(dir, STALE_AFTER, |name| {
         // `.dsar-*.part` (write_atomic), `.dsar-backup-*` (backup), `.<name>.<uuid>.part`
         // (exports and .eml files, which stream into their temporary file).
         let uuid_part = name
             .strip_suffix(".part")
             .and_then(|stem| stem.rsplit('.').next())
             .is_some_and(|seg| uuid::Uuid::parse_str(seg).is_ok());
-        let ours = (name.starts_with(".dsar-") && name.ends_with(".part")) || name.starts_with(".dsar-backup-") || (name.starts_with('.') && uuid_part);
-        if !ours {
+        (name.starts_with(".dsar-") && name.ends_with(".part")) || name.starts_with(".dsar-backup-") || (name.starts_with('.') && uuid_part)
+    });
+}
+
+/// Removes the regular files in `dir` whose name `ours` accepts and that were last written
+/// more than `older_than` ago. Best effort: a file that cannot be removed stays.
+pub(crate) fn remove_leftovers(dir: &Path, older_than: std::time::Duration, ours: impl Fn(&str) -> bool) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let now = std::time::SystemTime::now();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if !ours(&name.to_string_lossy()) {
             continue;
         }
         let Ok(meta) = e.metadata() else { continue };
-        let old = meta.modified().ok().and_then(|m| now.duration_since(m).ok()).is_some_and(|age| age > STALE_AFTER);
+        let old = older_than.is_zero() || meta.modified().ok().and_then(|m| now.duration_since(m).ok()).is_some_and(|age| age > older_than);
         if old && meta.is_file() {
             let _ = std::fs::remove_file(e.path());
         }

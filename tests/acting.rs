@@ -535,7 +535,6 @@ fn confirmations_follow_the_records_through_the_cli() {
     assert!(text.contains("Newsletter") && text.contains("Support-Chat"), "erased systems named: {text}");
     // The access log is not rewritten: the letter says when its lines go, not that they went.
     assert!(flat.contains("Zugriffsprotokolle: bis zum 05.12.2026"), "{flat}");
-    let _ = NoticeUpdate::Sent { on: date(TODAY), channel: String::new() };
 }
 
 fn pdf_text(path: &Path) -> String {

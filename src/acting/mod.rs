@@ -544,18 +544,6 @@ pub struct ActReport {
 /// stop the others; cancelling stops between systems.
 pub fn act(store: &mut Store, ctx: &Context, reference: &str, plan_id: &str, only: &[String], progress: &dyn Fn(&str, &SystemOutcome), cancel: &Cancel) -> Result<ActReport> {
     let s = load(store, reference)?;
-    if latest_plan(store, reference)?.is_some_and(|p| p.id == plan_id.trim().to_ascii_lowercase() && p.rights == [LIFT]) {
-        // Art. 18(3): the subject is told before the restriction is lifted.
-        let told: i64 = store.conn().query_row("SELECT count(*) FROM documents WHERE case_id = ?1 AND kind = 'restriction-lift-notice'", [&s.case.id], |r| r.get(0))?;
-        if told == 0 {
-            return Err(InputError::new(
-                "--plan",
-                "the subject has not been told that the restriction will be lifted (Art. 18(3))",
-                format!("send the restriction-lift-notice letter first: dsar letter {} --kind restriction-lift-notice --out FILE.pdf", s.case.reference),
-            )
-            .into());
-        }
-    }
     let plan = approved(store, ctx, &s, plan_id)?;
     let unknown: Vec<&String> = only.iter().filter(|id| plan.system(id).is_none()).collect();
     if let Some(id) = unknown.first() {
@@ -618,6 +606,18 @@ fn approved(store: &mut Store, ctx: &Context, s: &Setting, plan_id: &str) -> Res
     }
     if plan.register_version != s.register_version {
         return Err(InputError::new("--plan", "the register changed since the plan was made", again).into());
+    }
+    if plan.rights == [LIFT] {
+        // Art. 18(3): the subject is told before the restriction is lifted.
+        let told: i64 = store.conn().query_row("SELECT count(*) FROM documents WHERE case_id = ?1 AND kind = 'restriction-lift-notice'", [&s.case.id], |r| r.get(0))?;
+        if told == 0 {
+            return Err(InputError::new(
+                "--plan",
+                "the subject has not been told that the restriction will be lifted (Art. 18(3))",
+                format!("send the restriction-lift-notice letter first: dsar letter {reference} --kind restriction-lift-notice --out FILE.pdf"),
+            )
+            .into());
+        }
     }
     let first: bool = store.conn().query_row("SELECT approved_at IS NULL FROM action_plans WHERE id = ?1", [&plan.id], |r| r.get(0))?;
     if first {

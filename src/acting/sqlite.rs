@@ -8,22 +8,13 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use super::statements::{bindings, check_rows, ActFailure, SqlActor, Step};
+use crate::connectors::sqlite::{detail, named_parameters};
 use crate::connectors::{ConnectorError, SearchKeys};
 use crate::register::Query;
 
 /// A `sqlite` system's file.
 pub(crate) struct SqliteActor {
     pub path: PathBuf,
-}
-
-fn detail(e: &rusqlite::Error) -> String {
-    match e {
-        // SQLite names the SQL problem; values are bound, never part of the text.
-        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
-        rusqlite::Error::SqliteFailure(code, None) => code.to_string(),
-        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
-        _ => "the statement cannot be run".to_string(),
-    }
 }
 
 fn shown(path: &Path) -> String {
@@ -56,13 +47,7 @@ impl SqliteActor {
         if stmt.readonly() || stmt.column_count() > 0 {
             return Err(invalid("an erase or restrict statement must be a DELETE or UPDATE without RETURNING".into()));
         }
-        let mut params = Vec::with_capacity(stmt.parameter_count());
-        for i in 1..=stmt.parameter_count() {
-            match stmt.parameter_name(i) {
-                Some(n) if n.len() > 1 => params.push(n[1..].to_string()),
-                _ => return Err(invalid("uses a positional ? parameter: name it, e.g. :email".into())),
-            }
-        }
+        let params = named_parameters(&stmt).map_err(|p| invalid(p.into()))?;
         if params.is_empty() {
             return Err(invalid("has no :parameter, so it would act on every row".into()));
         }
@@ -83,7 +68,7 @@ impl SqliteActor {
         for q in queries {
             let invalid = |d: String| ConnectorError::QueryInvalid { query: q.name.clone(), detail: d };
             let mut stmt = conn.prepare(&q.sql).map_err(|e| invalid(detail(&e)))?;
-            let params: Vec<String> = (1..=stmt.parameter_count()).filter_map(|i| stmt.parameter_name(i).map(|n| n[1..].to_string())).collect();
+            let params = named_parameters(&stmt).map_err(|p| invalid(p.into()))?;
             let columns = stmt.column_count();
             for values in bindings(&params, keys) {
                 stmt.clear_bindings();

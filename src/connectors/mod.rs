@@ -13,7 +13,7 @@ mod jsonl;
 mod manual;
 mod matching;
 pub mod rewrite;
-mod sqlite;
+pub(crate) mod sqlite;
 mod text_encoding;
 
 use std::collections::BTreeMap;

@@ -139,7 +139,9 @@ fn replace(path: &Path, read: &[u8], kept: &[u8]) -> Result<(), ConnectorError> 
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let perms = std::fs::metadata(path).map_err(io)?.permissions();
     let prefix = format!(".{}.dsar-", file::name(path));
-    sweep(dir, &prefix);
+    // What a killed rewrite of this file left holds only records that were being kept, and
+    // no other writer uses this name: it goes at once.
+    crate::output::remove_leftovers(dir, std::time::Duration::ZERO, |name| name.starts_with(&prefix) && name.ends_with(".part"));
     let mut tmp = tempfile::Builder::new().prefix(&prefix).suffix(".part").tempfile_in(dir).map_err(io)?;
     tmp.write_all(kept).map_err(io)?;
     tmp.as_file().set_permissions(perms).map_err(io)?;
@@ -157,19 +159,6 @@ fn replace(path: &Path, read: &[u8], kept: &[u8]) -> Result<(), ConnectorError> 
         let _ = d.sync_all();
     }
     Ok(())
-}
-
-/// Removes what a rewrite of this file that was killed left behind: a temporary file holds
-/// only the records that were being kept, but nobody will ever use it.
-fn sweep(dir: &Path, prefix: &str) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(prefix) && name.ends_with(".part") {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
 }
 
 struct Cut {

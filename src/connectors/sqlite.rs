@@ -40,7 +40,7 @@ struct Prepared<'c> {
     columns: Vec<String>,
 }
 
-fn detail(e: &rusqlite::Error) -> String {
+pub(crate) fn detail(e: &rusqlite::Error) -> String {
     match e {
         // SQLite's message names the SQL problem (column, syntax); no value is bound yet
         // when a statement is prepared, so none can appear in it.
@@ -49,6 +49,19 @@ fn detail(e: &rusqlite::Error) -> String {
         rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
         _ => "the statement cannot be run".to_string(),
     }
+}
+
+/// A statement's `:name` parameters in binding order, without the colon; a positional `?`
+/// cannot be bound from the subject's identifiers and is refused.
+pub(crate) fn named_parameters(stmt: &Statement<'_>) -> Result<Vec<String>, &'static str> {
+    let mut params = Vec::with_capacity(stmt.parameter_count());
+    for i in 1..=stmt.parameter_count() {
+        match stmt.parameter_name(i) {
+            Some(n) if n.len() > 1 => params.push(n[1..].to_string()),
+            _ => return Err("uses a positional ? parameter: name it, e.g. :email"),
+        }
+    }
+    Ok(params)
 }
 
 fn is_interrupt(e: &rusqlite::Error) -> bool {
@@ -87,13 +100,7 @@ impl SqliteSource {
             if !stmt.readonly() || stmt.column_count() == 0 {
                 return Err(invalid("a search query must be a SELECT that only reads".into()));
             }
-            let mut params = Vec::with_capacity(stmt.parameter_count());
-            for i in 1..=stmt.parameter_count() {
-                match stmt.parameter_name(i) {
-                    Some(n) if n.len() > 1 => params.push(n[1..].to_string()),
-                    _ => return Err(invalid("uses a positional ? parameter: name it, e.g. :email".into())),
-                }
-            }
+            let params = named_parameters(&stmt).map_err(|p| invalid(p.into()))?;
             if params.is_empty() {
                 return Err(invalid("has no :parameter, so it would return every row: add e.g. WHERE lower(email) = :email".into()));
             }
