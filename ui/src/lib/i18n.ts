@@ -621,7 +621,7 @@ const de: Record<Key, string> = {
   'dash.title': 'Übersicht',
   'dash.overdue': 'Überfällig',
   'dash.due_week': 'Fällig diese Woche',
-  'dash.paused': 'Pausiert',
+  'dash.paused': 'Frist angehalten',
   'dash.open_by_right': 'Offen nach Recht',
   'dash.per_month': 'Fälle pro Monat',
   'dash.received': 'eingegangen',
