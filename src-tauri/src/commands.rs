@@ -328,3 +328,66 @@ pub async fn case_corrections(desk: Shared<'_>, reference: String) -> Result<Vec
 pub async fn add_correction(desk: Shared<'_>, reference: String, correction: CorrectionInput) -> Result<Vec<CorrectionDto>, ApiError> {
     blocking(&desk, move |d| api::add_correction(d, reference, correction)).await
 }
+
+/// See [`crate::inbox::inbox_list`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn inbox_list(desk: Shared<'_>) -> Result<Vec<crate::dto_inbox::ProposalDto>, ApiError> {
+    blocking(&desk, crate::inbox::inbox_list).await
+}
+
+/// `%XX` escapes (the window sends the file name `encodeURIComponent`-ed in a header) back to text.
+fn percent_decoded(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// See [`crate::inbox::inbox_add_bytes`]: the body is the file's raw bytes (no JSON), its name
+/// in the `x-file-name` header.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn inbox_add_bytes(desk: Shared<'_>, request: tauri::ipc::Request<'_>) -> Result<crate::dto_inbox::InboxAddedDto, ApiError> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ApiError::input("message", "the window sent no file content: drop the file again"));
+    };
+    let bytes = bytes.clone();
+    let name = request.headers().get("x-file-name").and_then(|v| v.to_str().ok()).map(percent_decoded).unwrap_or_default();
+    blocking(&desk, move |d| crate::inbox::inbox_add_bytes(d, name, bytes)).await
+}
+
+/// See [`crate::inbox::inbox_add_files`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn inbox_add_files(desk: Shared<'_>, paths: Vec<String>) -> Result<crate::dto_inbox::InboxAddedDto, ApiError> {
+    blocking(&desk, move |d| crate::inbox::inbox_add_files(d, paths)).await
+}
+
+/// See [`crate::inbox::inbox_accept`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn inbox_accept(desk: Shared<'_>, id: String, edits: crate::dto_inbox::ProposalEdits) -> Result<String, ApiError> {
+    blocking(&desk, move |d| crate::inbox::inbox_accept(d, id, edits)).await
+}
+
+/// See [`crate::inbox::inbox_dismiss`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn inbox_dismiss(desk: Shared<'_>, id: String) -> Result<Vec<crate::dto_inbox::ProposalDto>, ApiError> {
+    blocking(&desk, move |d| crate::inbox::inbox_dismiss(d, id)).await
+}
+
+/// See [`crate::inbox::find_duplicate`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn find_duplicate(desk: Shared<'_>, query: crate::dto_inbox::DuplicateQuery) -> Result<Option<crate::dto_inbox::DuplicateHintDto>, ApiError> {
+    blocking(&desk, move |d| crate::inbox::find_duplicate(d, query)).await
+}

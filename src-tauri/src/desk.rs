@@ -52,6 +52,8 @@ pub struct Desk {
     /// Pulls and exports on second connections, with their cancel flags.
     running: Mutex<HashMap<String, Cancel>>,
     demo_started: AtomicBool,
+    /// Proposed cases from request e-mails, until accepted or dismissed.
+    pub(crate) inbox: crate::inbox::Inbox,
 }
 
 fn lock<T>(m: &Mutex<T>) -> Result<MutexGuard<'_, T>, ApiError> {
@@ -89,7 +91,7 @@ impl Desk {
     /// A locked desk.
     pub fn new(config: DeskConfig) -> Desk {
         let current = Mutex::new(config.db_path.clone());
-        Desk { config, current, open: Mutex::new(None), running: Mutex::new(HashMap::new()), demo_started: AtomicBool::new(false) }
+        Desk { config, current, open: Mutex::new(None), running: Mutex::new(HashMap::new()), demo_started: AtomicBool::new(false), inbox: Default::default() }
     }
 
     /// Who and when, for one user action.

@@ -520,6 +520,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     SystemTestDto::export_all_to(dir)?;
     crate::error::ApiError::export_all_to(dir)?;
     crate::dto_casework::export_bindings(dir)?;
+    crate::dto_inbox::export_bindings(dir)?;
     crate::dto_acting::export_bindings(dir)?;
     crate::settings_dto::export_bindings(dir)?;
     Ok(())

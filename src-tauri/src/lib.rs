@@ -11,7 +11,9 @@ pub mod desk;
 pub mod dto;
 pub mod dto_acting;
 pub mod dto_casework;
+pub mod dto_inbox;
 pub mod error;
+pub mod inbox;
 pub mod rendering;
 pub mod settings_api;
 pub mod settings_commands;
@@ -106,6 +108,12 @@ pub fn run() {
             commands::record_answer,
             commands::case_corrections,
             commands::add_correction,
+            commands::inbox_list,
+            commands::inbox_add_bytes,
+            commands::inbox_add_files,
+            commands::inbox_accept,
+            commands::inbox_dismiss,
+            commands::find_duplicate,
             settings_commands::get_settings,
             settings_commands::save_controller,
             settings_commands::save_case_defaults,
