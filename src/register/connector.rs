@@ -1,6 +1,7 @@
 //! A system's connector configuration as written in the register: the kind, its per-kind
 //! settings, derived identifiers, and every unknown key kept verbatim for newer versions.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -83,13 +84,15 @@ impl ConnectorKind {
     /// The top-level keys this version understands for the kind (besides `kind`); the rest
     /// of a connector object is kept in [`Connector::extra`].
     pub fn known_keys(self) -> &'static [&'static str] {
-        const COMMON: [&str; 2] = ["derive", "identifiers"];
+        // `yields` (SPEC §11) reads identifiers out of the records a search finds, so every
+        // kind that finds records knows it; a manual system finds none.
+        const COMMON: [&str; 3] = ["derive", "identifiers", "yields"];
         match self {
             ConnectorKind::Sqlite => {
-                &["path", "queries", "erase", "restrict", "lift", COMMON[0], COMMON[1]]
+                &["path", "queries", "erase", "restrict", "lift", COMMON[0], COMMON[1], COMMON[2]]
             }
             ConnectorKind::Postgres | ConnectorKind::Mysql => &[
-                "url", "password", "queries", "erase", "restrict", "lift", COMMON[0], COMMON[1],
+                "url", "password", "queries", "erase", "restrict", "lift", COMMON[0], COMMON[1], COMMON[2],
             ],
             ConnectorKind::Csv => &[
                 "path",
@@ -99,11 +102,12 @@ impl ConnectorKind {
                 "erase",
                 COMMON[0],
                 COMMON[1],
+                COMMON[2],
             ],
-            ConnectorKind::Json => &["path", "records", "match", "erase", COMMON[0], COMMON[1]],
-            ConnectorKind::Jsonl => &["path", "match", "erase", COMMON[0], COMMON[1]],
-            ConnectorKind::Logs => &["paths", "match", COMMON[0], COMMON[1]],
-            ConnectorKind::Http => &["url", "headers", "records", "erase", COMMON[0], COMMON[1]],
+            ConnectorKind::Json => &["path", "records", "match", "erase", COMMON[0], COMMON[1], COMMON[2]],
+            ConnectorKind::Jsonl => &["path", "match", "erase", COMMON[0], COMMON[1], COMMON[2]],
+            ConnectorKind::Logs => &["paths", "match", COMMON[0], COMMON[1], COMMON[2]],
+            ConnectorKind::Http => &["url", "headers", "records", "erase", COMMON[0], COMMON[1], COMMON[2]],
             ConnectorKind::Imap => &[COMMON[0], COMMON[1]],
             ConnectorKind::Manual => &["contact", "instructions"],
         }
@@ -435,6 +439,9 @@ pub struct Connector {
     pub derive: OrderedMap<Derivation>,
     /// Custom identifier keys (from `--id KEY=VALUE`) this connector uses.
     pub identifiers: Vec<String>,
+    /// Identifiers of the subject read out of every record found (identifier kind → JSON
+    /// pointer into the record), searched for in the other systems of the same pull.
+    pub yields: OrderedMap<String>,
     /// Unknown keys, in file order.
     pub extra: Map<String, Value>,
 }
@@ -446,6 +453,7 @@ impl Connector {
             settings: Settings::Manual(ManualSettings::default()),
             derive: OrderedMap::default(),
             identifiers: Vec::new(),
+            yields: OrderedMap::default(),
             extra: Map::new(),
         }
     }
@@ -474,6 +482,45 @@ impl Connector {
         names.extend(self.derive.keys());
         names
     }
+
+    /// The identifier kinds a search of this system uses — `match` keys, search-query
+    /// parameters, URL placeholders — with each derived name replaced by the kind it is
+    /// computed from. A system that yields one of these kinds to another must be searched
+    /// first (the pull's order, and the cycle check at import).
+    pub fn searched_kinds(&self) -> BTreeSet<String> {
+        let mut direct: Vec<&str> = Vec::new();
+        match &self.settings {
+            Settings::Sqlite(s) => {
+                direct.extend(s.queries.iter().flat_map(|q| q.parameters().into_iter().map(|p| p.name)))
+            }
+            Settings::Postgres(s) | Settings::Mysql(s) => {
+                direct.extend(s.queries.iter().flat_map(|q| q.parameters().into_iter().map(|p| p.name)))
+            }
+            Settings::Csv(s) => direct.extend(s.match_on.keys()),
+            Settings::Json(s) => direct.extend(s.match_on.keys()),
+            Settings::Jsonl(s) => direct.extend(s.match_on.keys()),
+            Settings::Logs(s) => direct.extend(s.match_on.iter().map(String::as_str)),
+            Settings::Http(s) => direct.extend(url_placeholders(&s.url).into_iter().filter(|p| !p.starts_with("secret"))),
+            Settings::Imap | Settings::Manual(_) => {}
+        }
+        direct
+            .into_iter()
+            .map(|name| self.derive.get(name).map_or(name, |d| d.from.as_str()).to_string())
+            .collect()
+    }
+}
+
+/// The `{name}` placeholders of a URL template, in order.
+pub(crate) fn url_placeholders(url: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = url;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        out.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    out
 }
 
 impl TryFrom<Map<String, Value>> for Connector {
@@ -494,6 +541,7 @@ impl TryFrom<Map<String, Value>> for Connector {
         }
         let derive = take(&mut known, "derive")?.unwrap_or_default();
         let identifiers = take(&mut known, "identifiers")?.unwrap_or_default();
+        let yields = take(&mut known, "yields")?.unwrap_or_default();
         let settings_json = Value::Object(known);
         fn settings<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, String> {
             serde_json::from_value(v).map_err(|e| e.to_string())
@@ -514,6 +562,7 @@ impl TryFrom<Map<String, Value>> for Connector {
             settings,
             derive,
             identifiers,
+            yields,
             extra,
         })
     }
@@ -555,6 +604,11 @@ impl From<Connector> for Map<String, Value> {
         }
         if !c.identifiers.is_empty() {
             out.insert("identifiers".into(), Value::from(c.identifiers.clone()));
+        }
+        if !c.yields.is_empty() {
+            if let Ok(v) = serde_json::to_value(&c.yields) {
+                out.insert("yields".into(), v);
+            }
         }
         out.extend(c.extra);
         out

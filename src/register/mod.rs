@@ -4,13 +4,15 @@
 //! Import is a pipeline that reports every problem it can find in one go:
 //! JSON syntax ([`parse`] stops here on error) → the embedded JSON Schema
 //! (`schemas/register.schema.json`) and the semantic checks the schema cannot express, both on
-//! the raw JSON → typed deserialisation → connector paths made absolute against the register's
-//! folder. Export ([`to_json`]) writes the same format back, unknown connector keys included.
+//! the raw JSON → typed deserialisation → the order of systems that yield identifiers to
+//! others (a cycle is refused) → connector paths made absolute against the register's folder.
+//! Export ([`to_json`]) writes the same format back, unknown connector keys included.
 
 mod connector;
 mod error;
 mod legal;
 mod model;
+mod order;
 mod paths;
 mod period;
 mod schema;
@@ -33,6 +35,7 @@ pub use model::{
     Address, Controller, Dpo, Register, Retention, StatutoryRetention, SupervisoryAuthority,
     System, Transfer, Vendor,
 };
+pub use order::{waves as yield_waves, YieldCycle, YieldLink};
 pub use period::{BadPeriod, Period};
 pub use schema::SCHEMA;
 pub use secret::{
@@ -59,6 +62,10 @@ pub fn parse(json: &str, base_dir: &Path) -> Result<Register, RegisterError> {
     validate::check(&doc, &mut problems);
     problems.into_result()?;
     let mut register = typed(doc)?;
+    // The yield graph needs the typed connectors (derived names resolved to their source).
+    let mut cycles = Problems::default();
+    order::check(&register.systems, &mut cycles);
+    cycles.into_result()?;
     paths::resolve(&mut register, base_dir);
     Ok(register)
 }

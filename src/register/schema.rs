@@ -61,6 +61,20 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let allowed = node.map(allowed_keys).unwrap_or_default();
                 for key in unexpected {
+                    // A key written one level too high (`derive` or `yields` beside the
+                    // connector instead of inside it) is not to be removed but moved.
+                    if let Some(home) = node
+                        .and_then(|n| n.get("x-belongs-in"))
+                        .and_then(|m| m.get(key.as_str()))
+                        .and_then(Value::as_str)
+                    {
+                        problems.add(
+                            join(&at, key),
+                            format!("'{}' belongs in the {home} of {}, not beside it", cut(key), describe(doc, &at)),
+                            format!("move it into {home}: \"{home}\": {{\"kind\": …, \"{key}\": …}}"),
+                        );
+                        continue;
+                    }
                     let fix = match closest(key, &allowed) {
                         Some(near) => format!("did you mean '{near}'? Rename or remove it"),
                         None => format!("remove it; allowed here: {}", allowed.join(", ")),

@@ -246,6 +246,7 @@ fn connector(conn: &Map<String, Value>, at: &str, doc: &Value, p: &mut Problems)
     let mut usable: Vec<&str> = BUILTIN_IDENTIFIERS.to_vec();
     usable.extend(&declared);
     usable.extend(&derived);
+    yields(kind, conn, at, doc, &declared, &derived, p);
 
     if kind.is_sql() {
         for list in ["queries", "erase", "restrict", "lift"] {
@@ -355,6 +356,53 @@ fn connector(conn: &Map<String, Value>, at: &str, doc: &Value, p: &mut Problems)
     }
 }
 
+/// `yields`: each key an identifier kind the subject can have (built-in, or declared in
+/// `identifiers` here or by the system that searches with it), never the name or a derived
+/// digest; the pointers themselves are checked by the schema.
+fn yields(kind: ConnectorKind, conn: &Map<String, Value>, at: &str, doc: &Value, declared: &[&str], derived: &[&str], p: &mut Problems) {
+    let Some(map) = conn.get("yields").and_then(Value::as_object) else { return };
+    let base = join(at, "yields");
+    if kind == ConnectorKind::Manual {
+        p.add(
+            base,
+            "a manual system finds no records to read identifiers from",
+            "remove \"yields\", or give the system a connector that searches (sqlite, csv, http, …)",
+        );
+        return;
+    }
+    let declared_anywhere: Vec<&str> = doc
+        .get("systems")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|s| strings(s.pointer("/connector/identifiers")))
+        .collect();
+    let mut known: Vec<&str> = BUILTIN_IDENTIFIERS.iter().copied().filter(|k| *k != "name").collect();
+    known.extend(declared);
+    known.extend(&declared_anywhere);
+    for key in map.keys() {
+        let path = join(&base, key);
+        if key == "name" {
+            p.add(path, "the name is not an identifier a system can yield", "yield an identifier kind such as customer_id, email or phone; the subject's name is given on the case");
+        } else if derived.contains(&key.as_str()) {
+            p.add(path, format!("'{}' is derived here (a digest), not found in records", cut(key)), "yield the kind it is computed from, or give the yield its own name");
+        } else if known.contains(&key.as_str()) {
+            continue;
+        } else if let Some(k) = IdentifierKind::from_key(key).ok().filter(|k| k.key() != key.as_str() && known.contains(&k.key())) {
+            p.add(path, format!("'{}' is another spelling of '{}'", cut(key), k.key()), format!("use '{}' instead", k.key()));
+        } else {
+            p.add(
+                path,
+                format!("unknown identifier kind '{}'", cut(key)),
+                format!(
+                    "use one of {}, or declare the custom kind in \"identifiers\" of the connector that searches with it",
+                    known.join(", ")
+                ),
+            );
+        }
+    }
+}
+
 fn sql_statement(
     kind: ConnectorKind,
     list: &str,
@@ -439,15 +487,7 @@ fn url_has_plain_password(url: &str) -> bool {
 
 /// The `{name}` placeholders of a URL template.
 fn placeholders(url: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = url;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        out.push(&after[..close]);
-        rest = &after[close + 1..];
-    }
-    out
+    super::connector::url_placeholders(url)
 }
 
 /// The keys that make a system act on data.
