@@ -4,6 +4,7 @@
 
 mod deliver;
 mod smtp;
+pub mod imap;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
