@@ -73,6 +73,8 @@ pub fn destination(connector: &Connector) -> String {
     let url = match &connector.settings {
         Settings::Http(h) => h.url.as_str(),
         Settings::Postgres(s) | Settings::Mysql(s) => s.url.as_str(),
+        // The mailbox password goes to the IMAP server: bound to its host and port.
+        Settings::Imap(m) => return format!("{}:{}", m.host.trim().to_ascii_lowercase(), m.port()),
         _ => return LOCAL.to_string(),
     };
     let Some((_, rest)) = url.split_once("://") else {

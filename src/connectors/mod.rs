@@ -29,6 +29,7 @@ pub(crate) mod sql_server;
 
 pub use sql_server::open_sql_server;
 pub mod http;
+pub mod imap;
 pub mod logs;
 mod tokens;
 mod watchdog;
@@ -228,7 +229,6 @@ pub struct SearchReport {
 /// Opens one system's source for its connector kind.
 pub fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
     use crate::register::Settings;
-    let unsupported = || ConnectorError::Unsupported { kind: cx.connector.kind().code().into() };
     match &cx.connector.settings {
         Settings::Sqlite(_) => sqlite::open(cx),
         Settings::Csv(_) => csv::open(cx),
@@ -239,7 +239,7 @@ pub fn open(cx: &OpenContext<'_>) -> Result<Box<dyn Source>, ConnectorError> {
         Settings::Http(_) => http::open(cx),
         Settings::Postgres(_) => postgres::open(cx),
         Settings::Mysql(_) => mysql::open(cx),
-        Settings::Imap => Err(unsupported()),
+        Settings::Imap(_) => imap::open(cx),
     }
 }
 

@@ -282,13 +282,18 @@ impl std::fmt::Debug for ImapSession {
 
 fn tls_config(cfg: &ImapConfig) -> Result<Arc<ClientConfig>, ImapError> {
     crate::connectors::sql_server::install_crypto_provider();
-    let mut roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let mut roots = RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
     // A system store that cannot be read leaves the Mozilla roots, which is still safe.
     for cert in rustls_native_certs::load_native_certs().certs {
         let _ = roots.add(cert);
     }
     if let Some(path) = &cfg.ca_file {
-        let ca_err = |reason: String| ImapError::CaFile { path: path.display().to_string(), reason };
+        let ca_err = |reason: String| ImapError::CaFile {
+            path: path.display().to_string(),
+            reason,
+        };
         let pem = std::fs::read(path).map_err(|e| ca_err(e.to_string()))?;
         let mut added = 0;
         for cert in CertificateDer::pem_slice_iter(&pem) {
@@ -315,7 +320,10 @@ impl ImapSession {
         let host = cfg.host.trim().trim_start_matches('[').trim_end_matches(']').to_string();
         let tls = tls_config(cfg)?;
         let unreachable = || ImapError::Unreachable { endpoint: endpoint.clone() };
-        let timeout = || ImapError::Timeout { endpoint: endpoint.clone(), seconds: cfg.timeout.as_secs() };
+        let timeout = || ImapError::Timeout {
+            endpoint: endpoint.clone(),
+            seconds: cfg.timeout.as_secs(),
+        };
         let addrs: Vec<_> = (host.as_str(), cfg.port).to_socket_addrs().map_err(|_| unreachable())?.collect();
         let mut last = unreachable();
         let mut tcp = None;
@@ -347,8 +355,12 @@ impl ImapSession {
                 });
             }
         }
-        let mut session =
-            ImapSession { stream: BufReader::new(StreamOwned::new(conn, tcp)), tag: 0, endpoint, timeout: cfg.timeout };
+        let mut session = ImapSession {
+            stream: BufReader::new(StreamOwned::new(conn, tcp)),
+            tag: 0,
+            endpoint,
+            timeout: cfg.timeout,
+        };
         let greeting = session.read_response()?;
         if greeting.text.starts_with(b"* BYE") {
             return Err(session.protocol("the server closed the connection at once"));
@@ -357,10 +369,18 @@ impl ImapSession {
             return Err(session.protocol("no IMAP greeting"));
         }
         if greeting.text.starts_with(b"* OK") {
-            let args = [Arg::Atom("LOGIN".into()), Arg::Str(cfg.user.as_bytes().to_vec()), Arg::Str(password.as_bytes().to_vec())];
+            let args = [
+                Arg::Atom("LOGIN".into()),
+                Arg::Str(cfg.user.as_bytes().to_vec()),
+                Arg::Str(password.as_bytes().to_vec()),
+            ];
             match session.command(&args)? {
                 (Done::Ok, _) => {}
-                _ => return Err(ImapError::AuthRefused { endpoint: session.endpoint.clone() }),
+                _ => {
+                    return Err(ImapError::AuthRefused {
+                        endpoint: session.endpoint.clone(),
+                    })
+                }
             }
         }
         Ok(session)
@@ -372,12 +392,18 @@ impl ImapSession {
     }
 
     fn protocol(&self, what: &'static str) -> ImapError {
-        ImapError::Protocol { endpoint: self.endpoint.clone(), what }
+        ImapError::Protocol {
+            endpoint: self.endpoint.clone(),
+            what,
+        }
     }
 
     fn io_error(&self, e: &std::io::Error) -> ImapError {
         if is_timeout(e) {
-            ImapError::Timeout { endpoint: self.endpoint.clone(), seconds: self.timeout.as_secs() }
+            ImapError::Timeout {
+                endpoint: self.endpoint.clone(),
+                seconds: self.timeout.as_secs(),
+            }
         } else {
             self.protocol("the connection broke off")
         }
@@ -388,7 +414,10 @@ impl ImapSession {
         let mut r = Response::default();
         loop {
             let mut line = Vec::new();
-            let n = (&mut self.stream).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut line).map_err(|e| self.io_error(&e))?;
+            let n = (&mut self.stream)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut line)
+                .map_err(|e| self.io_error(&e))?;
             if n == 0 {
                 return Err(self.protocol("the server closed the connection"));
             }
@@ -412,7 +441,10 @@ impl ImapSession {
                 }
                 Some((open, size)) => {
                     if size > MAX_LITERAL {
-                        return Err(ImapError::TooLarge { endpoint: self.endpoint.clone(), limit: MAX_LITERAL });
+                        return Err(ImapError::TooLarge {
+                            endpoint: self.endpoint.clone(),
+                            limit: MAX_LITERAL,
+                        });
                     }
                     r.text.extend_from_slice(&line[..open]);
                     r.text.extend_from_slice(b"{}");
@@ -480,7 +512,10 @@ impl ImapSession {
         let args = [Arg::Atom("EXAMINE".into()), Arg::Str(encode_folder(folder).into_bytes())];
         let (done, untagged) = self.command(&args)?;
         if done != Done::Ok {
-            return Err(ImapError::NoFolder { folder: folder.to_string(), endpoint: self.endpoint.clone() });
+            return Err(ImapError::NoFolder {
+                folder: folder.to_string(),
+                endpoint: self.endpoint.clone(),
+            });
         }
         let mut state = FolderState { uid_validity: 0, exists: 0 };
         for r in &untagged {
@@ -551,7 +586,11 @@ impl ImapSession {
             if !(t.starts_with("* ") && t.contains(" FETCH (")) {
                 continue;
             }
-            let Some(uid) = t.split(" UID ").nth(1).and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next()).and_then(|n| n.parse().ok())
+            let Some(uid) = t
+                .split(" UID ")
+                .nth(1)
+                .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|n| n.parse().ok())
             else {
                 continue;
             };

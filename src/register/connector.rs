@@ -36,7 +36,7 @@ pub enum ConnectorKind {
     Logs,
     /// REST endpoint.
     Http,
-    /// IMAP mailbox (later).
+    /// IMAP mailbox: messages from or to the subject, headers (bodies optional).
     Imap,
     /// No search: a task and a ready processor e-mail.
     Manual,
@@ -108,7 +108,9 @@ impl ConnectorKind {
             ConnectorKind::Jsonl => &["path", "match", "erase", COMMON[0], COMMON[1], COMMON[2]],
             ConnectorKind::Logs => &["paths", "match", COMMON[0], COMMON[1], COMMON[2]],
             ConnectorKind::Http => &["url", "headers", "records", "erase", COMMON[0], COMMON[1], COMMON[2]],
-            ConnectorKind::Imap => &[COMMON[0], COMMON[1]],
+            ConnectorKind::Imap => &[
+                "host", "port", "user", "password", "folders", "bodies", "ca_file", COMMON[0], COMMON[1],
+            ],
             ConnectorKind::Manual => &["contact", "instructions"],
         }
     }
@@ -378,6 +380,45 @@ pub struct HttpErase {
     pub headers: OrderedMap<String>,
 }
 
+/// `imap` settings: a mailbox searched for messages from or to the subject (SPEC §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImapSettings {
+    /// Host name or IP address of the IMAP server.
+    pub host: String,
+    /// The server's TLS port; 993 (IMAPS) when absent. Mail is read only over TLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Login name.
+    pub user: String,
+    /// `{secret:NAME}` reference to the password.
+    pub password: String,
+    /// Folders searched; `["INBOX"]` when absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub folders: Vec<String>,
+    /// Whether the evidence keeps each message's text, not only its headers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bodies: bool,
+    /// A PEM CA certificate to trust besides the system's (absolute after import).
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "lossy_opt_path")]
+    pub ca_file: Option<PathBuf>,
+}
+
+impl ImapSettings {
+    /// The port, 993 when the register gives none.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(993)
+    }
+
+    /// The folders searched, `INBOX` when the register lists none.
+    pub fn folders(&self) -> Vec<String> {
+        if self.folders.is_empty() {
+            vec!["INBOX".to_string()]
+        } else {
+            self.folders.clone()
+        }
+    }
+}
+
 /// `manual` settings.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ManualSettings {
@@ -422,8 +463,8 @@ pub enum Settings {
     Logs(LogsSettings),
     /// `http`.
     Http(HttpSettings),
-    /// `imap` (settings not defined yet; everything is in [`Connector::extra`]).
-    Imap,
+    /// `imap`.
+    Imap(ImapSettings),
     /// `manual`.
     Manual(ManualSettings),
 }
@@ -469,7 +510,7 @@ impl Connector {
             Settings::Jsonl(_) => ConnectorKind::Jsonl,
             Settings::Logs(_) => ConnectorKind::Logs,
             Settings::Http(_) => ConnectorKind::Http,
-            Settings::Imap => ConnectorKind::Imap,
+            Settings::Imap(_) => ConnectorKind::Imap,
             Settings::Manual(_) => ConnectorKind::Manual,
         }
     }
@@ -501,7 +542,9 @@ impl Connector {
             Settings::Jsonl(s) => direct.extend(s.match_on.keys()),
             Settings::Logs(s) => direct.extend(s.match_on.iter().map(String::as_str)),
             Settings::Http(s) => direct.extend(url_placeholders(&s.url).into_iter().filter(|p| !p.starts_with("secret"))),
-            Settings::Imap | Settings::Manual(_) => {}
+            // A mailbox is searched by the subject's e-mail addresses only.
+            Settings::Imap(_) => direct.push("email"),
+            Settings::Manual(_) => {}
         }
         direct
             .into_iter()
@@ -555,7 +598,7 @@ impl TryFrom<Map<String, Value>> for Connector {
             ConnectorKind::Jsonl => Settings::Jsonl(settings(settings_json)?),
             ConnectorKind::Logs => Settings::Logs(settings(settings_json)?),
             ConnectorKind::Http => Settings::Http(settings(settings_json)?),
-            ConnectorKind::Imap => Settings::Imap,
+            ConnectorKind::Imap => Settings::Imap(settings(settings_json)?),
             ConnectorKind::Manual => Settings::Manual(settings(settings_json)?),
         };
         Ok(Connector {
@@ -590,7 +633,7 @@ impl From<Connector> for Map<String, Value> {
             Settings::Jsonl(s) => serde_json::to_value(s),
             Settings::Logs(s) => serde_json::to_value(s),
             Settings::Http(s) => serde_json::to_value(s),
-            Settings::Imap => Ok(Value::Object(Map::new())),
+            Settings::Imap(s) => serde_json::to_value(s),
             Settings::Manual(s) => serde_json::to_value(s),
         };
         // Serialising these plain structs cannot fail (string keys, lossy paths).
@@ -617,6 +660,13 @@ impl From<Connector> for Map<String, Value> {
 
 fn lossy_path<S: serde::Serializer>(p: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&p.to_string_lossy())
+}
+
+fn lossy_opt_path<S: serde::Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        Some(p) => s.serialize_str(&p.to_string_lossy()),
+        None => s.serialize_none(),
+    }
 }
 
 fn lossy_paths<S: serde::Serializer>(ps: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {

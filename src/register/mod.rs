@@ -25,7 +25,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 pub use connector::{
-    Connector, ConnectorKind, Contact, CsvSettings, Derivation, DigestEncoding, FileErase, HttpErase, HttpSettings,
+    Connector, ConnectorKind, Contact, CsvSettings, Derivation, DigestEncoding, FileErase, HttpErase, HttpSettings, ImapSettings,
     JsonSettings, JsonlSettings, LogsSettings, ManualSettings, Query, ServerSettings, Settings,
     SqlParam, SqliteSettings, BUILTIN_IDENTIFIERS,
 };

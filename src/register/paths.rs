@@ -21,11 +21,12 @@ pub(crate) fn resolve(register: &mut Register, base_dir: &Path) {
             Settings::Json(s) => s.path = anchor(&base, &s.path),
             Settings::Jsonl(s) => s.path = anchor(&base, &s.path),
             Settings::Logs(s) => s.paths.iter_mut().for_each(|p| *p = anchor(&base, p)),
-            Settings::Postgres(_)
-            | Settings::Mysql(_)
-            | Settings::Http(_)
-            | Settings::Imap
-            | Settings::Manual(_) => {}
+            Settings::Imap(s) => {
+                if let Some(ca) = s.ca_file.as_mut() {
+                    *ca = anchor(&base, ca);
+                }
+            }
+            Settings::Postgres(_) | Settings::Mysql(_) | Settings::Http(_) | Settings::Manual(_) => {}
         }
     }
 }

@@ -339,6 +339,10 @@ fn connector(conn: &Map<String, Value>, at: &str, doc: &Value, p: &mut Problems)
         }
     }
 
+    if kind == ConnectorKind::Imap {
+        imap(conn, at, p);
+    }
+
     if kind == ConnectorKind::Http {
         if let Some(url) = conn.get("url").and_then(Value::as_str) {
             for placeholder in placeholders(url) {
@@ -352,6 +356,24 @@ fn connector(conn: &Map<String, Value>, at: &str, doc: &Value, p: &mut Problems)
                     );
                 }
             }
+        }
+    }
+}
+
+/// `imap`: mail is read only over TLS, so the plain IMAP port is refused at import (the
+/// connector would refuse it at every pull); folders are listed once each.
+fn imap(conn: &Map<String, Value>, at: &str, p: &mut Problems) {
+    if conn.get("port").and_then(Value::as_u64) == Some(143) {
+        p.add(
+            join(at, "port"),
+            "143 is the plain IMAP port; mailboxes are read only over TLS",
+            "give the server's TLS port (IMAPS), usually 993",
+        );
+    }
+    let folders = strings(conn.get("folders"));
+    for (i, folder) in folders.iter().enumerate() {
+        if folders[..i].contains(folder) {
+            p.add(format!("{at}/folders/{i}"), format!("folder '{}' is listed twice", cut(folder)), "list each folder once");
         }
     }
 }
