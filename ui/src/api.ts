@@ -110,6 +110,22 @@ import type { SecretDto } from './bindings/SecretDto';
 import type { SmtpDto } from './bindings/SmtpDto';
 import type { SmtpInput } from './bindings/SmtpInput';
 
+// Inbox (request e-mails → proposed cases) and New case's duplicate hint.
+export type { AttachmentDto } from './bindings/AttachmentDto';
+export type { DuplicateDto } from './bindings/DuplicateDto';
+export type { DuplicateHintDto } from './bindings/DuplicateHintDto';
+export type { DuplicateQuery } from './bindings/DuplicateQuery';
+export type { InboxAddedDto } from './bindings/InboxAddedDto';
+export type { ProposalDto } from './bindings/ProposalDto';
+export type { ProposalEdits } from './bindings/ProposalEdits';
+export type { ProposalWarningDto } from './bindings/ProposalWarningDto';
+export type { RefusedFileDto } from './bindings/RefusedFileDto';
+import type { DuplicateHintDto } from './bindings/DuplicateHintDto';
+import type { DuplicateQuery } from './bindings/DuplicateQuery';
+import type { InboxAddedDto } from './bindings/InboxAddedDto';
+import type { ProposalDto } from './bindings/ProposalDto';
+import type { ProposalEdits } from './bindings/ProposalEdits';
+
 /** Error as serialised by every command. */
 export interface ApiErrorBody {
   code: ErrorCode;
@@ -159,6 +175,15 @@ export function toApiError(raw: unknown): ApiError {
 async function call<T>(name: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await tauriInvoke<T>(name, args);
+  } catch (raw) {
+    throw toApiError(raw);
+  }
+}
+
+/** A command whose argument is raw bytes (no JSON on the way), with text in headers. */
+async function callRaw<T>(name: string, bytes: Uint8Array, headers: Record<string, string>): Promise<T> {
+  try {
+    return await tauriInvoke<T>(name, bytes, { headers });
   } catch (raw) {
     throw toApiError(raw);
   }
@@ -254,6 +279,17 @@ export const api = {
     call<CorrectionDto[]>('add_correction', { reference, correction }),
   needsYou: () => call<NeedsYouDto>('needs_you'),
   workQueue: () => call<QueueItemDto[]>('work_queue'),
+  // Inbox: proposals from request e-mails, kept by the shell until accepted or dismissed.
+  inboxList: () => call<ProposalDto[]>('inbox_list'),
+  /** One dropped file's bytes; its name travels percent-encoded in a header. */
+  inboxAddBytes: (fileName: string, bytes: Uint8Array) =>
+    callRaw<InboxAddedDto>('inbox_add_bytes', bytes, { 'x-file-name': encodeURIComponent(fileName) }),
+  inboxAddFiles: (paths: string[]) => call<InboxAddedDto>('inbox_add_files', { paths }),
+  /** Creates the case; resolves to its reference. */
+  inboxAccept: (id: string, edits: ProposalEdits) => call<string>('inbox_accept', { id, edits }),
+  inboxDismiss: (id: string) => call<ProposalDto[]>('inbox_dismiss', { id }),
+  /** An open case (or one closed within 12 months) with one of these identifiers. */
+  findDuplicate: (query: DuplicateQuery) => call<DuplicateHintDto | null>('find_duplicate', { query }),
   // Settings screen.
   getSettings: () => call<SettingsDto>('get_settings'),
   listSecrets: () => call<SecretDto[]>('list_secrets'),

@@ -2,7 +2,7 @@
 // same list. Plain state instead of a router: the app has one window and no URLs to share.
 
 /** The screens of the app once the desk is unlocked. */
-export type Screen = 'dashboard' | 'cases' | 'new-case' | 'case' | 'register' | 'settings';
+export type Screen = 'dashboard' | 'inbox' | 'cases' | 'new-case' | 'case' | 'register' | 'settings';
 
 /** Shared navigation state. */
 export const nav = $state<{

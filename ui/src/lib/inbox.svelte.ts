@@ -1,0 +1,64 @@
+// The Inbox as the window holds it: the proposals (the shell keeps them until accepted or
+// dismissed, so they survive screens and locking), the files just refused, the highlighted
+// row and the DPO's corrections typed so far — module state, so leaving the screen loses nothing.
+
+import { api, type ProposalDto, type ProposalEdits, type RefusedFileDto } from '../api';
+import { initialEdits } from './inbox';
+
+export const inbox = $state<{
+  items: ProposalDto[];
+  refused: RefusedFileDto[];
+  selected: number;
+  edits: Record<string, ProposalEdits>;
+  /** Files being read and proposed right now. */
+  adding: number;
+}>({ items: [], refused: [], selected: 0, edits: {}, adding: 0 });
+
+/** Takes the shell's list, keeping the corrections of proposals still in it. */
+export function setItems(items: ProposalDto[], focus?: string): void {
+  inbox.items = items;
+  const edits: Record<string, ProposalEdits> = {};
+  for (const p of items) edits[p.id] = inbox.edits[p.id] ?? initialEdits(p);
+  inbox.edits = edits;
+  const at = focus ? items.findIndex((p) => p.id === focus) : -1;
+  inbox.selected = at >= 0 ? at : Math.min(Math.max(inbox.selected, 0), Math.max(items.length - 1, 0));
+}
+
+/** Reloads the list from the shell. */
+export async function refreshInbox(): Promise<void> {
+  setItems(await api.inboxList());
+}
+
+/** Files dropped on the window (HTML5 drop): their bytes go to the shell one by one. */
+export async function addDroppedFiles(files: File[]): Promise<void> {
+  inbox.refused = [];
+  inbox.adding += files.length;
+  try {
+    for (const f of files) {
+      try {
+        const r = await api.inboxAddBytes(f.name, new Uint8Array(await f.arrayBuffer()));
+        inbox.refused.push(...r.refused);
+        setItems(r.items, r.added[0]);
+      } finally {
+        inbox.adding -= 1;
+      }
+    }
+  } catch (e) {
+    inbox.adding = 0;
+    throw e;
+  }
+}
+
+/** Files chosen in the picker or dropped from the file manager (Tauri's drop event): paths. */
+export async function addFilePaths(paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  inbox.refused = [];
+  inbox.adding += paths.length;
+  try {
+    const r = await api.inboxAddFiles(paths);
+    inbox.refused = r.refused;
+    setItems(r.items, r.added[0]);
+  } finally {
+    inbox.adding = Math.max(0, inbox.adding - paths.length);
+  }
+}
