@@ -8,6 +8,7 @@
 
 mod processor_mail;
 mod workers;
+pub mod yields;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -19,11 +20,11 @@ use zeroize::Zeroizing;
 
 use crate::audit;
 use crate::cases::{self, Context};
-use crate::connectors::{self, keys, Cancel, ConnectorError, Found, OpenContext, SearchReport};
+use crate::connectors::{self, keys, Cancel, ConnectorError, Found, OpenContext, SearchKeys, SearchReport};
 use crate::domain::Subject;
 use crate::error::{Error, InputError, Result};
 use crate::evidence::{self, PullStatus, SystemResult};
-use crate::register::{expand_secrets, Connector, ConnectorKind, ExpandError, Register, System};
+use crate::register::{expand_secrets, yield_waves, Connector, ConnectorKind, ExpandError, Register, System};
 use crate::store::Store;
 use crate::{register_store, secrets, tasks};
 
@@ -74,6 +75,8 @@ pub struct SystemPull {
     pub warning: Option<String>,
     /// The manual-search task created or refreshed for a manual system.
     pub task_id: Option<String>,
+    /// Identifiers read out of its records under `yields` (dropped ones included).
+    pub yielded: u64,
 }
 
 /// What a pull did, per system in register order. Partial success is a value: a system that
@@ -121,25 +124,63 @@ pub fn run(
     let jobs: Vec<Job<'_>> =
         selected.iter().map(|s| Job { system: s, connector: s.connector.clone().unwrap_or_else(Connector::manual) }).collect();
     let country = register.controller.country.as_str();
+    // Systems that search with what others yield wait for them (SPEC §11); the register
+    // refused cycles at import, so one here means a register stored before that check.
+    let waves = yield_waves(&selected).map_err(|cycle| {
+        InputError::new(
+            "register",
+            format!("systems {} yield identifiers to each other in a circle ({})", cycle.system_ids().join(" → "), cycle.explain()),
+            "remove one of these yields from the register file and import it again",
+        )
+    })?;
+    let dropped = yields::dropped_pairs(store.conn(), &case.id)?;
+    // What systems outside this pull yielded earlier still stands (their evidence does), so
+    // re-pulling only the invoicing still finds it by the CRM's customer number.
+    let mut found_on_the_way = SearchKeys::new();
+    let outside = yields::stored(store.conn(), &case.id)?
+        .into_iter()
+        .filter(|(system, _, _)| !selected.iter().any(|s| &s.id == system))
+        .map(|(_, kind, value)| (kind, value));
+    yields::add_to(&mut found_on_the_way, outside, &dropped);
+
     let mut searched: Vec<Option<Searched>> = jobs.iter().map(|_| None).collect();
-    run_bounded(
-        &jobs,
-        options.concurrency,
-        cancel,
-        |job| search_one(job, &case.subject, &secrets, country, cancel),
-        |step| match step {
-            Step::Started(i) => progress(&PullEvent::Started { system: jobs[i].system.id.clone() }),
-            Step::Done(i, s) => {
-                progress(&finished(&jobs[i], &s));
-                searched[i] = Some(s);
+    let mut harvests: Vec<yields::Harvest> = jobs.iter().map(|_| yields::Harvest::default()).collect();
+    for wave in &waves {
+        let wave_jobs: Vec<&Job<'_>> = wave.iter().map(|&i| &jobs[i]).collect();
+        let keys_so_far = &found_on_the_way;
+        run_bounded(
+            &wave_jobs,
+            options.concurrency,
+            cancel,
+            |job| search_one(job, &case.subject, keys_so_far, &secrets, country, cancel),
+            |step| match step {
+                Step::Started(k) => progress(&PullEvent::Started { system: jobs[wave[k]].system.id.clone() }),
+                Step::Done(k, s) => {
+                    progress(&finished(&jobs[wave[k]], &s));
+                    searched[wave[k]] = Some(s);
+                }
+                Step::NotStarted(k) => {
+                    let s = Searched::cancelled();
+                    progress(&finished(&jobs[wave[k]], &s));
+                    searched[wave[k]] = Some(s);
+                }
+            },
+        );
+        // Only after the whole wave: every system of the next one searches with the same keys.
+        for &i in wave {
+            let Some(s) = searched[i].as_mut() else { continue };
+            if s.status != PullStatus::Ok || jobs[i].connector.yields.is_empty() {
+                continue;
             }
-            Step::NotStarted(i) => {
-                let s = Searched::cancelled();
-                progress(&finished(&jobs[i], &s));
-                searched[i] = Some(s);
-            }
-        },
-    );
+            let harvest = yields::read(&jobs[i].connector, &s.found, country);
+            s.warning = match (s.warning.take(), harvest.warning()) {
+                (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+                (a, b) => a.or(b),
+            };
+            yields::add_to(&mut found_on_the_way, harvest.values.iter().map(|v| (v.kind.clone(), v.value.clone())), &dropped);
+            harvests[i] = harvest;
+        }
+    }
 
     let pulled_at = ctx.now.to_rfc3339();
     let answer_by = processor_answer_by(ctx.today, due);
@@ -148,7 +189,7 @@ pub fn run(
     let mut report = PullReport { reference: case_ref.clone(), systems: Vec::with_capacity(jobs.len()), cancelled };
     store.write(|tx| {
         let mut audit_systems = Vec::with_capacity(jobs.len());
-        for (job, s) in jobs.iter().zip(searched) {
+        for ((job, s), harvest) in jobs.iter().zip(searched).zip(harvests) {
             let s = s.unwrap_or_else(Searched::cancelled);
             let result = SystemResult {
                 system_id: job.system.id.clone(),
@@ -164,6 +205,8 @@ pub fn run(
                 evidence::record_cancelled(tx, &case.id, &result)?
             } else {
                 evidence::replace_system(tx, &case.id, &result, &s.found)?;
+                // Yielded identifiers follow the evidence they were read from.
+                yields::replace(tx, &case.id, &job.system.id, &harvest.values, &pulled_at)?;
                 false
             };
             let task_id = if s.status == PullStatus::Manual {
@@ -188,8 +231,13 @@ pub fn run(
             if kept {
                 entry["earlier_evidence_kept"] = json!(true);
             }
+            // A count only: the values are personal data.
+            let yielded = harvest.values.len() as u64;
+            if yielded > 0 {
+                entry["yielded"] = json!(yielded);
+            }
             audit_systems.push(entry);
-            report.systems.push(SystemPull { result, warning: s.warning, task_id });
+            report.systems.push(SystemPull { result, warning: s.warning, task_id, yielded });
         }
         let details = json!({
             "reference": case_ref,
@@ -260,7 +308,14 @@ fn finished(job: &Job<'_>, s: &Searched) -> PullEvent {
     PullEvent::Finished { system: job.system.id.clone(), status: s.status, records: s.found.len() as u64, duration_ms: s.duration_ms }
 }
 
-fn search_one(job: &Job<'_>, subject: &Subject, secrets: &HashMap<String, SystemSecrets>, country: &str, cancel: &Cancel) -> Searched {
+fn search_one(
+    job: &Job<'_>,
+    subject: &Subject,
+    found_on_the_way: &SearchKeys,
+    secrets: &HashMap<String, SystemSecrets>,
+    country: &str,
+    cancel: &Cancel,
+) -> Searched {
     let start = Instant::now();
     let none = SystemSecrets::default();
     let mine = secrets.get(&job.system.id).unwrap_or(&none);
@@ -271,7 +326,7 @@ fn search_one(job: &Job<'_>, subject: &Subject, secrets: &HashMap<String, System
         // A bug in one connector must not take the other systems' results with it.
         catch_unwind(AssertUnwindSafe(|| -> std::result::Result<Option<SearchReport>, ConnectorError> {
             mine.check(&job.system.id)?;
-            let keys = keys::for_system(subject, &job.connector, &lookup)?;
+            let keys = keys::for_system_with(subject, found_on_the_way, &job.connector, &lookup)?;
             let cx = OpenContext { system: job.system, connector: &job.connector, secrets: &lookup, default_country: country };
             let source = connectors::open(&cx)?;
             source.search_report(&keys, cancel).map(Some)

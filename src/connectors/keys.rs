@@ -31,7 +31,24 @@ pub fn for_system(
     connector: &Connector,
     secrets: &dyn Fn(&str) -> Option<String>,
 ) -> Result<SearchKeys, ConnectorError> {
+    for_system_with(subject, &SearchKeys::new(), connector, secrets)
+}
+
+/// Like [`for_system`], with identifiers found on the way (SPEC §11: what earlier systems
+/// of the pull yielded, already normalised) added to the subject's before the derivations,
+/// so a derived key is computed from a yielded value too.
+pub fn for_system_with(
+    subject: &Subject,
+    found_on_the_way: &SearchKeys,
+    connector: &Connector,
+    secrets: &dyn Fn(&str) -> Option<String>,
+) -> Result<SearchKeys, ConnectorError> {
     let mut keys = subject_keys(subject);
+    for (kind, values) in found_on_the_way.iter() {
+        for v in values {
+            keys.add(kind, v.clone());
+        }
+    }
     for (name, derivation) in connector.derive.iter() {
         let sources: Vec<String> = keys.get(&derivation.from).to_vec();
         for value in sources {
@@ -107,6 +124,19 @@ mod tests {
         assert_eq!(keys.get("name"), ["Max Mustermann"]);
         let b64 = for_system(&subject(), &connector("base64"), &lookup).unwrap();
         assert_eq!(b64.get("phone_hash"), ["SPtqWBw705na8wMvn3USdiez0jj6f/9ACiIdcCsRdl8="]);
+    }
+
+    #[test]
+    fn identifiers_found_on_the_way_are_searched_and_derived_from() {
+        let lookup = |n: &str| (n == "k").then(|| "key".to_string());
+        let no_phone = Subject { name: "Max Mustermann".into(), ..Subject::default() };
+        let mut found = SearchKeys::new();
+        found.add("phone", "+491711234567");
+        found.add("customer_id", "K-1001");
+        let keys = for_system_with(&no_phone, &found, &connector("hex"), &lookup).unwrap();
+        assert_eq!(keys.get("customer_id"), ["K-1001"]);
+        // The same digest as from the subject's own number above.
+        assert_eq!(keys.get("phone_hash"), ["48fb6a581c3bd399daf3032f9f75127627b3d238fa7fff400a221d702b11765f"]);
     }
 
     #[test]
