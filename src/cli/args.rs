@@ -555,6 +555,26 @@ pub enum CaseCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Identifiers a pull found on the way (a customer number in the CRM).
+    #[command(subcommand)]
+    Identifier(IdentifierCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IdentifierCmd {
+    /// Drop a wrong one: later pulls of the case do not search with it.
+    Drop {
+        reference: String,
+        /// Its kind, e.g. customer_id.
+        #[arg(long)]
+        kind: String,
+        /// Its value as `dsar case show` lists it.
+        #[arg(long)]
+        value: String,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -256,7 +256,8 @@ fn show(store: &Store, c: &Context, reference: &str, as_json: bool) -> Result<()
         let d = dl.days_left(c.today, case.extended_on.is_some(), case.region, &ov);
         (d.calendar, d.working)
     });
-    let j = CaseJson::new(&case, &dl, left);
+    let mut j = CaseJson::new(&case, &dl, left);
+    j.yielded = super::yields::for_case(store, &case.id)?;
     if as_json {
         return print_json(&j);
     }
@@ -266,6 +267,7 @@ fn show(store: &Store, c: &Context, reference: &str, as_json: bool) -> Result<()
     for i in &j.subject.identifiers {
         println!("  {:<11} {}", i.kind, i.value);
     }
+    super::yields::print_text(&j.yielded);
     println!("  due         {}", j.due);
     if let Some(d) = j.extension_notice_by {
         println!("  extend by   {d} (latest day to send an extension notice)");
@@ -383,6 +385,9 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
         }
         CaseCmd::Evidence { reference, system, json } => super::pull::case_evidence(&open(cli)?, reference, system.as_deref(), *json),
         CaseCmd::Tasks { reference, json } => super::pull::case_tasks(&open(cli)?, reference, *json),
+        CaseCmd::Identifier(super::args::IdentifierCmd::Drop { reference, kind, value, json }) => {
+            super::yields::drop(&mut open(cli)?, &c, reference, kind, value, *json)
+        }
         CaseCmd::Timeline { reference, json } => {
             let store = open(cli)?;
             let case = cases::get(&store, reference)?;

@@ -9,6 +9,7 @@ mod intake;
 mod output;
 mod pull;
 mod unlock;
+mod yields;
 
 use std::process::ExitCode;
 

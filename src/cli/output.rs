@@ -88,6 +88,8 @@ pub struct CaseJson {
     pub pauses: Vec<PauseJson>,
     pub explanation: Vec<String>,
     pub subject: SubjectJson,
+    /// Identifiers pulls found on the way (SPEC §11), filled in by `case show`.
+    pub yielded: Vec<super::yields::YieldedJson>,
 }
 
 impl CaseJson {
@@ -128,6 +130,7 @@ impl CaseJson {
                 address: c.subject.address.clone(),
                 identifiers: c.subject.identifiers.iter().map(|i| IdentifierJson { kind: i.kind.key().to_string(), value: i.value.clone() }).collect(),
             },
+            yielded: Vec::new(),
         }
     }
 }
