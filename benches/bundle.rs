@@ -109,6 +109,7 @@ fn case() -> Case {
         extended_on: None,
         extension_reason: None,
         pauses: vec![],
+        requester: None,
     }
 }
 

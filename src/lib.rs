@@ -17,6 +17,7 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod evidence;
+pub mod identity;
 pub mod intake;
 pub mod pull;
 pub mod mail;

@@ -2,7 +2,9 @@
 //! the desktop app. Each runs in one transaction and records one audit event.
 
 mod listing;
+pub mod links;
 pub mod queue;
+pub mod requester;
 mod record;
 mod stats;
 
@@ -83,6 +85,13 @@ fn controller_defaults(store: &Store) -> Result<Defaults> {
         },
         None => Defaults { jurisdiction: None, region: None, language: None, country: None },
     })
+}
+
+/// The same day one year earlier (28 February for a 29th): the window in which a request
+/// counts as a repeat (Art. 12(5)) and intake looks for duplicates.
+pub fn twelve_months_before(day: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    day.with_year(day.year() - 1).or_else(|| day.pred_opt().and_then(|d| d.with_year(day.year() - 1))).unwrap_or(day)
 }
 
 /// Loads the user's calendar overrides (added/removed days) for a region.
@@ -232,6 +241,7 @@ fn insert_case(tx: &Transaction<'_>, ctx: &Context, p: &Prepared, overrides: &Ca
         extended_on: None,
         extension_reason: None,
         pauses: vec![],
+        requester: None,
     };
     let dl = case.deadline(overrides)?;
     let now = ctx.now.to_rfc3339();

@@ -42,6 +42,8 @@ pub struct Case {
     pub extension_reason: Option<String>,
     /// Identity and clarification pauses, oldest first.
     pub pauses: Vec<Pause>,
+    /// Who made the request, when not the subject: letters go to them.
+    pub requester: Option<super::requester::Requester>,
 }
 
 impl Case {
@@ -147,6 +149,7 @@ pub(super) fn load(conn: &Connection, reference: &str) -> Result<Case> {
         extended_on: opt_date("extended_on", extended_on)?,
         extension_reason,
         pauses,
+        requester: super::requester::load(conn, &id)?,
         id,
     })
 }

@@ -538,6 +538,24 @@ pub enum CaseCmd {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// How the subject's identity was established: record a check (--method), or list them.
+    Identity(IdentityArgs),
+    /// Who made the request for the subject (a representative): letters go to them.
+    Requester(RequesterArgs),
+    /// Link two cases that belong together (a repeated request, two channels).
+    Link {
+        reference: String,
+        /// The other case.
+        #[arg(long = "to", value_name = "REF")]
+        other: String,
+    },
+    /// Remove a link between two cases.
+    Unlink {
+        reference: String,
+        /// The other case.
+        #[arg(long = "to", value_name = "REF")]
+        other: String,
+    },
     /// The records found by the last pulls, with where each came from.
     Evidence {
         reference: String,
@@ -578,6 +596,62 @@ pub enum IdentifierCmd {
 }
 
 #[derive(Debug, Args)]
+pub struct IdentityArgs {
+    pub reference: String,
+    /// held-data, email-round-trip, document-seen, representative-authority; without it the
+    /// checks are listed.
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Day of the check (default today).
+    #[arg(long, value_parser = parse_date)]
+    pub on: Option<NaiveDate>,
+    /// For held-data: SYSTEM:KIND[,KIND] — which identifiers matched where (repeatable).
+    #[arg(long = "matched", value_name = "SYSTEM:KIND[,KIND]")]
+    pub matched: Vec<String>,
+    /// What was checked, in your words.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// For document-seen: the document checked (only its SHA-256 is kept without --keep-reason).
+    #[arg(long)]
+    pub document: Option<PathBuf>,
+    /// Why the copy of the document is kept after the check (audited).
+    #[arg(long = "keep-reason")]
+    pub keep_reason: Option<String>,
+    /// List which identifiers the last pull found in which system (a held-data proposal).
+    #[arg(long)]
+    pub suggest: bool,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RequesterArgs {
+    pub reference: String,
+    /// Their name (or their firm's).
+    #[arg(long, required_unless_present = "clear")]
+    pub name: Option<String>,
+    /// Postal address line, repeatable.
+    #[arg(long = "address")]
+    pub address: Vec<String>,
+    /// Their e-mail address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// power-of-attorney, parent, guardian, lawyer, other.
+    #[arg(long, required_unless_present = "clear")]
+    pub authority: Option<String>,
+    /// What the authority is (required for other).
+    #[arg(long = "authority-note")]
+    pub authority_note: Option<String>,
+    /// The authority shown (stored with the case).
+    #[arg(long = "authority-document")]
+    pub authority_document: Option<PathBuf>,
+    /// Remove the requester: the subject asked themself.
+    #[arg(long, conflicts_with_all = ["name", "authority"])]
+    pub clear: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct NewCaseArgs {
     /// Right invoked; repeat for several (access, erasure, …).
     #[arg(long = "right", required = true)]
@@ -612,6 +686,24 @@ pub struct NewCaseArgs {
     /// email, letter, web-form, phone, in-person, other.
     #[arg(long, default_value = "email")]
     pub channel: String,
+    /// The request was made by a representative: their name (letters go to them).
+    #[arg(long = "requester-name", requires = "authority")]
+    pub requester_name: Option<String>,
+    /// The representative's postal address line, repeatable.
+    #[arg(long = "requester-address", requires = "requester_name")]
+    pub requester_address: Vec<String>,
+    /// The representative's e-mail address.
+    #[arg(long = "requester-email", requires = "requester_name")]
+    pub requester_email: Option<String>,
+    /// What entitles the representative: power-of-attorney, parent, guardian, lawyer, other.
+    #[arg(long, requires = "requester_name")]
+    pub authority: Option<String>,
+    /// What the authority is (required for other).
+    #[arg(long = "authority-note", requires = "requester_name")]
+    pub authority_note: Option<String>,
+    /// The authority shown (stored with the case).
+    #[arg(long = "authority-document", requires = "requester_name")]
+    pub authority_document: Option<PathBuf>,
     /// Print the case as JSON.
     #[arg(long)]
     pub json: bool,

@@ -3,7 +3,7 @@
 use std::io::Read;
 
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use dsar::cases::{self, Context, ListQuery, NewCase, PauseReason};
 use dsar::deadline::{self, CalendarOverrides, DeadlineInput, Jurisdiction, Pause, Region};
@@ -258,8 +258,13 @@ fn show(store: &Store, c: &Context, reference: &str, as_json: bool) -> Result<()
     });
     let mut j = CaseJson::new(&case, &dl, left);
     j.yielded = super::yields::for_case(store, &case.id)?;
+    let intake = super::identity::show_json(store, &case)?;
     if as_json {
-        return print_json(&j);
+        let mut v = serde_json::to_value(&j).map_err(|e| Failure::classified(false, &e))?;
+        if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), intake) {
+            obj.extend(more);
+        }
+        return print_json(&v);
     }
     println!("{}  {}  [{}]", j.reference, j.subject.name, j.status);
     println!("  rights      {}", j.rights.join(", "));
@@ -290,6 +295,19 @@ fn show(store: &Store, c: &Context, reference: &str, as_json: bool) -> Result<()
     if let Some(o) = j.outcome {
         println!("  closed      {} ({o})", j.closed_on.map(|d| d.to_string()).unwrap_or_default());
     }
+    if let Some(r) = &case.requester {
+        println!("  requester   {} ({}) — letters go to them", r.name, r.authority);
+    }
+    match intake["identity"]["checks"].as_array().map(Vec::len) {
+        Some(n) if n > 0 => println!("  identity    established ({n} check{})", if n == 1 { "" } else { "s" }),
+        _ => println!("  identity    not established"),
+    }
+    for l in intake["linked"].as_array().into_iter().flatten() {
+        println!("  linked      {} ({})", l["reference"].as_str().unwrap_or_default(), l["status"].as_str().unwrap_or_default());
+    }
+    if let Some(r) = intake["possible_repeat_of"].as_str() {
+        println!("  repeat?     {r} asked the same within 12 months (Art. 12(5) — your judgment)");
+    }
     Ok(())
 }
 
@@ -299,8 +317,22 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
         CaseCmd::New(a) => {
             // Parse everything before asking for the passphrase or opening the file.
             let new = new_case(a)?;
+            let rep = match &a.requester_name {
+                Some(n) => Some(super::identity::new_requester(
+                    n,
+                    &a.requester_address,
+                    a.requester_email.as_deref(),
+                    a.authority.as_deref(),
+                    a.authority_note.as_deref(),
+                    a.authority_document.as_deref(),
+                )?),
+                None => None,
+            };
             let mut store = open(cli)?;
-            let case = cases::create(&mut store, &c, new)?;
+            let case = match &rep {
+                Some(r) => cases::requester::create_case(&mut store, &c, new, r)?,
+                None => cases::create(&mut store, &c, new)?,
+            };
             if let Some(d) = dsar::intake::duplicates::find(store.conn(), &case.subject.identifiers, c.today, Some(&case.id))? {
                 eprintln!("dsar: note: {} has an identifier of {d} (open or closed within 12 months) — link or close one of them", case.reference);
             }
@@ -383,6 +415,10 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
         CaseCmd::Notice { id, sent, channel, impossible, disproportionate, reason } => {
             super::acting::notice(&mut open(cli)?, &c, id, *sent, channel.as_deref(), *impossible, *disproportionate, reason.as_deref())
         }
+        CaseCmd::Identity(a) => super::identity::identity(&mut open(cli)?, &c, a),
+        CaseCmd::Requester(a) => super::identity::set_requester(&mut open(cli)?, &c, a),
+        CaseCmd::Link { reference, other } => super::identity::link(&mut open(cli)?, &c, reference, other, false),
+        CaseCmd::Unlink { reference, other } => super::identity::link(&mut open(cli)?, &c, reference, other, true),
         CaseCmd::Evidence { reference, system, json } => super::pull::case_evidence(&open(cli)?, reference, system.as_deref(), *json),
         CaseCmd::Tasks { reference, json } => super::pull::case_tasks(&open(cli)?, reference, *json),
         CaseCmd::Identifier(super::args::IdentifierCmd::Drop { reference, kind, value, json }) => {

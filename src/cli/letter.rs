@@ -65,6 +65,9 @@ pub fn letter_cmd(cli: &Cli, a: &LetterArgs) -> Result<(), Failure> {
     if kind.uses_register_content() && !composed.being_checked.is_empty() {
         eprintln!("dsar: warning: still being checked (listed as such in the letter): {}", composed.being_checked.join(", "));
     }
+    if let Some(w) = dsar::identity::disclosure_warning(store.conn(), &composed.case, kind)? {
+        eprintln!("dsar: warning: {w}");
+    }
     dsar::output::write_atomic(store.path(), &a.out, &composed.letter.pdf).map_err(|e| Failure::user(format!("--out: {e}")))?;
     letters::record_saved_accepting(&mut store, &c, &composed, accepted)?;
     println!("{} written to {}", composed.letter.file_name, a.out.display());

@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod letter;
 mod export;
+mod identity;
 mod intake;
 mod output;
 mod pull;
@@ -29,7 +30,7 @@ impl Failure {
     }
 
     /// Exit 1 when the core says the user can fix it, else 2.
-    fn classified(user_error: bool, e: &dyn std::fmt::Display) -> Failure {
+    pub(crate) fn classified(user_error: bool, e: &dyn std::fmt::Display) -> Failure {
         Failure { code: if user_error { 1 } else { 2 }, message: e.to_string() }
     }
 }

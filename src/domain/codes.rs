@@ -134,6 +134,36 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// How the subject's identity was established (Art. 12(2), 12(6); SPEC §11).
+    IdentityMethod, "method", {
+        /// Identifiers the desk already holds matched (which, in which system, is recorded).
+        HeldData => "held-data",
+        /// A reply from the address the desk already knows.
+        EmailRoundTrip => "email-round-trip",
+        /// An identity document was seen (a copy is kept only with a reason).
+        DocumentSeen => "document-seen",
+        /// A representative showed their authority and the subject's identity.
+        RepresentativeAuthority => "representative-authority",
+    }
+);
+
+code_enum!(
+    /// What entitles a representative to make the request for the subject.
+    Authority, "authority", {
+        /// A written power of attorney.
+        PowerOfAttorney => "power-of-attorney",
+        /// A parent of a child.
+        Parent => "parent",
+        /// A court-appointed guardian or carer.
+        Guardian => "guardian",
+        /// A lawyer acting for the subject.
+        Lawyer => "lawyer",
+        /// Anything else (the note says what).
+        Other => "other",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

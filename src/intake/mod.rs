@@ -7,11 +7,12 @@
 
 pub mod duplicates;
 pub mod language;
+pub mod mailbox;
 mod message;
 pub mod received;
 pub mod rights;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -240,7 +241,7 @@ pub fn accept(store: &mut Store, ctx: &Context, proposal: &Proposal, bytes: &[u8
 
 /// The first day the duplicate window covers: cases closed on or after it still count.
 fn twelve_months_before(today: NaiveDate) -> NaiveDate {
-    today.with_year(today.year() - 1).or_else(|| today.pred_opt().and_then(|d| d.with_year(today.year() - 1))).unwrap_or(today)
+    cases::twelve_months_before(today)
 }
 
 #[cfg(test)]

@@ -74,6 +74,8 @@ pub(super) struct Ctx {
     uk: bool,
     controller: ControllerCtx,
     subject: SubjectCtx,
+    /// Who made the request for the subject, when not the subject: the letter goes to them.
+    requester: Option<RequesterCtx>,
     case: CaseCtx,
     dates: DatesCtx,
     extra: ExtraCtx,
@@ -126,6 +128,14 @@ struct AuthorityCtx {
 struct SubjectCtx {
     name: String,
     address: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RequesterCtx {
+    name: String,
+    address: Vec<String>,
+    /// What entitles them, in words.
+    authority: String,
 }
 
 #[derive(Serialize)]
@@ -383,6 +393,11 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
             name: clean(&input.case.subject.name),
             address: input.case.subject.address.iter().map(|l| clean(l)).collect(),
         },
+        requester: input.case.requester.as_ref().map(|r| RequesterCtx {
+            name: clean(&r.name),
+            address: r.address.iter().map(|l| clean(l)).collect(),
+            authority: r.authority_note.as_deref().map(clean).unwrap_or_else(|| words::authority(r.authority, lang).to_string()),
+        }),
         case: CaseCtx {
             reference: input.case.reference.to_string(),
             received: words::date(input.case.received, lang),

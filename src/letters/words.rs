@@ -171,6 +171,28 @@ pub fn law(j: Jurisdiction, lang: Language) -> &'static str {
     }
 }
 
+/// What entitles a representative, as a noun phrase.
+pub fn authority(a: crate::domain::Authority, lang: Language) -> &'static str {
+    use crate::domain::Authority as A;
+    match (lang, a) {
+        (Language::De, A::PowerOfAttorney) => "Vollmacht",
+        (Language::De, A::Parent) => "elterliche Sorge",
+        (Language::De, A::Guardian) => "rechtliche Betreuung oder Vormundschaft",
+        (Language::De, A::Lawyer) => "anwaltliche Vertretung",
+        (Language::De, A::Other) => "Vertretung",
+        (Language::Nl, A::PowerOfAttorney) => "volmacht",
+        (Language::Nl, A::Parent) => "ouderlijk gezag",
+        (Language::Nl, A::Guardian) => "voogdij, curatele of mentorschap",
+        (Language::Nl, A::Lawyer) => "bijstand door een advocaat",
+        (Language::Nl, A::Other) => "vertegenwoordiging",
+        (_, A::PowerOfAttorney) => "power of attorney",
+        (_, A::Parent) => "parental responsibility",
+        (_, A::Guardian) => "guardianship",
+        (_, A::Lawyer) => "legal representation",
+        (_, A::Other) => "representation",
+    }
+}
+
 /// A right the subject invoked, as a noun phrase.
 pub fn right(r: Right, lang: Language) -> &'static str {
     let w: [&str; 3] = match r {

@@ -76,8 +76,11 @@ pub fn deliver_letter(store: &mut Store, ctx: &Context, case: &Case, letter: &Le
     let smtp = settings::smtp(store)?;
     let mut message = None;
     if wants_mail {
-        let to_addr = case.subject.first(&IdentifierKind::Email).ok_or(MailError::NoRecipient)?;
-        let to = mailbox(Some(&case.subject.name), to_addr, "the subject's e-mail")?;
+        // A representative's request is answered to them (SPEC §11), never past them to the subject.
+        let to = match &case.requester {
+            Some(r) => mailbox(Some(&r.name), r.email.as_deref().ok_or(MailError::NoRecipient)?, "the requester's e-mail")?,
+            None => mailbox(Some(&case.subject.name), case.subject.first(&IdentifierKind::Email).ok_or(MailError::NoRecipient)?, "the subject's e-mail")?,
+        };
         let from = match &smtp {
             Some(s) => mailbox(s.from_name.as_deref(), &s.from_address, "from")?,
             None if delivery.send => return Err(MailError::NotConfigured),
