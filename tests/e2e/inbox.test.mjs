@@ -1,0 +1,228 @@
+// A request e-mail becomes a case in the German window: dropped on the window (a drag-and-drop
+// of a real .eml file's bytes), proposed with its sender, name, day, rights and attachment,
+// created with Enter, found in the case list. The same sender again is flagged as a possible
+// repeat, in the Inbox and on New case, with the earlier case's reference. The case screen then
+// records how identity was established (held data matched in the shop) and who made a request
+// for someone else. Records are read back with SQLCipher's own Python binding.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { launch, tempDesk, sql } from './harness.mjs';
+
+const PASS = 'correct horse battery staple';
+const { tmp, db, env } = tempDesk('inbox');
+const firm = path.join(tmp, 'firm');
+const shop = path.join(firm, 'shop.sqlite');
+const register = path.join(firm, 'register.json');
+
+// A request as it arrives from a web mailer: quoted-printable German, a name in the From line,
+// a scan of the ID card attached.
+const ERIKA_MAIL = [
+  'Return-Path: <erika.mustermann@example.org>',
+  'From: "Erika Mustermann" <Erika.Mustermann@example.org>',
+  'To: Datenschutz Kranich <datenschutz@kranich.example>',
+  'Date: Tue, 17 Nov 2026 09:12:44 +0100',
+  'Subject: =?UTF-8?Q?Auskunftsersuchen_nach_Art=2E_15_DSGVO_=E2=80=93_Kundennummer_K-1001?=',
+  'Message-ID: <20261117091244.4711@mail.example.org>',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="b1"',
+  '',
+  '--b1',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Transfer-Encoding: quoted-printable',
+  '',
+  'Sehr geehrte Damen und Herren,',
+  '',
+  'hiermit mache ich von meinem Recht auf Auskunft nach Art. 15 DSGVO Gebrauch.',
+  'Bitte teilen Sie mir mit, welche personenbezogenen Daten Sie =C3=BCber mich',
+  'speichern, zu welchen Zwecken und an wen Sie diese weitergegeben haben, und',
+  'senden Sie mir eine Kopie der Daten.',
+  '',
+  'Zur Identifizierung lege ich eine Kopie meines Personalausweises bei.',
+  '',
+  'Mit freundlichen Gr=C3=BC=C3=9Fen',
+  'Erika Mustermann',
+  'Heidestra=C3=9Fe 17, 51147 K=C3=B6ln',
+  '',
+  '--b1',
+  'Content-Type: application/pdf; name="Personalausweis.pdf"',
+  'Content-Disposition: attachment; filename="Personalausweis.pdf"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from('%PDF-1.4\n% Ausweiskopie (Testdatei)\n'.repeat(40)).toString('base64').replace(/.{76}/g, '$&\r\n'),
+  '--b1--',
+  '',
+].join('\r\n');
+
+// The same person writes again three days later, with a different subject.
+const ERIKA_AGAIN = [
+  'From: Erika Mustermann <erika.mustermann@example.org>',
+  'To: datenschutz@kranich.example',
+  'Date: Fri, 20 Nov 2026 18:03:10 +0100',
+  'Subject: Nachfrage: meine Auskunft',
+  'Message-ID: <20261120180310.99@mail.example.org>',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Transfer-Encoding: 8bit',
+  '',
+  'Guten Tag, ich bitte nochmals um Auskunft über meine gespeicherten Daten.',
+  'Erika Mustermann',
+  '',
+].join('\r\n');
+
+function makeFirm() {
+  mkdirSync(firm, { recursive: true });
+  const script = `
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript("CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT, name TEXT, customer_no TEXT);")
+c.execute("INSERT INTO customers (email, name, customer_no) VALUES ('erika.mustermann@example.org', 'Erika Mustermann', 'K-1001')")
+c.execute("INSERT INTO customers (email, name, customer_no) VALUES ('hans@example.org', 'Hans Meier', 'K-1002')")
+c.commit()
+`;
+  execFileSync('python3', ['-c', script, shop]);
+  writeFileSync(register, JSON.stringify({
+    format: 'dsar-register', version: 1,
+    controller: {
+      name: 'Kranich Möbel GmbH', address: ['Hauptstraße 1', '50667 Köln'], email: 'datenschutz@kranich.example',
+      country: 'DE', region: 'DE-NW', language: 'de', jurisdiction: 'gdpr',
+      supervisory_authority: { name: 'LDI NRW', address: ['Kavalleriestraße 2-4', '40213 Düsseldorf'] },
+    },
+    systems: [{
+      id: 'shop', name: 'Webshop', role: 'internal', purposes: ['Verkauf'], data_categories: ['Kontaktdaten'], legal_bases: ['art6-1-b'],
+      retention: { description: 'Für die Dauer der Kundenbeziehung' }, recipients: [], transfers: [], source: 'data-subject',
+      automated_decision_making: false,
+      connector: { kind: 'sqlite', path: shop, queries: [{ name: 'customers', sql: 'SELECT * FROM customers WHERE lower(email) = :email' }] },
+    }],
+  }, null, 2));
+}
+
+let app;
+let erika;
+
+before(async () => {
+  makeFirm();
+  app = await launch(env);
+});
+
+after(async () => {
+  await app?.stop();
+});
+
+/** Drops `files` ({name, text}) on the window the way a file manager does: a drag carrying Files. */
+async function drop(files) {
+  await app.session.executeScript((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([f.text], f.name, { type: 'message/rfc822' }));
+    const target = document.querySelector('main') ?? document.body;
+    target.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+  }, files);
+}
+
+/** Everything inside `testid` that runs past the window's right edge. */
+async function overflowing(testid) {
+  return app.session.executeScript(
+    (id) => [...document.querySelectorAll(`[data-testid="${id}"] *`)].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length,
+    testid,
+  );
+}
+
+/** Presses `key` with nothing focused, as on a list the user reads. */
+async function press(key) {
+  await app.session.executeScript(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : null));
+  await app.session.actions().sendKeys(key).perform();
+}
+
+test('a new German desk with the firm register', async () => {
+  await app.find('passphrase');
+  await app.select('ui-lang', 'de');
+  await app.type('passphrase', PASS);
+  await app.type('passphrase-confirm', PASS);
+  await app.click('unlock-submit');
+  await app.find('dash-overdue');
+  assert.equal(await app.text('nav-inbox'), 'Posteingang');
+  await app.click('nav-register');
+  await app.type('register-import-path', register);
+  await app.click('register-import');
+  await app.textMatching('register-table', /shop/);
+});
+
+test('a request e-mail dropped on the window is proposed with what it says', async () => {
+  await app.click('nav-dashboard');
+  await drop([{ name: 'Auskunftsersuchen Mustermann.eml', text: ERIKA_MAIL }]);
+  // Wherever it was dropped, the Inbox opens with the proposal.
+  await app.textMatching('inbox-item-0', /Erika Mustermann/);
+  assert.equal(await app.text('inbox-subject'), 'Auskunftsersuchen nach Art. 15 DSGVO – Kundennummer K-1001');
+  assert.equal(await app.value('inbox-from'), 'erika.mustermann@example.org');
+  assert.equal(await app.value('inbox-name'), 'Erika Mustermann');
+  assert.equal(await app.value('inbox-received'), '2026-11-17');
+  assert.equal(await app.value('inbox-language'), 'de');
+  assert.ok(await (await app.find('inbox-right-access')).isSelected(), 'Auskunft is ticked');
+  assert.ok(!(await (await app.find('inbox-right-erasure')).isSelected()));
+  const item = await app.text('inbox-item-0');
+  assert.match(item, /17\.11\.2026 · Auskunft/);
+  assert.match(await app.text('inbox-attachments'), /Personalausweis\.pdf \(application\/pdf, 1,\d KB\)/);
+  assert.match(await app.text('inbox-text'), /^Sehr geehrte Damen und Herren,\n\nhiermit mache ich von meinem Recht auf Auskunft/);
+  assert.match(await app.text('inbox-text'), /Mit freundlichen Grüßen/);
+  assert.equal(await app.text('inbox-file'), 'Auskunftsersuchen Mustermann.eml');
+  assert.equal((await app.all('inbox-duplicate')).length, 0, 'nothing earlier from her');
+  assert.equal((await app.all('inbox-warnings')).length, 0, 'nothing to check');
+  assert.equal(await overflowing('inbox-detail'), 0);
+  await app.screenshot('60-inbox-proposal');
+
+  // Nothing dropped is lost by looking elsewhere.
+  await app.click('nav-cases');
+  await app.click('nav-inbox');
+  assert.equal(await app.text('nav-inbox'), 'Posteingang (1)');
+  await app.textMatching('inbox-item-0', /Erika Mustermann/);
+});
+
+test('a file that is no e-mail is refused in German, the proposal stays', async () => {
+  await drop([{ name: 'Foto.eml', text: '\u0000\u0001binary' }]);
+  assert.match(await app.textMatching('inbox-refused', /Foto\.eml/), /^Nicht übernommen: Foto\.eml — keine E-Mail — die Nachricht im Mailprogramm als \.eml speichern/);
+  assert.equal((await app.all('inbox-item-1')).length, 0);
+});
+
+test('Enter creates the case; it is in the case list under her name with the e-mail kept', async () => {
+  await app.find('inbox-item-0');
+  await press('\uE007'); // Enter
+  const done = await app.textMatching('inbox-accepted', /^Fall DSAR-2026-\d{4} angelegt/);
+  erika = done.match(/DSAR-2026-\d{4}/)[0];
+  await app.find('inbox-empty');
+  await app.click('nav-cases');
+  const row = await app.textMatching(`case-link-${erika}`, new RegExp(erika));
+  assert.ok(row);
+  const table = await app.text('case-table');
+  assert.match(table, new RegExp(`${erika}[\\s\\S]*Erika Mustermann`));
+  const [[kind, name, bytes]] = sql(db, PASS, "SELECT kind, file_name, length(content) FROM documents");
+  assert.deepEqual([kind, name, bytes], ['request-email', 'Auskunftsersuchen Mustermann.eml', Buffer.byteLength(ERIKA_MAIL)]);
+  assert.deepEqual(sql(db, PASS, `SELECT received, channel FROM cases`), [['2026-11-17', 'email']]);
+  await app.screenshot('61-inbox-case-listed');
+});
+
+test('her second e-mail is flagged as a possible repeat of the open case, and x dismisses it', async () => {
+  await drop([{ name: 'Nachfrage.eml', text: ERIKA_AGAIN }]);
+  const dup = await app.textMatching('inbox-duplicate', new RegExp(erika));
+  assert.match(dup, new RegExp(`^Passt zum offenen Fall ${erika} \\(Erika Mustermann\\), eingegangen am 17\\.11\\.2026\\.`));
+  await app.screenshot('62-inbox-duplicate');
+  await press('x');
+  assert.equal(await app.text('inbox-dismissed'), 'Verworfen: Nachfrage: meine Auskunft');
+  await app.find('inbox-empty');
+  assert.equal((await sql(db, PASS, 'SELECT count(*) FROM cases'))[0][0], 1, 'dismissing creates nothing');
+});
+
+test('New case warns at the e-mail field when it matches her open case', async () => {
+  await app.click('nav-new-case');
+  await app.type('name', 'E. Mustermann');
+  await app.type('email', ' Erika.Mustermann@EXAMPLE.org');
+  const hint = await app.textMatching('dup-hint-email', new RegExp(erika));
+  assert.match(hint, new RegExp(`^Passt zum offenen Fall ${erika} \\(Erika Mustermann\\), eingegangen am 17\\.11\\.2026\\.`));
+  assert.match(hint, new RegExp(`Neuen Fall mit ${erika} verknüpfen`));
+  await app.screenshot('63-new-case-duplicate', 'new-case-form');
+  await app.type('email', 'someone.else@example.org');
+  await app.until(async () => (await app.all('dup-hint-email')).length === 0, 'the hint goes when the address differs');
+});
