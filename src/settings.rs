@@ -1,5 +1,7 @@
-//! Desk settings kept in the encrypted database: the SMTP server letters go out through.
-//! The password itself is a secret (`secrets`); settings only name it.
+//! Desk settings kept in the encrypted database: the SMTP server letters go out through and
+//! the IMAP mailbox requests arrive in.
+//! Passwords are secrets (`secrets`); the SMTP settings name theirs, the IMAP password is
+//! stored with its settings and bound to the server.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -297,5 +299,165 @@ mod tests {
         let mut s = settings();
         s.host = "smtp.example.com; rm -rf /".into();
         assert_eq!(s.validate().unwrap_err().field, "--host");
+    }
+}
+
+const IMAP_KEY: &str = "imap";
+
+/// The secret that holds the intake mailbox's password. It is bound to the mailbox's
+/// `host:port` (system [`IMAP_SECRET_HOLDER`] in `secret_bindings`) and kept apart from the
+/// connectors like the SMTP password, so no register can send it anywhere.
+pub const IMAP_PASSWORD_SECRET: &str = "imap_password";
+
+/// The pseudo-system the intake mailbox's password is bound to.
+pub const IMAP_SECRET_HOLDER: &str = "settings:imap";
+
+/// The mailbox requests arrive in (`dsar intake --imap`). Read only over TLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImapIntakeSettings {
+    /// Host name or IP address.
+    pub host: String,
+    /// The server's TLS port (993).
+    pub port: u16,
+    /// Login name.
+    pub user: String,
+    /// The folder read when none is given (`INBOX`).
+    pub folder: String,
+    /// A PEM CA certificate to trust besides the system's (a firm's own CA).
+    pub ca_file: Option<PathBuf>,
+}
+
+impl ImapIntakeSettings {
+    /// Checks every field; the error names the flag and the fix (never echoes values).
+    pub fn validate(&self) -> Result<(), InputError> {
+        let host = self.host.trim();
+        let host_ok = !host.is_empty()
+            && host.len() <= 253
+            && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+        if !host_ok {
+            return Err(InputError::new("--host", "not a host name or IP address", "e.g. --host imap.example.com"));
+        }
+        match self.port {
+            0 => return Err(InputError::new("--port", "0 is not a port", "give the server's TLS port (IMAPS), usually 993")),
+            143 => {
+                return Err(InputError::new(
+                    "--port",
+                    "143 is the plain IMAP port; mail is read only over TLS",
+                    "give the server's TLS port (IMAPS), usually 993",
+                ))
+            }
+            _ => {}
+        }
+        if self.user.trim().is_empty() || self.user.chars().any(char::is_control) {
+            return Err(InputError::new("--user", "empty or contains a control character", "give the mailbox login, e.g. --user datenschutz@example.com"));
+        }
+        if self.folder.trim().is_empty() || self.folder.chars().any(char::is_control) {
+            return Err(InputError::new("--folder", "empty or contains a control character", "e.g. --folder INBOX"));
+        }
+        Ok(())
+    }
+
+    /// `host:port`, where the password may be sent.
+    pub fn destination(&self) -> String {
+        format!("{}:{}", self.host.trim().to_ascii_lowercase(), self.port)
+    }
+
+    /// `user@host:port`: the mailbox account whose messages intake remembers.
+    pub fn account(&self) -> String {
+        format!("{}@{}", self.user, self.destination())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredImap {
+    host: String,
+    port: u16,
+    user: String,
+    folder: String,
+    #[serde(default)]
+    ca_file: Option<PathBuf>,
+}
+
+/// The intake mailbox, if configured.
+pub fn imap(store: &Store) -> Result<Option<ImapIntakeSettings>> {
+    let Some(text) = store.setting(IMAP_KEY)? else { return Ok(None) };
+    let s: StoredImap = serde_json::from_str(&text).map_err(|_| StoreError::Corrupt { what: "settings.imap".into() })?;
+    Ok(Some(ImapIntakeSettings { host: s.host, port: s.port, user: s.user, folder: s.folder, ca_file: s.ca_file }))
+}
+
+/// Validates and stores the intake mailbox and its password (secret [`IMAP_PASSWORD_SECRET`],
+/// bound to the mailbox's `host:port`) in one transaction, recording `settings.imap` (port and
+/// whether an extra CA is used — no host, user, folder or password).
+pub fn set_imap(store: &mut Store, ctx: &Context, settings: &ImapIntakeSettings, password: &str) -> Result<()> {
+    settings.validate()?;
+    // A trailing newline from `echo password |` is never part of the password.
+    let password = password.strip_suffix('\n').map(|v| v.strip_suffix('\r').unwrap_or(v)).unwrap_or(password);
+    if password.is_empty() {
+        return Err(InputError::new("password", "no password on standard input", "pipe it in, e.g. dsar settings imap … < password.txt").into());
+    }
+    let stored = StoredImap {
+        host: settings.host.trim().to_string(),
+        port: settings.port,
+        user: settings.user.trim().to_string(),
+        folder: settings.folder.trim().to_string(),
+        ca_file: settings.ca_file.clone(),
+    };
+    let text = serde_json::to_string(&stored).map_err(|_| StoreError::Corrupt { what: "settings.imap".into() })?;
+    store.write(|tx| {
+        let users: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT system_id FROM secret_bindings WHERE secret = ?1 AND system_id <> ?2 ORDER BY system_id")?;
+            let rows = stmt.query_map([IMAP_PASSWORD_SECRET, IMAP_SECRET_HOLDER], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        if !users.is_empty() {
+            return Err(InputError::new(
+                "password",
+                format!("the secret '{IMAP_PASSWORD_SECRET}' is a connector credential of {}", users.join(", ")),
+                "rename that system's secret in the register; the intake mailbox keeps its password under its own name",
+            )
+            .into());
+        }
+        // Kept apart from connectors like the SMTP password ('smtp' purpose: never handed to
+        // a connector), and bound to where it may go.
+        tx.execute(
+            "INSERT INTO secrets (name, value, updated_at, purpose) VALUES (?1, ?2, ?3, 'smtp')
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, purpose = 'smtp'",
+            rusqlite::params![IMAP_PASSWORD_SECRET, password.as_bytes(), ctx.now.to_rfc3339()],
+        )?;
+        tx.execute(
+            "INSERT INTO secret_bindings (secret, system_id, destination, bound_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (secret, system_id) DO UPDATE SET destination = excluded.destination, bound_at = excluded.bound_at",
+            rusqlite::params![IMAP_PASSWORD_SECRET, IMAP_SECRET_HOLDER, settings.destination(), ctx.now.to_rfc3339()],
+        )?;
+        put_setting(tx, IMAP_KEY, &text)?;
+        let details = json!({"port": settings.port, "extra_ca": settings.ca_file.is_some(), "secret": IMAP_PASSWORD_SECRET});
+        audit::append(tx, None, &ctx.actor, "settings.imap", &details, ctx.now)?;
+        Ok::<_, Error>(())
+    })
+}
+
+/// The intake mailbox's password, refused when it was stored for another `host:port` than
+/// the settings now name.
+pub fn imap_password(store: &Store, settings: &ImapIntakeSettings) -> Result<zeroize::Zeroizing<String>> {
+    use rusqlite::OptionalExtension;
+    let row: Option<(Vec<u8>, Option<String>)> = store
+        .conn()
+        .query_row(
+            "SELECT s.value, b.destination FROM secrets s
+             LEFT JOIN secret_bindings b ON b.secret = s.name AND b.system_id = ?2 WHERE s.name = ?1",
+            [IMAP_PASSWORD_SECRET, IMAP_SECRET_HOLDER],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let again = "set the mailbox again: dsar settings imap --host H --port P --user U < password.txt";
+    match row {
+        None => Err(InputError::new("password", "no password stored for the intake mailbox", again).into()),
+        Some((_, bound)) if bound.as_deref() != Some(settings.destination().as_str()) => Err(InputError::new(
+            "password",
+            format!("the stored password was set for {}, not for {}", bound.as_deref().unwrap_or("no server"), settings.destination()),
+            again,
+        )
+        .into()),
+        Some((value, _)) => Ok(zeroize::Zeroizing::new(String::from_utf8_lossy(&value).into_owned())),
     }
 }
