@@ -165,7 +165,6 @@ pub struct LetterArgs {
     /// Notes for the letter (what was corrected, which details are needed, …).
     #[arg(long)]
     pub notes: Option<String>,
-    /// Folder of the firm's letter templates (<dir>/<lang>/<kind>.j2); default: templates/ beside the database.
     /// The legal ground of a refusal (required with --kind refusal): art12-5-unfounded,
     /// art12-5-excessive, art15-4, art17-3-a … art17-3-e, art11-2, bdsg-29, bdsg-34,
     /// uavg-41, dpa2018-sch2 … dpa2018-sch4.
@@ -204,12 +203,34 @@ pub struct ExportArgs {
 pub enum SettingsCmd {
     /// Set the SMTP server (the password is a secret: dsar secret set NAME).
     Smtp(SmtpArgs),
+    /// Set the intake mailbox read by `dsar intake --imap` (TLS only); the password is read
+    /// from standard input and stored as a secret for this server.
+    Imap(ImapArgs),
     /// Show the settings (never a password).
     Show {
         /// JSON output.
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ImapArgs {
+    /// IMAP server host name or IP address.
+    #[arg(long)]
+    pub host: String,
+    /// The server's TLS port (IMAPS).
+    #[arg(long, default_value_t = 993)]
+    pub port: u16,
+    /// Login name.
+    #[arg(long)]
+    pub user: String,
+    /// The folder requests arrive in.
+    #[arg(long, default_value = "INBOX", value_name = "NAME")]
+    pub folder: String,
+    /// A PEM CA certificate to trust besides the system's (a firm's own mail server).
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -733,8 +754,19 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 #[derive(Debug, Args)]
 pub struct IntakeArgs {
     /// The saved e-mails (.eml, at most 25 MB each).
-    #[arg(required = true, value_name = "FILE.eml")]
+    #[arg(required_unless_present = "imap", conflicts_with = "imap", value_name = "FILE.eml")]
     pub files: Vec<PathBuf>,
+    /// Read the intake mailbox (dsar settings imap) instead of files: each message is
+    /// proposed once; --accept takes in every message proposed and not yet decided.
+    #[arg(long)]
+    pub imap: bool,
+    /// The mailbox folder (default: the one in the settings, usually INBOX).
+    #[arg(long, requires = "imap", value_name = "NAME")]
+    pub folder: Option<String>,
+    /// Mark a proposed message as not a request (imap:FOLDER/UID as printed), so it is not
+    /// proposed again.
+    #[arg(long, requires = "imap", conflicts_with = "accept", value_name = "LOCATOR")]
+    pub dismiss: Option<String>,
     /// Create the cases (rights as guessed) and store each message on its case.
     #[arg(long)]
     pub accept: bool,

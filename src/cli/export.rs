@@ -8,7 +8,7 @@ use serde_json::json;
 use dsar::bundle::{self, BundleError};
 use dsar::settings::{self, SmtpSettings};
 
-use super::args::{ExportArgs, SettingsCmd, SmtpArgs};
+use super::args::{ExportArgs, ImapArgs, SettingsCmd, SmtpArgs};
 use super::commands::{ctx, print_json};
 use super::unlock::open;
 use super::{Cli, Failure};
@@ -95,8 +95,10 @@ pub fn settings_cmd(cli: &Cli, cmd: &SettingsCmd) -> Result<(), Failure> {
             }
             Ok(())
         }
+        SettingsCmd::Imap(a) => settings_imap(cli, a),
         SettingsCmd::Show { json } => {
             let store = open(cli)?;
+            let imap = settings::imap(&store)?;
             let smtp = settings::smtp(&store)?;
             let secret_stored = match smtp.as_ref().and_then(|s| s.password_secret.as_ref()) {
                 Some(name) => Some(dsar::secrets::get(&store, name)?.is_some()),
@@ -110,7 +112,11 @@ pub fn settings_cmd(cli: &Cli, cmd: &SettingsCmd) -> Result<(), Failure> {
                         "from": s.from_address, "from_name": s.from_name, "ca_file": s.ca_file,
                     })
                 });
-                return print_json(&json!({"smtp": smtp}));
+                let imap = imap.as_ref().map(|s| {
+                    json!({"host": s.host, "port": s.port, "user": s.user, "folder": s.folder, "ca_file": s.ca_file,
+                           "password_secret": settings::IMAP_PASSWORD_SECRET})
+                });
+                return print_json(&json!({"smtp": smtp, "imap": imap}));
             }
             match &smtp {
                 None => println!("smtp: not configured (dsar settings smtp --host H --port P --security starttls --from ADDR)"),
@@ -132,7 +138,43 @@ pub fn settings_cmd(cli: &Cli, cmd: &SettingsCmd) -> Result<(), Failure> {
                     }
                 }
             }
+            match &imap {
+                None => println!("imap: not configured (dsar settings imap --host H --port 993 --user U < password.txt)"),
+                Some(s) => {
+                    println!("imap (intake)");
+                    println!("  host      {}:{} (TLS)", s.host, s.port);
+                    println!("  user      {}", s.user);
+                    println!("  folder    {}", s.folder);
+                    println!("  password  secret {}", settings::IMAP_PASSWORD_SECRET);
+                    if let Some(ca) = &s.ca_file {
+                        println!("  extra CA  {}", ca.display());
+                    }
+                }
+            }
             Ok(())
         }
     }
+}
+
+/// `dsar settings imap`: the password comes from standard input (never a flag: it would sit in
+/// the shell history and the process list).
+fn settings_imap(cli: &Cli, a: &ImapArgs) -> Result<(), Failure> {
+    use std::io::Read as _;
+    let s = settings::ImapIntakeSettings {
+        host: a.host.clone(),
+        port: a.port,
+        user: a.user.clone(),
+        folder: a.folder.clone(),
+        ca_file: a.ca_file.as_ref().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())),
+    };
+    // Checked before reading the password, so a typo in a flag fails before anything is typed.
+    s.validate().map_err(|e| Failure::user(e.to_string()))?;
+    let mut password = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|_| Failure::user("password: standard input is not UTF-8 text"))?;
+    let mut store = open(cli)?;
+    settings::set_imap(&mut store, &ctx(cli), &s, &password)?;
+    println!("intake mailbox set: {}:{} (TLS), folder {}; password stored as secret {}", s.host, s.port, s.folder, settings::IMAP_PASSWORD_SECRET);
+    Ok(())
 }

@@ -1,8 +1,11 @@
 //! `dsar intake FILE.eml... [--json] [--accept]` (SPEC §11): proposals from request e-mails,
 //! or cases created from them. One line per file that cannot be taken in; the others go on.
+//! `dsar intake --imap [--folder NAME] [--json] [--accept | --dismiss imap:FOLDER/UID]` does the
+//! same for the intake mailbox (`intake::mailbox`), with `imap:FOLDER/UID` in place of a file.
 
 use serde_json::{json, Value};
 
+use dsar::intake::mailbox::{self, ReadOptions, Which};
 use dsar::intake::{self, Proposal};
 
 use super::args::IntakeArgs;
@@ -11,6 +14,9 @@ use super::unlock::open;
 use super::{Cli, Failure};
 
 pub(super) fn intake(cli: &Cli, a: &IntakeArgs) -> Result<(), Failure> {
+    if a.imap {
+        return imap(cli, a);
+    }
     let c = ctx(cli);
     // Read every file before asking for the passphrase: a wrong path fails fast.
     let mut read: Vec<(String, Result<Vec<u8>, intake::IntakeError>)> = Vec::new();
@@ -109,4 +115,79 @@ fn print_text(file: &str, p: &Proposal) {
     for w in &p.warnings {
         println!("  check {}: {}", w.field, w.message);
     }
+}
+
+/// `dsar intake --imap`: new messages proposed once; `--accept` takes in every undecided one;
+/// `--dismiss` marks one as not a request.
+fn imap(cli: &Cli, a: &IntakeArgs) -> Result<(), Failure> {
+    let c = ctx(cli);
+    let mut store = open(cli)?;
+    if let Some(locator) = &a.dismiss {
+        let bad = || Failure::user("--dismiss: not a message locator — give it as printed, e.g. imap:INBOX/42");
+        let (folder, uid) = locator.trim().strip_prefix("imap:").and_then(|l| l.rsplit_once('/')).ok_or_else(bad)?;
+        let uid: u32 = uid.parse().map_err(|_| bad())?;
+        let key = mailbox::find_proposed(&store, folder, uid)?
+            .ok_or_else(|| Failure::user("--dismiss: the desk has not proposed this message — run dsar intake --imap first"))?;
+        mailbox::dismiss(&mut store, &c, &key)?;
+        if a.json {
+            return print_json(&json!({"dismissed": key.locator()}));
+        }
+        println!("dismissed {}", key.locator());
+        return Ok(());
+    }
+    let opts = ReadOptions { folder: a.folder.clone(), which: if a.accept { Which::Undecided } else { Which::New } };
+    let show = !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let report = mailbox::read(&mut store, &c, &opts, &dsar::connectors::Cancel::new(), &mut |p| {
+        if show && p.total > 0 {
+            eprint!("\rreading message {}/{}", p.done, p.total);
+            if p.done == p.total {
+                eprintln!();
+            }
+        }
+    })?;
+    let mut failed: Vec<(String, String)> = report.failed.iter().map(|(k, e)| (k.locator(), e.clone())).collect();
+    if a.accept {
+        let mut accepted = Vec::new();
+        for p in &report.proposals {
+            match mailbox::accept(&mut store, &c, p) {
+                Ok(case) => accepted.push((p.key.locator(), case.reference.to_string(), p.proposal.duplicate_of.map(|r| r.to_string()))),
+                Err(e) if e.is_user_error() => failed.push((p.key.locator(), e.to_string())),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if a.json {
+            let cases: Vec<Value> =
+                accepted.iter().map(|(l, r, d)| json!({"file": l, "locator": l, "reference": r, "duplicate_of": d})).collect();
+            print_json(&json!({"cases": cases, "errors": errors_json(&failed)}))?;
+        } else {
+            for (locator, reference, dup) in &accepted {
+                println!("{reference}\t{locator}");
+                if let Some(d) = dup {
+                    eprintln!("dsar: note: {reference} repeats {d} (same sender address) — link or close one of them");
+                }
+            }
+            if accepted.is_empty() && failed.is_empty() {
+                println!("no messages waiting in the mailbox");
+            }
+        }
+    } else if a.json {
+        let list: Vec<Value> = report
+            .proposals
+            .iter()
+            .map(|p| {
+                let mut v = proposal_json(&p.key.locator(), &p.proposal);
+                v["locator"] = Value::String(p.key.locator());
+                v
+            })
+            .collect();
+        print_json(&json!({"proposals": list, "errors": errors_json(&failed)}))?;
+    } else {
+        for p in &report.proposals {
+            print_text(&p.key.locator(), &p.proposal);
+        }
+        if report.proposals.is_empty() && failed.is_empty() {
+            println!("no new messages in the mailbox");
+        }
+    }
+    finish(&failed, a.json)
 }

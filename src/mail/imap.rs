@@ -586,12 +586,7 @@ impl ImapSession {
             if !(t.starts_with("* ") && t.contains(" FETCH (")) {
                 continue;
             }
-            let Some(uid) = t
-                .split(" UID ")
-                .nth(1)
-                .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
-                .and_then(|n| n.parse().ok())
-            else {
+            let Some(uid) = fetch_uid(&t) else {
                 continue;
             };
             let body = match r.literals.into_iter().next() {
@@ -611,6 +606,21 @@ impl ImapSession {
     pub fn logout(mut self) {
         let _ = self.command(&[Arg::Atom("LOGOUT".into())]);
     }
+}
+
+/// The UID in a FETCH response's item list: `UID n` right after `(` or a space.
+fn fetch_uid(text: &str) -> Option<u32> {
+    let items = &text[text.find(" FETCH (")? + 8..];
+    let mut from = 0;
+    while let Some(at) = items[from..].find("UID ") {
+        let at = from + at;
+        if at == 0 || items.as_bytes()[at - 1] == b' ' {
+            let digits: String = items[at + 4..].chars().take_while(char::is_ascii_digit).collect();
+            return digits.parse().ok();
+        }
+        from = at + 4;
+    }
+    None
 }
 
 fn status_of(rest: &[u8]) -> Done {
@@ -681,6 +691,13 @@ mod tests {
             .collect();
         assert_eq!(words, ["OR", "FROM", "a", "OR", "TO", "a", "CC", "a"]);
         assert_eq!(Criterion::any(vec![]), None);
+    }
+
+    #[test]
+    fn the_uid_is_read_from_the_fetch_items() {
+        assert_eq!(fetch_uid("* 1 FETCH (UID 42 BODY[] {})"), Some(42));
+        assert_eq!(fetch_uid("* 3 FETCH (BODY[HEADER] {} UID 7)"), Some(7));
+        assert_eq!(fetch_uid("* 3 FETCH (FLAGS (\\Seen))"), None);
     }
 
     #[test]
