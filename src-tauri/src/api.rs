@@ -222,10 +222,30 @@ fn at_field(e: dsar::Error) -> ApiError {
 }
 
 /// Records a new request; returns its reference.
-pub fn create_case(desk: &Desk, input: NewCaseInput) -> Result<String, ApiError> {
+pub fn create_case(desk: &Desk, mut input: NewCaseInput) -> Result<String, ApiError> {
+    let requester = input.requester.take().map(crate::case_intake::new_requester).transpose().map_err(|e| in_requester(&e))?;
     let new = new_case(input)?;
     let ctx = desk.context();
-    desk.with_store(|s| Ok(cases::create(s, &ctx, new).map_err(at_field)?.reference.to_string()))
+    desk.with_store(|s| {
+        let case = match &requester {
+            // The case and its requester exist together or not at all.
+            Some(r) => cases::requester::create_case(s, &ctx, new, r).map_err(|e| match e {
+                dsar::Error::Input(i) if i.field.starts_with("requester") || i.field == "authority" => in_requester(&crate::case_intake::requester_field(dsar::Error::Input(i))),
+                other => at_field(other),
+            })?,
+            None => cases::create(s, &ctx, new).map_err(at_field)?,
+        };
+        Ok(case.reference.to_string())
+    })
+}
+
+/// A requester field's error on New case: its fields are named `requester_<field>` there.
+fn in_requester(e: &ApiError) -> ApiError {
+    if e.code != crate::error::ErrorCode::InvalidInput {
+        return e.clone();
+    }
+    let (field, rest) = e.message.split_once(": ").unwrap_or(("requester", &e.message));
+    ApiError::new(e.code, format!("requester_{field}: {rest}"))
 }
 
 /// Runs `change` on the case and returns the case screen's data after it.

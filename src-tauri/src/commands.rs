@@ -391,3 +391,45 @@ pub async fn inbox_dismiss(desk: Shared<'_>, id: String) -> Result<Vec<crate::dt
 pub async fn find_duplicate(desk: Shared<'_>, query: crate::dto_inbox::DuplicateQuery) -> Result<Option<crate::dto_inbox::DuplicateHintDto>, ApiError> {
     blocking(&desk, move |d| crate::inbox::find_duplicate(d, query)).await
 }
+
+/// See [`crate::case_intake::case_intake`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn case_intake(desk: Shared<'_>, reference: String) -> Result<crate::dto_intake::CaseIntakeDto, ApiError> {
+    blocking(&desk, move |d| crate::case_intake::case_intake(d, reference)).await
+}
+
+/// See [`crate::case_intake::record_identity`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn record_identity(desk: Shared<'_>, reference: String, input: crate::dto_intake::IdentityInput) -> Result<crate::dto_intake::CaseIntakeDto, ApiError> {
+    blocking(&desk, move |d| crate::case_intake::record_identity(d, reference, input)).await
+}
+
+/// See [`crate::case_intake::set_requester`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_requester(desk: Shared<'_>, reference: String, input: crate::dto_intake::RequesterInput) -> Result<crate::dto_intake::CaseIntakeDto, ApiError> {
+    blocking(&desk, move |d| crate::case_intake::set_requester(d, reference, input)).await
+}
+
+/// See [`crate::case_intake::clear_requester`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn clear_requester(desk: Shared<'_>, reference: String) -> Result<crate::dto_intake::CaseIntakeDto, ApiError> {
+    blocking(&desk, move |d| crate::case_intake::clear_requester(d, reference)).await
+}
+
+/// See [`crate::case_intake::link_case`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn link_case(desk: Shared<'_>, reference: String, other: String) -> Result<crate::dto_intake::CaseIntakeDto, ApiError> {
+    blocking(&desk, move |d| crate::case_intake::link_case(d, reference, other)).await
+}
+
+/// See [`crate::case_intake::unlink_case`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn unlink_case(desk: Shared<'_>, reference: String, other: String) -> Result<crate::dto_intake::CaseIntakeDto, ApiError> {
+    blocking(&desk, move |d| crate::case_intake::unlink_case(d, reference, other)).await
+}
+
+/// See [`crate::case_intake::drop_yielded`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn drop_yielded(desk: Shared<'_>, reference: String, kind: String, value: String) -> Result<crate::dto_intake::CaseIntakeDto, ApiError> {
+    blocking(&desk, move |d| crate::case_intake::drop_yielded(d, reference, kind, value)).await
+}

@@ -382,6 +382,10 @@ pub struct NewCaseInput {
     pub language: Option<String>,
     /// Channel code.
     pub channel: String,
+    /// Who made the request for the subject, when not the subject themself.
+    #[serde(default)]
+    #[ts(optional)]
+    pub requester: Option<crate::dto_intake::RequesterInput>,
 }
 
 /// What a pull did per system.
@@ -521,6 +525,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     crate::error::ApiError::export_all_to(dir)?;
     crate::dto_casework::export_bindings(dir)?;
     crate::dto_inbox::export_bindings(dir)?;
+    crate::dto_intake::export_bindings(dir)?;
     crate::dto_acting::export_bindings(dir)?;
     crate::settings_dto::export_bindings(dir)?;
     Ok(())

@@ -5,6 +5,7 @@
 
 pub mod acting_api;
 pub mod api;
+pub mod case_intake;
 pub mod casework;
 pub mod commands;
 pub mod desk;
@@ -12,6 +13,7 @@ pub mod dto;
 pub mod dto_acting;
 pub mod dto_casework;
 pub mod dto_inbox;
+pub mod dto_intake;
 pub mod error;
 pub mod inbox;
 pub mod rendering;
@@ -114,6 +116,13 @@ pub fn run() {
             commands::inbox_accept,
             commands::inbox_dismiss,
             commands::find_duplicate,
+            commands::case_intake,
+            commands::record_identity,
+            commands::set_requester,
+            commands::clear_requester,
+            commands::link_case,
+            commands::unlink_case,
+            commands::drop_yielded,
             settings_commands::get_settings,
             settings_commands::save_controller,
             settings_commands::save_case_defaults,

@@ -63,5 +63,6 @@ pub fn new_case(name: &str, email: &str, received: &str) -> NewCaseInput {
         region: None,
         language: None,
         channel: "email".into(),
+        requester: None,
     }
 }
