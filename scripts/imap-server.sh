@@ -143,6 +143,8 @@ EOF
       echo "export DSAR_TEST_IMAP_TLS_PORT=$TLS_PORT"
       echo "export DSAR_TEST_IMAP_PLAIN_PORT=$PLAIN_PORT"
       echo "export DSAR_TEST_IMAP_CA=$STATE/ca.pem"
+      # The tests put their messages in with doveadm (Dovecot's own tool) through this file.
+      echo "export DSAR_TEST_IMAP_CONF=$STATE/dovecot.conf"
       echo "export DSAR_TEST_IMAP_USER=dpo@example.test"
       echo "export DSAR_TEST_IMAP_USER2=support@example.test"
       printf 'export DSAR_TEST_IMAP_PASSWORD=%q\n' "$password"

@@ -20,6 +20,11 @@ cleanup=("bash scripts/smtp-server.sh stop")
 trap 'for c in "${cleanup[@]}"; do $c || true; done' EXIT
 SMTP_ENV="$(bash scripts/smtp-server.sh start)"
 eval "$SMTP_ENV"
+# A real IMAP server (Dovecot, installed when missing) for tests/imap.rs: TLS and plain ports
+# on 127.0.0.1, run from its own configuration under target/imap-test; stopped afterwards.
+cleanup+=("bash scripts/imap-server.sh stop")
+IMAP_ENV="$(bash scripts/imap-server.sh start)"
+eval "$IMAP_ENV"
 
 # Tests that rewrite their expectations when these are set would pass whatever the code does.
 unset UPDATE_SNAPSHOTS UPDATE_BINDINGS
