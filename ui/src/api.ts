@@ -125,6 +125,18 @@ import type { DuplicateQuery } from './bindings/DuplicateQuery';
 import type { InboxAddedDto } from './bindings/InboxAddedDto';
 import type { ProposalDto } from './bindings/ProposalDto';
 import type { ProposalEdits } from './bindings/ProposalEdits';
+// The case's identity checks, requester, linked cases and identifiers found on the way.
+export type { CaseIntakeDto } from './bindings/CaseIntakeDto';
+export type { IdentityCheckDto } from './bindings/IdentityCheckDto';
+export type { IdentityInput } from './bindings/IdentityInput';
+export type { LinkedDto } from './bindings/LinkedDto';
+export type { MatchedInDto } from './bindings/MatchedInDto';
+export type { RequesterDto } from './bindings/RequesterDto';
+export type { RequesterInput } from './bindings/RequesterInput';
+export type { YieldedDto } from './bindings/YieldedDto';
+import type { CaseIntakeDto } from './bindings/CaseIntakeDto';
+import type { IdentityInput } from './bindings/IdentityInput';
+import type { RequesterInput } from './bindings/RequesterInput';
 
 /** Error as serialised by every command. */
 export interface ApiErrorBody {
@@ -290,6 +302,14 @@ export const api = {
   inboxDismiss: (id: string) => call<ProposalDto[]>('inbox_dismiss', { id }),
   /** An open case (or one closed within 12 months) with one of these identifiers. */
   findDuplicate: (query: DuplicateQuery) => call<DuplicateHintDto | null>('find_duplicate', { query }),
+  // The case's identity, requester, links and found identifiers.
+  caseIntake: (reference: string) => call<CaseIntakeDto>('case_intake', { reference }),
+  recordIdentity: (reference: string, input: IdentityInput) => call<CaseIntakeDto>('record_identity', { reference, input }),
+  setRequester: (reference: string, input: RequesterInput) => call<CaseIntakeDto>('set_requester', { reference, input }),
+  clearRequester: (reference: string) => call<CaseIntakeDto>('clear_requester', { reference }),
+  linkCase: (reference: string, other: string) => call<CaseIntakeDto>('link_case', { reference, other }),
+  unlinkCase: (reference: string, other: string) => call<CaseIntakeDto>('unlink_case', { reference, other }),
+  dropYielded: (reference: string, kind: string, value: string) => call<CaseIntakeDto>('drop_yielded', { reference, kind, value }),
   // Settings screen.
   getSettings: () => call<SettingsDto>('get_settings'),
   listSecrets: () => call<SecretDto[]>('list_secrets'),
