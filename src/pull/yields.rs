@@ -247,6 +247,17 @@ pub fn active(conn: &Connection, case_id: &str) -> Result<Vec<Identifier>> {
     Ok(out)
 }
 
+/// [`active`] as search keys, to add to the subject's with
+/// [`crate::connectors::keys::for_system_with`] wherever a case's systems are searched again
+/// (acting, verifying) so that they find what the pull found.
+pub fn active_keys(conn: &Connection, case_id: &str) -> Result<SearchKeys> {
+    let mut keys = SearchKeys::new();
+    for id in active(conn, case_id)? {
+        keys.add(id.kind.key(), id.value);
+    }
+    Ok(keys)
+}
+
 /// Drops an identifier a pull found on the way as wrong: later pulls of the case neither
 /// search with it nor take it again when a system yields it. `value` is normalised as the
 /// pull normalised it. Audited as `case.identifier-dropped` with the kind and the systems —
@@ -254,12 +265,12 @@ pub fn active(conn: &Connection, case_id: &str) -> Result<Vec<Identifier>> {
 pub fn drop(store: &mut Store, ctx: &Context, reference: &str, kind: &str, value: &str) -> Result<Dropped> {
     let case = cases::get(store, reference)?;
     let kind = IdentifierKind::from_key(kind)
-        .map_err(|e| InputError::new("--kind", e.to_string(), "use the kind as `dsar case show` lists it, e.g. customer_id"))?;
+        .map_err(|e| InputError::new("kind", e.to_string(), "use the kind as the case lists it, e.g. customer_id"))?;
     let register = crate::register_store::current(store)?;
     let country = register.as_ref().map_or("DE", |r| r.controller.country.as_str());
     let not_found = || -> Error {
         InputError::new(
-            "--value",
+            "value",
             format!("no {} found on the way on this case has this value", kind.key()),
             format!("list them with: dsar case show {}", case.reference),
         )
@@ -276,7 +287,7 @@ pub fn drop(store: &mut Store, ctx: &Context, reference: &str, kind: &str, value
         )
         .optional()?;
     if already.is_some() {
-        return Err(InputError::new("--value", format!("this {} was dropped already", kind.key()), "nothing to do: later pulls do not search with it").into());
+        return Err(InputError::new("value", format!("this {} was dropped already", kind.key()), "nothing to do: later pulls do not search with it").into());
     }
     let from_systems: Vec<String> = {
         let mut stmt = conn.prepare_cached(
