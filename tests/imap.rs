@@ -466,3 +466,47 @@ fn a_password_set_for_one_server_is_not_sent_to_another() {
     };
     assert!(settings::set_smtp(&mut store, &c, &smtp).is_err(), "the mailbox password is not the SMTP password");
 }
+
+/// A register with the minimal controller and one `imap` system on the support mailbox.
+fn register_with_mailbox(s: &Server, port: u16, folder: &str) -> Value {
+    let mut reg: Value = serde_json::from_str(&std::fs::read_to_string(data("registers/minimal.json")).expect("minimal register")).expect("JSON");
+    let mut system = serde_json::to_value(support_system(s, false, port)).expect("system");
+    system["connector"]["folders"] = json!([folder]);
+    reg["systems"] = json!([system]);
+    reg
+}
+
+#[test]
+fn a_pull_searches_the_mailbox_with_its_bound_secret() {
+    let Some(s) = server() else { return };
+    let folder = "Pull";
+    s.empty(&s.support, folder);
+    let d = "Fri, 20 Nov 2026 11:00:00 +0100";
+    s.put(&s.support, folder, &message("Anna <anna@example.de>", "support@beispiel.example", None, "Rechnung fehlt", d, "Wo ist meine Rechnung?"));
+    s.put(&s.support, folder, &message("Joanna <joanna@example.de>", "support@beispiel.example", None, "Frage", d, "Hallo"));
+    let db = TempDb::new();
+    drop(db.create());
+    let file = db.dir.path().join("register.json");
+    std::fs::write(&file, register_with_mailbox(&s, s.tls_port, folder).to_string()).expect("write register");
+    ok(db.dsar(&["register", "import", file.to_str().expect("path")]));
+    let set = ok(dsar_with_input(&db, &["secret", "set", "support_imap"], &s.password));
+    assert!(set.contains(&format!("support ({}:{})", s.host, s.tls_port)), "bound to the mailbox server: {set}");
+    let reference = ok(db.dsar(&["case", "new", "--right", "access", "--name", "Anna", "--email", "anna@example.de", "--received", "2026-11-20"]));
+    let reference = reference.trim();
+
+    let pulled = json_of(db.dsar(&["case", "pull", reference, "--json"]));
+    assert_eq!(pulled["systems"][0]["status"], "ok", "{pulled:#}");
+    assert_eq!(pulled["systems"][0]["records"], 1, "{pulled:#}");
+    let ev = json_of(db.dsar(&["case", "evidence", reference, "--json", "--system", "support"]));
+    let record = &ev["evidence"][0];
+    assert_eq!(record["record"]["subject"], "Rechnung fehlt", "{ev:#}");
+    assert!(record["locator"].as_str().is_some_and(|l| l.starts_with("Pull/")), "{ev:#}");
+
+    // The register now sends the password to another port: refused, naming both addresses.
+    std::fs::write(&file, register_with_mailbox(&s, s.plain_port, folder).to_string()).expect("write register");
+    ok(db.dsar(&["register", "import", file.to_str().expect("path")]));
+    let pulled = json_of(db.dsar(&["case", "pull", reference, "--json"]));
+    assert_eq!(pulled["systems"][0]["status"], "error", "{pulled:#}");
+    let error = pulled["systems"][0]["error"].as_str().unwrap_or("");
+    assert!(error.contains(&format!("was set for {}:{}", s.host, s.tls_port)) && error.contains(&format!("{}:{}", s.host, s.plain_port)), "{error}");
+}
