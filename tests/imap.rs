@@ -510,3 +510,28 @@ fn a_pull_searches_the_mailbox_with_its_bound_secret() {
     let error = pulled["systems"][0]["error"].as_str().unwrap_or("");
     assert!(error.contains(&format!("was set for {}:{}", s.host, s.tls_port)) && error.contains(&format!("{}:{}", s.host, s.plain_port)), "{error}");
 }
+
+#[test]
+fn a_server_that_never_answers_times_out_with_host_and_port() {
+    // Needs no Dovecot: a listener that accepts and then says nothing, not even to TLS.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let hold = std::thread::spawn(move || {
+        let (conn, _) = listener.accept().expect("accept");
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        drop(conn);
+    });
+    let config = dsar::mail::imap::ImapConfig {
+        host: "127.0.0.1".into(),
+        port,
+        user: "dpo@example.test".into(),
+        ca_file: None,
+        timeout: std::time::Duration::from_secs(1),
+    };
+    let started = std::time::Instant::now();
+    let e = dsar::mail::imap::ImapSession::connect(&config, "secret-4711").expect_err("no answer");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "gave up after the limit, not the peer: {:?}", started.elapsed());
+    assert_eq!(e, dsar::mail::imap::ImapError::Timeout { endpoint: format!("127.0.0.1:{port}"), seconds: 1 });
+    assert!(e.to_string().contains(&format!("no answer from 127.0.0.1:{port} within 1 s")), "{e}");
+    hold.join().expect("listener thread");
+}
