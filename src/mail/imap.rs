@@ -637,7 +637,7 @@ fn status_of(rest: &[u8]) -> Done {
 fn quoted_after_body(text: &str) -> Option<Vec<u8>> {
     let at = text.find("BODY[")?;
     let close = text[at..].find("] ")? + at + 2;
-    let rest = text[close..].as_bytes();
+    let rest = &text.as_bytes()[close..];
     if rest.first() != Some(&b'"') {
         return None;
     }
