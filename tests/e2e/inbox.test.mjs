@@ -72,6 +72,14 @@ const ERIKA_AGAIN = [
   '',
 ].join('\r\n');
 
+function system(id, name, connector) {
+  return {
+    id, name, role: 'internal', purposes: ['Verkauf'], data_categories: ['Kontaktdaten'], legal_bases: ['art6-1-b'],
+    retention: { description: 'Für die Dauer der Kundenbeziehung' }, recipients: [], transfers: [], source: 'data-subject',
+    automated_decision_making: false, connector,
+  };
+}
+
 function makeFirm() {
   mkdirSync(firm, { recursive: true });
   const script = `
@@ -83,6 +91,7 @@ c.execute("INSERT INTO customers (email, name, customer_no) VALUES ('hans@exampl
 c.commit()
 `;
   execFileSync('python3', ['-c', script, shop]);
+  writeFileSync(path.join(firm, 'rechnungen.csv'), 'Rechnung,Kundennummer,Betrag\nR-2026-118,K-1001,249.00\nR-2026-119,K-1002,19.90\n');
   writeFileSync(register, JSON.stringify({
     format: 'dsar-register', version: 1,
     controller: {
@@ -90,12 +99,14 @@ c.commit()
       country: 'DE', region: 'DE-NW', language: 'de', jurisdiction: 'gdpr',
       supervisory_authority: { name: 'LDI NRW', address: ['Kavalleriestraße 2-4', '40213 Düsseldorf'] },
     },
-    systems: [{
-      id: 'shop', name: 'Webshop', role: 'internal', purposes: ['Verkauf'], data_categories: ['Kontaktdaten'], legal_bases: ['art6-1-b'],
-      retention: { description: 'Für die Dauer der Kundenbeziehung' }, recipients: [], transfers: [], source: 'data-subject',
-      automated_decision_making: false,
-      connector: { kind: 'sqlite', path: shop, queries: [{ name: 'customers', sql: 'SELECT * FROM customers WHERE lower(email) = :email' }] },
-    }],
+    systems: [
+      system('shop', 'Webshop', {
+        kind: 'sqlite', path: shop, queries: [{ name: 'customers', sql: 'SELECT * FROM customers WHERE lower(email) = :email' }],
+        // The shop knows her customer number; invoicing is searched with it in the same pull.
+        yields: { customer_id: '/customer_no' },
+      }),
+      system('invoices', 'Rechnungen', { kind: 'csv', path: path.join(firm, 'rechnungen.csv'), match: { customer_id: ['Kundennummer'] } }),
+    ],
   }, null, 2));
 }
 
@@ -129,6 +140,18 @@ async function overflowing(testid) {
     (id) => [...document.querySelectorAll(`[data-testid="${id}"] *`)].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length,
     testid,
   );
+}
+
+/** The element's text as laid out (innerText): WebDriver's getText leaves out what is scrolled away. */
+async function shown(id) {
+  return (await app.session.executeScript((e) => e.innerText, await app.find(id))).trim();
+}
+
+/** Waits until `shown(id)` matches `re`. */
+async function shownMatching(id, re) {
+  let last = '';
+  await app.until(async () => re.test((last = await shown(id))), `[data-testid="${id}"] never showed ${re}; last: ${JSON.stringify(last)}`);
+  return last;
 }
 
 /** Presses `key` with nothing focused, as on a list the user reads. */
@@ -215,14 +238,70 @@ test('her second e-mail is flagged as a possible repeat of the open case, and x 
   assert.equal((await sql(db, PASS, 'SELECT count(*) FROM cases'))[0][0], 1, 'dismissing creates nothing');
 });
 
-test('New case warns at the e-mail field when it matches her open case', async () => {
+test('the case screen records identity by the data the shop holds and lists the customer number it yielded', async () => {
+  await app.click('nav-cases');
+  await app.click(`case-link-${erika}`);
+  await app.textMatching('case-reference', new RegExp(erika));
+  // An access request: no answer before identity is checked.
+  assert.equal(await app.text('identity-none'), 'Identität nicht festgestellt: Keine Auskunft und keine Datenkopie versenden, bevor sie geprüft ist (Art. 12 Abs. 6 DSGVO).');
+  await app.select('letter-kind', 'access-response');
+  await app.textMatching('letter-identity-warning', /^Identität nicht festgestellt/);
+  await app.click('pull');
+  await app.textMatching('records-invoices', /1/, 30000);
+  assert.match(await shownMatching('yielded', /K-1001/), /Kundennummer\s+K-1001\s+Webshop\s+customers · /);
+
+  await app.click('identity-start');
+  assert.ok(await (await app.find('identity-method-held-data')).isSelected(), 'held data is proposed after a pull that found her');
+  assert.match(await shown('identity-matches'), /^Übereinstimmungen in den abgerufenen Datensätzen\n\s*E-Mail-Adresse stimmt überein in Webshop$/);
+  assert.ok(await (await app.find('identity-match-shop')).isSelected());
+  await app.type('identity-note', 'E-Mail-Adresse und Anschrift wie im Kundenkonto');
+  await app.setValue('identity-on', '2026-11-21');
+  await app.click('identity-save');
+  const check = await shownMatching('identity-check', /Abgleich/);
+  assert.match(check, /^Abgleich mit vorhandenen Daten am 21\.11\.2026, durch .+\nE-Mail-Adresse stimmt überein in Webshop\nE-Mail-Adresse und Anschrift wie im Kundenkonto$/);
+  await app.until(async () => (await app.all('letter-identity-warning')).length === 0, 'the letter warning goes once identity is established');
+  const [[method, matched]] = sql(db, PASS, 'SELECT method, matched FROM identity_checks');
+  assert.equal(method, 'held-data');
+  assert.deepEqual(JSON.parse(matched), [{ system: 'shop', kinds: ['email'] }]);
+  await app.screenshot('64-case-identity', 'identity');
+  assert.equal(await overflowing('identity'), 0);
+  assert.equal(await overflowing('yielded'), 0);
+  await app.screenshot('65-case-yielded', 'linked');
+});
+
+test('New case: a duplicate hint with her reference, a representative recorded and the cases linked', async () => {
   await app.click('nav-new-case');
-  await app.type('name', 'E. Mustermann');
+  await app.type('name', 'Erika Mustermann');
   await app.type('email', ' Erika.Mustermann@EXAMPLE.org');
   const hint = await app.textMatching('dup-hint-email', new RegExp(erika));
   assert.match(hint, new RegExp(`^Passt zum offenen Fall ${erika} \\(Erika Mustermann\\), eingegangen am 17\\.11\\.2026\\.`));
   assert.match(hint, new RegExp(`Neuen Fall mit ${erika} verknüpfen`));
-  await app.screenshot('63-new-case-duplicate', 'new-case-form');
   await app.type('email', 'someone.else@example.org');
   await app.until(async () => (await app.all('dup-hint-email')).length === 0, 'the hint goes when the address differs');
+  await app.type('email', 'erika.mustermann@example.org');
+  await app.textMatching('dup-hint-email', new RegExp(erika));
+  assert.ok(await (await app.find('dup-link')).isSelected(), 'linking is offered ticked');
+  await app.setValue('received', '2026-11-20');
+  await app.checkbox('right-access', true);
+  await app.checkbox('new-rep-on', true);
+  await app.type('new-rep-name', 'Rechtsanwältin Dr. Petra Berger');
+  await app.setValue('new-rep-address', 'Berger & Partner\nRingstraße 5\n50672 Köln');
+  await app.type('new-rep-email', 'p.berger@kanzlei-berger.example');
+  await app.select('new-rep-authority', 'lawyer');
+  await app.type('new-rep-note', 'Vollmacht vom 18. November 2026');
+  await app.screenshot('66-new-case-duplicate-representative', 'new-case-form');
+  await app.click('create-case');
+  const second = await app.textMatching('case-reference', /^DSAR-2026-\d{4}$/);
+  assert.notEqual(second, erika);
+
+  assert.equal(await shown('requester-shown'), 'Rechtsanwältin Dr. Petra Berger\nBerger & Partner\nRingstraße 5\n50672 Köln\np.berger@kanzlei-berger.example\nBerechtigung: Rechtsanwalt — Vollmacht vom 18. November 2026');
+  assert.match(await shown('linked-row'), new RegExp(`^${erika}\\s+Auskunft · 17\\.11\\.2026 · Neu`));
+  await app.select('letter-kind', 'refusal');
+  const repeat = await shown('letter-repeat-hint');
+  assert.match(repeat, new RegExp(`^Mögliche Wiederholung von ${erika} \\(eingegangen am 17\\.11\\.2026\\): .*das entscheiden Sie, nichts wird automatisch angewendet\\.$`));
+  assert.deepEqual(sql(db, PASS, 'SELECT name, email, authority, authority_note FROM requesters'), [['Rechtsanwältin Dr. Petra Berger', 'p.berger@kanzlei-berger.example', 'lawyer', 'Vollmacht vom 18. November 2026']]);
+  assert.equal(sql(db, PASS, 'SELECT count(*) FROM case_links')[0][0], 1);
+  assert.equal(await overflowing('requester'), 0);
+  await app.screenshot('67-case-requester', 'identity');
+  await app.screenshot('68-case-linked-repeat', 'letters');
 });
