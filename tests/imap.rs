@@ -535,3 +535,45 @@ fn a_server_that_never_answers_times_out_with_host_and_port() {
     assert!(e.to_string().contains(&format!("no answer from 127.0.0.1:{port} within 1 s")), "{e}");
     hold.join().expect("listener thread");
 }
+
+/// The `imap` connector in the register (SPEC §5): round trip, defaults, and the refusals at
+/// import. Needs no server.
+#[test]
+fn the_register_reads_writes_and_checks_imap_connectors() {
+    let base: Value = serde_json::from_str(&std::fs::read_to_string(data("registers/minimal.json")).expect("minimal")).expect("JSON");
+    let with = |connector: Value| {
+        let mut reg = base.clone();
+        reg["systems"][0]["connector"] = connector;
+        dsar::register::parse(&reg.to_string(), std::path::Path::new("/firm"))
+    };
+    let reg = with(json!({"kind": "imap", "host": "imap.example.com", "user": "support@example.com", "password": "{secret:support_imap}",
+                          "folders": ["INBOX", "Gesendet"], "ca_file": "certs/ca.pem"}))
+    .expect("valid imap connector");
+    let connector = reg.systems[0].connector.as_ref().expect("connector");
+    let dsar::register::Settings::Imap(m) = &connector.settings else { panic!("not imap: {:?}", connector.settings) };
+    assert_eq!((m.port(), m.folders(), m.bodies), (993, vec!["INBOX".to_string(), "Gesendet".to_string()], false));
+    assert_eq!(m.ca_file.as_deref(), Some(std::path::Path::new("/firm/certs/ca.pem")), "anchored at the register's folder");
+    assert_eq!(dsar::secrets::destination(connector), "imap.example.com:993", "the password is bound to the mailbox server");
+    let back = serde_json::to_value(connector).expect("serialise");
+    assert_eq!(back["kind"], "imap");
+    assert_eq!(back["password"], "{secret:support_imap}");
+    assert!(back.get("port").is_none() && back.get("bodies").is_none(), "defaults are not written out: {back}");
+
+    let minimal = with(json!({"kind": "imap", "host": "h", "user": "u", "password": "{secret:p}"})).expect("minimal imap");
+    let dsar::register::Settings::Imap(m) = &minimal.systems[0].connector.as_ref().expect("connector").settings else { panic!() };
+    assert_eq!(m.folders(), ["INBOX"]);
+
+    let problems = |connector: Value| -> Vec<String> {
+        with(connector).expect_err("refused").problems.iter().map(|p| format!("{}: {}", p.path, p.problem)).collect()
+    };
+    let p = problems(json!({"kind": "imap", "host": "h", "user": "u", "password": "plain-text-4711"}));
+    assert!(p.iter().any(|p| p.starts_with("/systems/0/connector/password")), "{p:?}");
+    assert!(p.iter().all(|p| !p.contains("4711")), "{p:?}");
+    let p = problems(json!({"kind": "imap", "host": "h", "user": "u"}));
+    assert!(p.iter().any(|p| p.contains("password")), "{p:?}");
+    let p = problems(json!({"kind": "imap", "host": "h", "port": 143, "user": "u", "password": "{secret:p}", "folders": ["INBOX", "INBOX"]}));
+    assert!(p.iter().any(|p| p.starts_with("/systems/0/connector/port: 143 is the plain IMAP port")), "{p:?}");
+    assert!(p.iter().any(|p| p.starts_with("/systems/0/connector/folders/1: folder 'INBOX' is listed twice")), "{p:?}");
+    let p = problems(json!({"kind": "imap", "host": "h", "user": "u", "password": "{secret:p}", "erase": []}));
+    assert!(p.iter().any(|p| p.contains("cannot 'erase'")), "{p:?}");
+}
