@@ -340,3 +340,14 @@ fn yields_are_checked_and_written_back_on_export() {
     assert!(back["systems"][0]["connector"].get("yields").is_none(), "no empty yields written");
     assert_eq!(register::parse(&exported, Path::new("/elsewhere")).unwrap(), r);
 }
+
+#[test]
+fn the_demo_firm_searches_slack_after_the_dashboard_yields_the_phone() {
+    let text = std::fs::read_to_string(data("registers/jaimo.json")).unwrap();
+    let r = register::parse(&text, Path::new("/jaimo")).unwrap();
+    let all: Vec<&register::System> = r.systems.iter().collect();
+    let waves = register::yield_waves(&all).unwrap();
+    let ids: Vec<Vec<&str>> = waves.iter().map(|w| w.iter().map(|&i| all[i].id.as_str()).collect()).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids[0].contains(&"dashboard") && ids[1] == ["slack"], "{ids:?}");
+}

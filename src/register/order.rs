@@ -190,6 +190,22 @@ mod tests {
     }
 
     #[test]
+    fn a_longer_cycle_is_told_in_the_direction_of_its_yields() {
+        let systems = vec![
+            system("c", json!({"kind": "csv", "path": "/c.csv", "identifiers": ["y_no"], "match": {"y_no": ["Y"]}, "yields": {"ip": "/ip"}})),
+            system("a", json!({"kind": "logs", "paths": ["/a.log"], "match": ["ip"], "yields": {"customer_id": "/x"}})),
+            system("b", csv(json!({"customer_id": ["K"]}), json!({"y_no": "/y"}))),
+        ];
+        let refs: Vec<&System> = systems.iter().collect();
+        let cycle = waves(&refs).unwrap_err();
+        assert_eq!(cycle.system_ids(), ["c", "a", "b"]);
+        assert_eq!(
+            cycle.explain(),
+            "c yields ip, which a searches with; a yields customer_id, which b searches with; b yields y_no, which c searches with"
+        );
+    }
+
+    #[test]
     fn a_cycle_names_its_systems_in_order() {
         let systems = vec![
             system("newsletter", csv(json!({"email": ["E"]}), json!({}))),
