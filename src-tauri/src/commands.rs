@@ -433,3 +433,31 @@ pub async fn unlink_case(desk: Shared<'_>, reference: String, other: String) -> 
 pub async fn drop_yielded(desk: Shared<'_>, reference: String, kind: String, value: String) -> Result<crate::dto_intake::CaseIntakeDto, ApiError> {
     blocking(&desk, move |d| crate::case_intake::drop_yielded(d, reference, kind, value)).await
 }
+
+/// The event carrying [`crate::dto_inbox::MailboxProgressDto`].
+pub const MAILBOX_PROGRESS: &str = "mailbox-progress";
+
+/// See [`crate::inbox::inbox_read_mailbox`]; progress is emitted as `mailbox-progress`.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn inbox_read_mailbox(app: AppHandle, desk: Shared<'_>) -> Result<crate::dto_inbox::MailboxReadDto, ApiError> {
+    // A lost progress event only delays the UI's update until the result arrives.
+    blocking(&desk, move |d| crate::inbox::inbox_read_mailbox(d, &|p| drop(app.emit(MAILBOX_PROGRESS, p)))).await
+}
+
+/// See [`crate::inbox::cancel_mailbox_read`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cancel_mailbox_read(desk: Shared<'_>) -> Result<(), ApiError> {
+    blocking(&desk, crate::inbox::cancel_mailbox_read).await
+}
+
+/// See [`crate::inbox::get_imap`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn get_imap(desk: Shared<'_>) -> Result<Option<crate::dto_inbox::ImapSettingsDto>, ApiError> {
+    blocking(&desk, crate::inbox::get_imap).await
+}
+
+/// See [`crate::inbox::save_imap`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_imap(desk: Shared<'_>, input: crate::dto_inbox::ImapInput) -> Result<crate::dto_inbox::ImapSettingsDto, ApiError> {
+    blocking(&desk, move |d| crate::inbox::save_imap(d, input)).await
+}

@@ -180,6 +180,16 @@ impl Desk {
         self.cancel(&acting_key(reference))
     }
 
+    /// Registers a read of the intake mailbox (one at a time) with its cancel flag.
+    pub fn start_mailbox(&self) -> Result<WorkGuard<'_>, ApiError> {
+        self.start("mailbox\0read".into(), "the mailbox is being read already: wait for it or cancel it")
+    }
+
+    /// Asks a running mailbox read to stop before its next message.
+    pub fn cancel_mailbox(&self) -> Result<(), ApiError> {
+        self.cancel("mailbox\0read")
+    }
+
     /// Registers a short check on a second connection (a connection test, the SMTP test), so
     /// lock, restore and a passphrase change wait for it like for a pull.
     pub fn start_check(&self) -> Result<WorkGuard<'_>, ApiError> {

@@ -131,11 +131,70 @@ pub struct DuplicateHintDto {
     pub case: DuplicateDto,
 }
 
+/// Payload of the `mailbox-progress` event: `done` of `total` messages read.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MailboxProgressDto {
+    /// Messages handled.
+    #[ts(type = "number")]
+    pub done: u64,
+    /// Messages this read handles.
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+/// What reading the mailbox did.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MailboxReadDto {
+    /// Every proposal now in the Inbox, oldest first.
+    pub items: Vec<ProposalDto>,
+    /// Ids of the proposals the messages read became.
+    pub added: Vec<String>,
+    /// Messages that could not be proposed (`imap:FOLDER/UID`), with why.
+    pub refused: Vec<RefusedFileDto>,
+    /// Messages this read handled.
+    #[ts(type = "number")]
+    pub total: u64,
+    /// The user stopped it: the rest stay for the next read.
+    pub cancelled: bool,
+}
+
+/// The intake mailbox as Settings shows it (the password never leaves the desk).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ImapSettingsDto {
+    /// Host name.
+    pub host: String,
+    /// TLS port (993).
+    pub port: u16,
+    /// Login.
+    pub user: String,
+    /// Folder read (`INBOX`).
+    pub folder: String,
+}
+
+/// The intake mailbox as the DPO saves it.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+pub struct ImapInput {
+    /// Host name.
+    pub host: String,
+    /// TLS port.
+    pub port: u16,
+    /// Login.
+    pub user: String,
+    /// Folder read.
+    pub folder: String,
+    /// The password; empty keeps the stored one (for the same server).
+    pub password: String,
+}
+
 pub(crate) fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     ProposalDto::export_all_to(dir)?;
     ProposalEdits::export_all_to(dir)?;
     InboxAddedDto::export_all_to(dir)?;
     DuplicateQuery::export_all_to(dir)?;
     DuplicateHintDto::export_all_to(dir)?;
+    MailboxProgressDto::export_all_to(dir)?;
+    MailboxReadDto::export_all_to(dir)?;
+    ImapSettingsDto::export_all_to(dir)?;
+    ImapInput::export_all_to(dir)?;
     Ok(())
 }

@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use dsar::cases::{self, Case};
 use dsar::deadline::Jurisdiction;
 use dsar::domain::{CaseRef, Identifier, IdentifierKind, Language, Right};
+use dsar::intake::mailbox::{self, MailboxProposal, MessageKey};
 use dsar::intake::{self, duplicates, Proposal};
 use dsar::register_store;
 use dsar::store::Store;
@@ -29,6 +30,9 @@ struct Pending {
     db: PathBuf,
     file_name: String,
     source: &'static str,
+    /// The message in the intake mailbox, for a proposal read from it: accepting or
+    /// dismissing it is remembered there, so it is not proposed again.
+    key: Option<MessageKey>,
     bytes: Vec<u8>,
     proposal: Proposal,
     subject: String,
@@ -137,6 +141,12 @@ pub fn inbox_list(desk: &Desk) -> Result<Vec<ProposalDto>, ApiError> {
 fn add(desk: &Desk, db: &Path, file_name: &str, source: &'static str, bytes: Vec<u8>) -> Result<String, ApiError> {
     let ctx = desk.context();
     let proposal = desk.with_store(|s| Ok(intake::propose(s, &ctx, &bytes)?))?;
+    keep(desk, db, file_name, source, None, bytes, proposal)
+}
+
+/// Puts a proposal into the Inbox unless the same message (same bytes) is there already;
+/// returns its id.
+fn keep(desk: &Desk, db: &Path, file_name: &str, source: &'static str, key: Option<MessageKey>, bytes: Vec<u8>, proposal: Proposal) -> Result<String, ApiError> {
     let known = desk.inbox.with(|pending| pending.iter().find(|p| p.db == db && p.proposal.sha256 == proposal.sha256).map(|p| p.id.clone()))?;
     if let Some(id) = known {
         return Ok(id);
@@ -144,7 +154,7 @@ fn add(desk: &Desk, db: &Path, file_name: &str, source: &'static str, bytes: Vec
     let msg = intake::parse(&bytes).map_err(dsar::Error::from)?;
     let name = Path::new(file_name.trim()).file_name().map(|n| n.to_string_lossy().into_owned()).filter(|n| !n.is_empty()).unwrap_or_else(|| "request.eml".into());
     let id = uuid::Uuid::now_v7().to_string();
-    let p = Pending { id: id.clone(), db: db.to_path_buf(), file_name: name, source, bytes, proposal, subject: msg.subject.trim().to_string(), excerpt: excerpt(&msg.text) };
+    let p = Pending { id: id.clone(), db: db.to_path_buf(), file_name: name, source, key, bytes, proposal, subject: msg.subject.trim().to_string(), excerpt: excerpt(&msg.text) };
     desk.inbox.with(|pending| pending.push(p))?;
     Ok(id)
 }
@@ -184,10 +194,71 @@ pub fn inbox_add_files(desk: &Desk, paths: Vec<String>) -> Result<InboxAddedDto,
     Ok(InboxAddedDto { items: inbox_list(desk)?, added, refused: refused_files })
 }
 
-/// Drops a proposal; the message is not kept anywhere.
+/// Drops a proposal; the message is not kept anywhere. One read from the mailbox is
+/// remembered there as dismissed, so it is not proposed again.
 pub fn inbox_dismiss(desk: &Desk, id: String) -> Result<Vec<ProposalDto>, ApiError> {
+    let db = desk.db_path()?;
+    let key = desk.inbox.with(|pending| pending.iter().find(|p| p.id == id && p.db == db).and_then(|p| p.key.clone()))?;
+    if let Some(key) = key {
+        let ctx = desk.context();
+        desk.with_store(|s| Ok(mailbox::dismiss(s, &ctx, &key).map_err(core_field)?))?;
+    }
     desk.inbox.with(|pending| pending.retain(|p| p.id != id))?;
     inbox_list(desk)
+}
+
+/// Reads the intake mailbox's folder (settings) on a second connection, one message at a
+/// time with `progress`, until done or cancelled ([`cancel_mailbox_read`]): every message not
+/// yet accepted or dismissed becomes a proposal in the Inbox beside the dropped files.
+pub fn inbox_read_mailbox(desk: &Desk, progress: &dyn Fn(MailboxProgressDto)) -> Result<MailboxReadDto, ApiError> {
+    let db = desk.db_path()?;
+    let guard = desk.start_mailbox()?;
+    let mut store = desk.second_connection()?;
+    let ctx = desk.context();
+    let opts = mailbox::ReadOptions { folder: None, which: mailbox::Which::Undecided };
+    let report = mailbox::read(&mut store, &ctx, &opts, &guard.cancel, &mut |p| {
+        progress(MailboxProgressDto { done: u64::try_from(p.done).unwrap_or(u64::MAX), total: u64::try_from(p.total).unwrap_or(u64::MAX) })
+    })
+    .map_err(mailbox_field)?;
+    drop(store);
+    let mut added = Vec::new();
+    for MailboxProposal { key, proposal, bytes } in report.proposals {
+        let name = format!("{}-{}.eml", key.folder, key.uid);
+        added.push(keep(desk, &db, &name, "mailbox", Some(key), bytes, proposal)?);
+    }
+    let refused = report.failed.into_iter().map(|(key, message)| RefusedFileDto { file_name: key.locator(), message }).collect();
+    Ok(MailboxReadDto {
+        items: inbox_list(desk)?,
+        added,
+        refused,
+        total: u64::try_from(report.total).unwrap_or(u64::MAX),
+        cancelled: report.cancelled,
+    })
+}
+
+/// Asks a running mailbox read to stop before its next message.
+pub fn cancel_mailbox_read(desk: &Desk) -> Result<(), ApiError> {
+    desk.cancel_mailbox()
+}
+
+/// The mailbox's errors name the CLI's flags (`--host/--port`, `--folder`): the window names
+/// the Settings fields, and says where to fix them.
+fn mailbox_field(e: dsar::Error) -> ApiError {
+    match e {
+        dsar::Error::Input(i) => {
+            let field = match i.field.as_str() {
+                "--host/--port" => "host",
+                "--port" => "port",
+                "--ca-file" => "ca_file",
+                "--folder" => "folder",
+                "password" => "password",
+                _ => "imap",
+            };
+            let fix = if i.fix.contains("dsar settings") { "check the mailbox under Settings → Mailbox".to_string() } else { i.fix.clone() };
+            ApiError::new(ErrorCode::Conflict, format!("{field}: {} — {fix}", i.problem))
+        }
+        other => other.into(),
+    }
 }
 
 fn core_field(e: dsar::Error) -> ApiError {
@@ -203,9 +274,9 @@ fn core_field(e: dsar::Error) -> ApiError {
 pub fn inbox_accept(desk: &Desk, id: String, edits: ProposalEdits) -> Result<String, ApiError> {
     let db = desk.db_path()?;
     let ctx = desk.context();
-    let (mut proposal, bytes, file_name) = desk
+    let (mut proposal, bytes, file_name, key) = desk
         .inbox
-        .with(|pending| pending.iter().find(|p| p.id == id && p.db == db).map(|p| (p.proposal.clone(), p.bytes.clone(), p.file_name.clone())))?
+        .with(|pending| pending.iter().find(|p| p.id == id && p.db == db).map(|p| (p.proposal.clone(), p.bytes.clone(), p.file_name.clone(), p.key.clone())))?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "this proposal is no longer in the Inbox: it was accepted or dismissed already"))?;
     if edits.rights.is_empty() {
         return Err(ApiError::input("rights", "choose at least one right"));
@@ -225,7 +296,11 @@ pub fn inbox_accept(desk: &Desk, id: String, edits: ProposalEdits) -> Result<Str
     let reference = desk.with_store(|s| {
         let email = Identifier::new(IdentifierKind::Email, &edits.from, &country(s)?).map_err(|e| ApiError::input("from", e))?;
         proposal.from = Some(email.value);
-        let case = intake::accept(s, &ctx, &proposal, &bytes, &file_name).map_err(core_field)?;
+        let case = match key {
+            // Remembered in the mailbox's records as accepted: not proposed again.
+            Some(key) => mailbox::accept(s, &ctx, &MailboxProposal { key, proposal, bytes }).map_err(core_field)?,
+            None => intake::accept(s, &ctx, &proposal, &bytes, &file_name).map_err(core_field)?,
+        };
         Ok(case.reference.to_string())
     })?;
     desk.inbox.with(|pending| pending.retain(|p| p.id != id))?;
@@ -272,4 +347,40 @@ mod tests {
         let e = excerpt(&long);
         assert!(e.ends_with('…') && e.chars().count() <= super::EXCERPT_CHARS + 1, "{}", e.len());
     }
+}
+
+/// The intake mailbox's settings, if set (never the password).
+pub fn get_imap(desk: &Desk) -> Result<Option<ImapSettingsDto>, ApiError> {
+    desk.with_store(|s| {
+        Ok(dsar::settings::imap(s)?.map(|i| ImapSettingsDto { host: i.host, port: i.port, user: i.user, folder: i.folder }))
+    })
+}
+
+/// Saves the intake mailbox; its password goes into the secrets, bound to `host:port`. An
+/// empty password keeps the stored one when the server is the same.
+pub fn save_imap(desk: &Desk, input: ImapInput) -> Result<ImapSettingsDto, ApiError> {
+    let ctx = desk.context();
+    desk.with_store(|s| {
+        let old = dsar::settings::imap(s)?;
+        let new = dsar::settings::ImapIntakeSettings {
+            host: input.host.trim().to_string(),
+            port: input.port,
+            user: input.user.trim().to_string(),
+            folder: input.folder.trim().to_string(),
+            ca_file: old.as_ref().and_then(|o| o.ca_file.clone()),
+        };
+        let password = if input.password.is_empty() {
+            match &old {
+                Some(o) if o.destination() == new.destination() => dsar::settings::imap_password(s, o).map_err(|_| ApiError::input("password", "enter the mailbox password"))?,
+                _ => return Err(ApiError::input("password", "enter the mailbox password: the server is new")),
+            }
+        } else {
+            zeroize::Zeroizing::new(input.password.clone())
+        };
+        dsar::settings::set_imap(s, &ctx, &new, &password).map_err(|e| match e {
+            dsar::Error::Input(i) => ApiError::input(i.field.trim_start_matches("--"), format!("{} — {}", i.problem, i.fix.split(": dsar").next().unwrap_or(&i.fix))),
+            other => other.into(),
+        })?;
+        Ok(ImapSettingsDto { host: new.host, port: new.port, user: new.user, folder: new.folder })
+    })
 }
