@@ -125,6 +125,14 @@ import type { DuplicateQuery } from './bindings/DuplicateQuery';
 import type { InboxAddedDto } from './bindings/InboxAddedDto';
 import type { ProposalDto } from './bindings/ProposalDto';
 import type { ProposalEdits } from './bindings/ProposalEdits';
+export type { ImapInput } from './bindings/ImapInput';
+export type { ImapSettingsDto } from './bindings/ImapSettingsDto';
+export type { MailboxProgressDto } from './bindings/MailboxProgressDto';
+export type { MailboxReadDto } from './bindings/MailboxReadDto';
+import type { ImapInput } from './bindings/ImapInput';
+import type { ImapSettingsDto } from './bindings/ImapSettingsDto';
+import type { MailboxProgressDto } from './bindings/MailboxProgressDto';
+import type { MailboxReadDto } from './bindings/MailboxReadDto';
 // The case's identity checks, requester, linked cases and identifiers found on the way.
 export type { CaseIntakeDto } from './bindings/CaseIntakeDto';
 export type { IdentityCheckDto } from './bindings/IdentityCheckDto';
@@ -300,6 +308,11 @@ export const api = {
   /** Creates the case; resolves to its reference. */
   inboxAccept: (id: string, edits: ProposalEdits) => call<string>('inbox_accept', { id, edits }),
   inboxDismiss: (id: string) => call<ProposalDto[]>('inbox_dismiss', { id }),
+  /** Reads the intake mailbox into the Inbox; progress as `mailbox-progress` events. */
+  inboxReadMailbox: () => call<MailboxReadDto>('inbox_read_mailbox'),
+  cancelMailboxRead: () => call<null>('cancel_mailbox_read'),
+  getImap: () => call<ImapSettingsDto | null>('get_imap'),
+  saveImap: (input: ImapInput) => call<ImapSettingsDto>('save_imap', { input }),
   /** An open case (or one closed within 12 months) with one of these identifiers. */
   findDuplicate: (query: DuplicateQuery) => call<DuplicateHintDto | null>('find_duplicate', { query }),
   // The case's identity, requester, links and found identifiers.
@@ -342,4 +355,9 @@ export function onExportProgress(handler: (p: ExportProgressDto) => void): Promi
 /** Subscribes to `act-progress` events (one per system carried out); resolves to the unsubscriber. */
 export function onActProgress(handler: (p: ActProgressDto) => void): Promise<UnlistenFn> {
   return listen<ActProgressDto>('act-progress', (event) => handler(event.payload));
+}
+
+/** Subscribes to `mailbox-progress` events (n of total messages read); resolves to the unsubscriber. */
+export function onMailboxProgress(handler: (p: MailboxProgressDto) => void): Promise<UnlistenFn> {
+  return listen<MailboxProgressDto>('mailbox-progress', (event) => handler(event.payload));
 }

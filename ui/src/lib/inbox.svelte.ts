@@ -2,7 +2,7 @@
 // dismissed, so they survive screens and locking), the files just refused, the highlighted
 // row and the DPO's corrections typed so far — module state, so leaving the screen loses nothing.
 
-import { api, type ProposalDto, type ProposalEdits, type RefusedFileDto } from '../api';
+import { api, onMailboxProgress, type MailboxReadDto, type ProposalDto, type ProposalEdits, type RefusedFileDto } from '../api';
 import { initialEdits } from './inbox';
 
 export const inbox = $state<{
@@ -60,5 +60,40 @@ export async function addFilePaths(paths: string[]): Promise<void> {
     setItems(r.items, r.added[0]);
   } finally {
     inbox.adding = Math.max(0, inbox.adding - paths.length);
+  }
+}
+
+/** A mailbox read: running with its progress, or how the last one ended. */
+export const mailboxRead = $state<{
+  running: boolean;
+  done: number;
+  total: number | null;
+  result: MailboxReadDto | null;
+  error: string | null;
+}>({ running: false, done: 0, total: null, result: null, error: null });
+
+/** Reads the intake mailbox into the Inbox, with progress; `describe` turns an error into words. */
+export async function readMailbox(describe: (raw: unknown) => string): Promise<void> {
+  if (mailboxRead.running) return;
+  Object.assign(mailboxRead, { running: true, done: 0, total: null, result: null, error: null });
+  let stop: (() => void) | null = null;
+  try {
+    stop = await onMailboxProgress((p) => {
+      mailboxRead.done = p.done;
+      mailboxRead.total = p.total;
+    });
+  } catch {
+    // Without events the result still arrives; only the count stays still.
+  }
+  try {
+    const r = await api.inboxReadMailbox();
+    mailboxRead.result = r;
+    inbox.refused = r.refused;
+    setItems(r.items, r.added[0]);
+  } catch (raw) {
+    mailboxRead.error = describe(raw);
+  } finally {
+    stop?.();
+    mailboxRead.running = false;
   }
 }
