@@ -105,6 +105,13 @@ fn char_widths(fonts: &Fonts, text: &str, runs: &[StyleRun], size: f32) -> Vec<f
 
 /// Greedy first-fit over the break opportunities of UAX #14; a word longer than the line is
 /// split between characters. Returns byte ranges without trailing spaces or newlines.
+///
+/// A hyphenated compound ("Baden-Württemberg", "E-Mail-Adresse") moves to the next line
+/// whole; it is broken after one of its hyphens only when it is wider than a line by itself.
+/// Why: text extraction that undoes hyphenation (poppler's `pdftotext` without `-raw` or
+/// `-layout`, and search indexers built on it) deletes every U+002D that ends a line and
+/// glues the lines together, so a name broken at its hyphen extracts as "BadenWürttemberg".
+/// The PDF itself keeps the hyphen with its text either way (see `draw.rs`).
 fn break_lines(text: &str, widths: &[f32], max_width: f32) -> Vec<Range<usize>> {
     let width_of = |r: Range<usize>| -> f32 { widths[r].iter().sum() };
     let visible_end = |start: usize, end: usize| -> usize { start + text[start..end].trim_end().len() };
@@ -112,8 +119,14 @@ fn break_lines(text: &str, widths: &[f32], max_width: f32) -> Vec<Range<usize>> 
     let mut line_start = 0;
     let mut line_width = 0.0f32;
     let mut seg_start = 0;
+    // Opportunities after a hyphen inside the current segment, kept as fallbacks.
+    let mut inner: Vec<usize> = Vec::new();
     // The last opportunity (end of text) is always mandatory, so every line is pushed.
     for (end, op) in linebreaks(text) {
+        if op == BreakOpportunity::Allowed && ends_in_hyphen(&text[seg_start..end]) {
+            inner.push(end);
+            continue;
+        }
         let seg_visible = visible_end(seg_start, end);
         let seg_width = width_of(seg_start..seg_visible);
         if seg_start > line_start && line_width + seg_width > max_width {
@@ -122,22 +135,38 @@ fn break_lines(text: &str, widths: &[f32], max_width: f32) -> Vec<Range<usize>> 
             line_width = 0.0;
         }
         if seg_start == line_start && seg_width > max_width {
-            // A word wider than the line (a long URL or e-mail address): cut between characters.
+            // Wider than the line: first at its hyphens, then (a long URL or e-mail address,
+            // a part still too wide) between characters.
             let mut w = 0.0f32;
-            for (i, _) in text[seg_start..seg_visible].char_indices() {
-                let at = seg_start + i;
-                if w + widths[at] > max_width && at > line_start {
-                    lines.push(line_start..at);
-                    line_start = at;
+            let bounds: Vec<usize> = std::iter::once(seg_start).chain(inner.iter().copied().filter(|&b| b < seg_visible)).chain([seg_visible]).collect();
+            for part in bounds.windows(2) {
+                let (from, to) = (part[0], part[1]);
+                let part_width = width_of(from..to);
+                if from > line_start && w + part_width > max_width {
+                    lines.push(line_start..from);
+                    line_start = from;
                     w = 0.0;
                 }
-                w += widths[at];
+                if w + part_width <= max_width {
+                    w += part_width;
+                    continue;
+                }
+                for (i, _) in text[from..to].char_indices() {
+                    let at = from + i;
+                    if w + widths[at] > max_width && at > line_start {
+                        lines.push(line_start..at);
+                        line_start = at;
+                        w = 0.0;
+                    }
+                    w += widths[at];
+                }
             }
             line_width = w + width_of(seg_visible..end);
         } else {
             line_width += width_of(seg_start..end);
         }
         seg_start = end;
+        inner.clear();
         if op == BreakOpportunity::Mandatory {
             lines.push(line_start..visible_end(line_start, end));
             line_start = end;
@@ -145,6 +174,12 @@ fn break_lines(text: &str, widths: &[f32], max_width: f32) -> Vec<Range<usize>> 
         }
     }
     lines
+}
+
+/// Whether a break opportunity follows a hyphen directly (inside a hyphenated word; a
+/// hyphen followed by a space breaks after the space instead).
+fn ends_in_hyphen(segment: &str) -> bool {
+    matches!(segment.chars().next_back(), Some('-' | '\u{2010}'))
 }
 
 /// Shapes one line: visual runs from the bidi algorithm, each cut at font changes and shaped
@@ -252,6 +287,52 @@ mod tests {
         let fonts = Fonts::get().unwrap();
         for l in lay_out(fonts, &plain(text), 10.0, 150.0, false) {
             assert!(l.width <= 152.0, "line too wide: {}", l.width);
+        }
+    }
+
+    fn width(s: &str) -> f32 {
+        let fonts = Fonts::get().unwrap();
+        s.chars().map(|c| fonts.advance(FontId::Regular, c, 10.0)).sum()
+    }
+
+    #[test]
+    fn a_hyphenated_compound_moves_to_the_next_line_whole() {
+        // Room for "… Baden-" but not for the whole name: the name moves, so no line ends in
+        // a hyphen that plain `pdftotext` would delete ("BadenWürttemberg").
+        let text = "Informationsfreiheit Baden-Württemberg";
+        let w = width("Informationsfreiheit Baden-") + 2.0;
+        assert!(w < width(text));
+        assert_eq!(lines_of(text, w), ["Informationsfreiheit", "Baden-Württemberg"]);
+        let text = "Ihre E-Mail-Adresse";
+        assert_eq!(lines_of(text, width(text) - 1.0), ["Ihre", "E-Mail-Adresse"]);
+    }
+
+    #[test]
+    fn a_compound_wider_than_the_line_breaks_after_its_hyphens_keeping_them() {
+        let text = "Datenschutz-Grundverordnung";
+        assert_eq!(lines_of(text, width("Grundverordnung") + 1.0), ["Datenschutz-", "Grundverordnung"]);
+        assert_eq!(lines_of("E-Mail-Adresse", width("E-Mail-").max(width("Adresse")) + 1.0), ["E-Mail-", "Adresse"]);
+        // A part still too wide is cut between characters; nothing is lost.
+        let lines = lines_of("Baden-Württemberg", width("Württem") + 1.0);
+        assert_eq!(lines, ["Baden-", "Württem", "berg"]);
+        // A hyphen followed by a space breaks after the space, as before.
+        assert_eq!(lines_of("Vor- und Nachname", width("Vor- und").max(width("Nachname")) + 1.0), ["Vor- und", "Nachname"]);
+    }
+
+    #[test]
+    fn ligature_glyphs_carry_all_their_letters() {
+        // DejaVu Sans forms ff, fi, fl, ffi ligatures; each ligature glyph's text range must
+        // cover its letters, so krilla writes "ffi" (not nothing, not "f") for it.
+        let fonts = Fonts::get().unwrap();
+        for font in [FontId::Regular, FontId::Bold] {
+            let text = "Auflistung offiziell effektiv fließend";
+            let run = shape(fonts, text, font, 10.0, false).unwrap();
+            let covered: Vec<&str> = run.glyphs.iter().map(|g| &text[g.text_range.clone()]).collect();
+            assert_eq!(covered.concat(), text, "{font:?}");
+            for lig in ["fl", "ffi", "ff"] {
+                assert!(covered.contains(&lig), "{font:?}: no {lig} ligature glyph: {covered:?}");
+            }
+            assert!(run.glyphs.len() < text.chars().count(), "{font:?}");
         }
     }
 
