@@ -29,6 +29,10 @@ pub const IMAP_TIMEOUT: Duration = Duration::from_secs(30);
 /// before they fill memory. Intake itself refuses messages over 25 MB.
 pub const MAX_LITERAL: usize = 64 * 1024 * 1024;
 
+/// The most one command's answers may hold before it completes (a header fetch of 200
+/// messages is a few hundred KB; one whole message at most [`MAX_LITERAL`]).
+const MAX_COMMAND_BYTES: usize = MAX_LITERAL + 64 * 1024 * 1024;
+
 /// The longest line of text between literals (a SEARCH answer with ~1 million UIDs).
 const MAX_LINE: usize = 8 * 1024 * 1024;
 
@@ -255,6 +259,61 @@ impl Response {
     }
 }
 
+/// Why a response could not be read (turned into an [`ImapError`] by the session).
+#[derive(Debug)]
+enum ReadFail {
+    Io(std::io::Error),
+    Closed,
+    LineTooLong,
+    TooLarge,
+}
+
+/// Reads one response — a line, and after each `{n}` at its end n bytes of literal and the
+/// rest of the line — from `r`. Every size the server announces is checked before memory is
+/// taken for it: a line of at most [`MAX_LINE`], literals of at most [`MAX_LITERAL`] together.
+fn read_response<R: BufRead>(r: &mut R) -> Result<Response, ReadFail> {
+    let mut out = Response::default();
+    let mut literal_bytes = 0usize;
+    loop {
+        let mut line = Vec::new();
+        let n = r.take(MAX_LINE as u64 + 1).read_until(b'\n', &mut line).map_err(ReadFail::Io)?;
+        if n == 0 {
+            return Err(ReadFail::Closed);
+        }
+        if line.len() > MAX_LINE {
+            return Err(ReadFail::LineTooLong);
+        }
+        while matches!(line.last(), Some(b'\n' | b'\r')) {
+            line.pop();
+        }
+        // A line ending in {n} announces n bytes of literal data, then the line goes on.
+        let literal = line.strip_suffix(b"}").and_then(|head| {
+            let open = head.iter().rposition(|&b| b == b'{')?;
+            let digits = std::str::from_utf8(&head[open + 1..]).ok()?;
+            let size: usize = digits.parse().ok()?;
+            Some((open, size))
+        });
+        let Some((open, size)) = literal else {
+            out.text.extend_from_slice(&line);
+            return Ok(out);
+        };
+        literal_bytes = literal_bytes.saturating_add(size);
+        if literal_bytes > MAX_LITERAL {
+            return Err(ReadFail::TooLarge);
+        }
+        out.text.extend_from_slice(&line[..open]);
+        out.text.extend_from_slice(b"{}");
+        let mut data = Vec::new();
+        // `take` + `read_to_end` instead of a buffer of the announced size: a server that
+        // announces 60 MB and sends 10 bytes costs 10 bytes.
+        r.take(size as u64).read_to_end(&mut data).map_err(ReadFail::Io)?;
+        if data.len() < size {
+            return Err(ReadFail::Closed);
+        }
+        out.literals.push(data);
+    }
+}
+
 /// How a tagged command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Done {
@@ -411,49 +470,12 @@ impl ImapSession {
 
     /// Reads one response, with its literals.
     fn read_response(&mut self) -> Result<Response, ImapError> {
-        let mut r = Response::default();
-        loop {
-            let mut line = Vec::new();
-            let n = (&mut self.stream)
-                .take(MAX_LINE as u64 + 1)
-                .read_until(b'\n', &mut line)
-                .map_err(|e| self.io_error(&e))?;
-            if n == 0 {
-                return Err(self.protocol("the server closed the connection"));
-            }
-            if line.len() > MAX_LINE {
-                return Err(self.protocol("an answer line is too long"));
-            }
-            while matches!(line.last(), Some(b'\n' | b'\r')) {
-                line.pop();
-            }
-            // A line ending in {n} announces n bytes of literal data, then the line goes on.
-            let literal = line.strip_suffix(b"}").and_then(|head| {
-                let open = head.iter().rposition(|&b| b == b'{')?;
-                let digits = std::str::from_utf8(&head[open + 1..]).ok()?;
-                let size: usize = digits.parse().ok()?;
-                Some((open, size))
-            });
-            match literal {
-                None => {
-                    r.text.extend_from_slice(&line);
-                    return Ok(r);
-                }
-                Some((open, size)) => {
-                    if size > MAX_LITERAL {
-                        return Err(ImapError::TooLarge {
-                            endpoint: self.endpoint.clone(),
-                            limit: MAX_LITERAL,
-                        });
-                    }
-                    r.text.extend_from_slice(&line[..open]);
-                    r.text.extend_from_slice(b"{}");
-                    let mut data = vec![0u8; size];
-                    self.stream.read_exact(&mut data).map_err(|e| self.io_error(&e))?;
-                    r.literals.push(data);
-                }
-            }
-        }
+        read_response(&mut self.stream).map_err(|e| match e {
+            ReadFail::Io(e) => self.io_error(&e),
+            ReadFail::Closed => self.protocol("the server closed the connection"),
+            ReadFail::LineTooLong => self.protocol("an answer line is too long"),
+            ReadFail::TooLarge => ImapError::TooLarge { endpoint: self.endpoint.clone(), limit: MAX_LITERAL },
+        })
     }
 
     fn send(&mut self, bytes: &[u8]) -> Result<(), ImapError> {
@@ -495,6 +517,7 @@ impl ImapSession {
         }
         pending.extend_from_slice(b"\r\n");
         self.send(&pending)?;
+        let mut held = 0usize;
         loop {
             let resp = self.read_response()?;
             if resp.text.starts_with(tag.as_bytes()) && resp.text.get(tag.len()) == Some(&b' ') {
@@ -502,6 +525,12 @@ impl ImapSession {
             }
             if resp.text.starts_with(b"* BYE") {
                 return Err(self.protocol("the server ended the session"));
+            }
+            // One command's answers are held until it completes: bounded, so a server that
+            // never completes cannot fill memory.
+            held += resp.text.len() + resp.literals.iter().map(Vec::len).sum::<usize>();
+            if held > MAX_COMMAND_BYTES {
+                return Err(ImapError::TooLarge { endpoint: self.endpoint.clone(), limit: MAX_COMMAND_BYTES });
             }
             untagged.push(resp);
         }
@@ -698,6 +727,58 @@ mod tests {
         assert_eq!(fetch_uid("* 1 FETCH (UID 42 BODY[] {})"), Some(42));
         assert_eq!(fetch_uid("* 3 FETCH (BODY[HEADER] {} UID 7)"), Some(7));
         assert_eq!(fetch_uid("* 3 FETCH (FLAGS (\\Seen))"), None);
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Response, ReadFail> {
+        read_response(&mut std::io::Cursor::new(bytes))
+    }
+
+    #[test]
+    fn responses_with_literals_are_read_whole_and_sizes_are_checked_first() {
+        let r = parse(b"* 1 FETCH (UID 9 BODY[] {5}\r\nab\r\nc)\r\nd1 OK done\r\n").expect("fetch");
+        assert_eq!(r.text, b"* 1 FETCH (UID 9 BODY[] {})");
+        assert_eq!(r.literals, [b"ab\r\nc".to_vec()]);
+        let r = parse(b"* 2 FETCH (UID 3 BODY[HEADER] {0}\r\n)\r\n").expect("empty literal");
+        assert_eq!(r.literals, [Vec::<u8>::new()]);
+        // Announced sizes beyond the cap are refused before any memory is taken.
+        assert!(matches!(parse(b"* 1 FETCH (BODY[] {99999999999}\r\n"), Err(ReadFail::TooLarge)));
+        let two = format!("* 1 FETCH (A {{{}}}\r\n", MAX_LITERAL / 2 + 1);
+        let mut bytes = two.into_bytes();
+        bytes.extend(std::iter::repeat_n(b'x', MAX_LITERAL / 2 + 1));
+        bytes.extend_from_slice(format!(" B {{{}}}\r\n", MAX_LITERAL / 2 + 1).as_bytes());
+        assert!(matches!(parse(&bytes), Err(ReadFail::TooLarge)), "literals of one response count together");
+        // A literal cut short, and a silent peer.
+        assert!(matches!(parse(b"* 1 FETCH (BODY[] {10}\r\nabc"), Err(ReadFail::Closed)));
+        assert!(matches!(parse(b""), Err(ReadFail::Closed)));
+        // Not a literal: braces inside the line, or no number.
+        assert_eq!(parse(b"* OK {x}\r\n").expect("text").text, b"* OK {x}");
+        assert_eq!(parse(b"* OK [ALERT] {\r\n").expect("text").text, b"* OK [ALERT] {");
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        // A cheap stand-in for a fuzz target: every prefix of a realistic session, and
+        // shifted garbage, must end in a value or an error.
+        let session: &[u8] = b"* OK ready\r\n* 2 EXISTS\r\n* OK [UIDVALIDITY 5] x\r\n* 1 FETCH (UID 4 BODY[] {3}\r\nabc)\r\n* SEARCH 1 2\r\nd1 OK\r\n";
+        for end in 0..=session.len() {
+            let mut cursor = std::io::Cursor::new(&session[..end]);
+            while read_response(&mut cursor).is_ok() {}
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..2000 {
+            let bytes: Vec<u8> = (0..64)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    b"{}0123456789\r\n* OK"[(seed % 18) as usize]
+                })
+                .collect();
+            let mut cursor = std::io::Cursor::new(bytes);
+            while read_response(&mut cursor).is_ok() {}
+        }
+        assert_eq!(fetch_uid("* 1 FETCH (UID"), None);
+        assert_eq!(quoted_after_body("* 1 FETCH (BODY[] \"unterminated"), None);
     }
 
     #[test]
