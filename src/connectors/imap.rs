@@ -15,6 +15,9 @@ use crate::domain::IdentifierKind;
 use crate::mail::imap::{Criterion, ImapConfig, ImapError, ImapSession, IMAP_TIMEOUT};
 use crate::register::{expand_secrets, ExpandError, ImapSettings, Settings};
 
+/// Messages whose headers are fetched per round trip.
+const HEADER_BATCH: usize = 200;
+
 /// An `imap` system, ready to log in.
 pub struct ImapSource {
     config: ImapConfig,
@@ -141,7 +144,15 @@ impl Source for ImapSource {
             }
             session.examine(folder).map_err(connector_error)?;
             let candidates = session.search(&criterion).map_err(connector_error)?;
-            for (uid, header) in session.fetch_headers(&candidates).map_err(connector_error)? {
+            // Headers a batch at a time, so a cancel is seen between batches of a big folder.
+            let mut headers = Vec::new();
+            for batch in candidates.chunks(HEADER_BATCH) {
+                if cancel.is_cancelled() {
+                    return Err(ConnectorError::Cancelled);
+                }
+                headers.extend(session.fetch_headers(batch).map_err(connector_error)?);
+            }
+            for (uid, header) in headers {
                 if cancel.is_cancelled() {
                     return Err(ConnectorError::Cancelled);
                 }
