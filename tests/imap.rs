@@ -577,3 +577,34 @@ fn the_register_reads_writes_and_checks_imap_connectors() {
     let p = problems(json!({"kind": "imap", "host": "h", "user": "u", "password": "{secret:p}", "erase": []}));
     assert!(p.iter().any(|p| p.contains("cannot 'erase'")), "{p:?}");
 }
+
+#[test]
+fn a_message_without_a_recognised_right_waits_until_dismissed() {
+    let Some(s) = server() else { return };
+    let folder = "Unklar";
+    s.empty(&s.dpo, folder);
+    s.put(&s.dpo, folder, &message("Clara <clara@example.nl>", "datenschutz@beispiel.example", None, "Frage", "Thu, 19 Nov 2026 10:00:00 +0100", "Wann öffnet Ihr Laden?"));
+    let db = desk();
+    set_mailbox(&db, &s, s.tls_port, true, &s.password);
+    let first = json_of(db.dsar(&["intake", "--imap", "--folder", folder, "--json"]));
+    assert_eq!(first["proposals"][0]["rights"], json!([]), "{first:#}");
+    let locator = first["proposals"][0]["locator"].as_str().expect("locator").to_string();
+    assert_eq!(locator, format!("imap:{folder}/{}", locator.rsplit('/').next().unwrap_or("")));
+    // --accept refuses it, one line with the way out, and keeps it waiting.
+    for _ in 0..2 {
+        let o = db.dsar(&["intake", "--imap", "--folder", folder, "--accept"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("no right recognised") && err.contains(&format!("dsar intake --imap --dismiss {locator}")), "{err}");
+        assert!(!err.contains("clara@example.nl"), "{err}");
+    }
+    ok(db.dsar(&["intake", "--imap", "--folder", folder, "--dismiss", &locator]));
+    let o = db.dsar(&["intake", "--imap", "--folder", folder, "--accept", "--json"]);
+    assert_eq!(json_of(o)["cases"], json!([]));
+    // A locator the desk never proposed is refused with the way to get one.
+    let o = db.dsar(&["intake", "--imap", "--folder", folder, "--dismiss", "imap:Unklar/999999"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("has not proposed this message"), "{}", stderr(&o));
+    let o = db.dsar(&["intake", "--imap", "--dismiss", "INBOX-7"]);
+    assert!(stderr(&o).contains("--dismiss: not a message locator"), "{}", stderr(&o));
+}

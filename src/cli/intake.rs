@@ -145,13 +145,18 @@ fn imap(cli: &Cli, a: &IntakeArgs) -> Result<(), Failure> {
             }
         }
     })?;
-    let mut failed: Vec<(String, String)> = report.failed.iter().map(|(k, e)| (k.locator(), e.clone())).collect();
+    // A message that is not taken in stays waiting for --accept until it is dismissed: say so.
+    let or_dismiss = |locator: String, e: String| {
+        let hint = format!("{e} (not a request? dsar intake --imap --dismiss {locator})");
+        (locator, hint)
+    };
+    let mut failed: Vec<(String, String)> = report.failed.iter().map(|(k, e)| or_dismiss(k.locator(), e.clone())).collect();
     if a.accept {
         let mut accepted = Vec::new();
         for p in &report.proposals {
             match mailbox::accept(&mut store, &c, p) {
                 Ok(case) => accepted.push((p.key.locator(), case.reference.to_string(), p.proposal.duplicate_of.map(|r| r.to_string()))),
-                Err(e) if e.is_user_error() => failed.push((p.key.locator(), e.to_string())),
+                Err(e) if e.is_user_error() => failed.push(or_dismiss(p.key.locator(), e.to_string())),
                 Err(e) => return Err(e.into()),
             }
         }
