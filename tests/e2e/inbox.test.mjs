@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launch, tempDesk, sql } from './harness.mjs';
+import { CLI, launch, tempDesk, sql } from './harness.mjs';
 
 const PASS = 'correct horse battery staple';
 const { tmp, db, env } = tempDesk('inbox');
@@ -304,4 +304,62 @@ test('New case: a duplicate hint with her reference, a representative recorded a
   assert.equal(await overflowing('requester'), 0);
   await app.screenshot('67-case-requester', 'identity');
   await app.screenshot('68-case-linked-repeat', 'letters');
+});
+
+// The intake mailbox: a real Dovecot (scripts/imap-server.sh; scripts/test.sh starts it and
+// exports DSAR_TEST_IMAP_*). The message is put in with Dovecot's own doveadm.
+const IMAP = process.env.DSAR_TEST_IMAP_HOST ? process.env : null;
+const JONAS_MAIL = [
+  'From: Jonas Becker <jonas.becker@example.net>',
+  'To: datenschutz@kranich.example',
+  'Date: Thu, 19 Nov 2026 20:41:07 +0100',
+  'Subject: Bitte loeschen Sie mein Kundenkonto',
+  'Message-ID: <jonas-20261119@example.net>',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Transfer-Encoding: 8bit',
+  '',
+  'Hallo,',
+  '',
+  'bitte löschen Sie mein Kundenkonto und alle meine personenbezogenen Daten gemäß Art. 17 DSGVO.',
+  '',
+  'Viele Grüße',
+  'Jonas Becker',
+  '',
+].join('\r\n');
+
+test('Read mailbox: the request waiting in the intake mailbox joins the Inbox and becomes a case', { skip: IMAP ? false : 'DSAR_TEST_IMAP_HOST is not set (scripts/imap-server.sh start)' }, async () => {
+  const folder = 'E2EInbox';
+  const doveadm = (args, input) => execFileSync('doveadm', ['-c', IMAP.DSAR_TEST_IMAP_CONF, ...args], { input, stdio: ['pipe', 'ignore', 'ignore'] });
+  try { doveadm(['mailbox', 'create', '-u', IMAP.DSAR_TEST_IMAP_USER, folder]); } catch { /* exists */ }
+  doveadm(['expunge', '-u', IMAP.DSAR_TEST_IMAP_USER, 'mailbox', folder, 'all']);
+  doveadm(['save', '-u', IMAP.DSAR_TEST_IMAP_USER, '-m', folder], JONAS_MAIL);
+  // The firm's own CA is set once with the CLI (the window has no field for it).
+  execFileSync(CLI, ['settings', 'imap', '--db', db, '--host', IMAP.DSAR_TEST_IMAP_HOST, '--port', IMAP.DSAR_TEST_IMAP_TLS_PORT, '--user', IMAP.DSAR_TEST_IMAP_USER, '--folder', folder, '--ca-file', IMAP.DSAR_TEST_IMAP_CA], {
+    input: IMAP.DSAR_TEST_IMAP_PASSWORD, env: { ...process.env, DSAR_PASSPHRASE: PASS, DSAR_TODAY: '2026-11-21' }, stdio: ['pipe', 'ignore', 'pipe'],
+  });
+
+  await app.click('nav-settings');
+  await app.until(async () => (await app.value('settings-imap-host')) === IMAP.DSAR_TEST_IMAP_HOST, 'the mailbox settings are shown');
+  assert.equal(await app.value('settings-imap-folder'), folder);
+  assert.equal(await app.value('settings-imap-password'), '', 'the password is never shown');
+  assert.equal(await app.session.executeScript((e) => e.placeholder, await app.find('settings-imap-password')), 'leer lassen, um das gespeicherte Passwort zu behalten');
+  await app.screenshot('69-settings-mailbox', 'settings-mailbox');
+
+  await app.click('nav-inbox');
+  await app.click('inbox-read-mailbox');
+  assert.equal(await app.textMatching('inbox-mailbox-result', /Postfach gelesen/, 30000), 'Postfach gelesen: 1 Nachricht(en) warten im Posteingang.');
+  assert.match(await app.text('inbox-item-0'), /^Jonas Becker\s+Bitte loeschen Sie mein Kundenkonto\s+19\.11\.2026 · Löschung$/);
+  assert.match(await app.text('inbox-file'), new RegExp(`^${folder}-\\d+\\.eml$`));
+  assert.match(await shown('inbox-detail'), /\(aus dem Postfach\)/);
+  assert.ok(await (await app.find('inbox-right-erasure')).isSelected());
+  await app.screenshot('70-inbox-mailbox');
+  await app.click('inbox-accept');
+  const done = await app.textMatching('inbox-accepted', /^Fall DSAR-2026-\d{4} angelegt/);
+  const reference = done.match(/DSAR-2026-\d{4}/)[0];
+  assert.deepEqual(sql(db, PASS, `SELECT i.state, c.reference FROM imap_intake i JOIN cases c ON c.id = i.case_id WHERE i.folder = '${folder}'`), [['accepted', reference]]);
+
+  // Read again: nothing is proposed twice.
+  await app.click('inbox-read-mailbox');
+  await app.textMatching('inbox-mailbox-result', /^Postfach gelesen: keine neuen Nachrichten\.$/, 30000);
+  await app.find('inbox-empty');
 });
