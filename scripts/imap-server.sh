@@ -4,7 +4,8 @@
 # desk must refuse it), a certificate from a throw-away test CA, passwd-file logins and an
 # empty maildir per user. Runs as the current user from its own configuration in
 # target/imap-test (no system service, no root needed). Seeds nothing: the tests append
-# their messages. `start` prints `export DSAR_TEST_IMAP_…=` lines for the caller to eval.
+# their messages. `start` prints `export DSAR_TEST_IMAP_…=` lines for the caller to eval
+# (reusing a server that already runs); `env` prints them for a running one; `stop` ends it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE="$PWD/target/imap-test"
@@ -27,8 +28,18 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+running() {
+  [ -f "$STATE/env.sh" ] && [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null || return 1
+  port="$(sed -n 's/^export DSAR_TEST_IMAP_TLS_PORT=//p' "$STATE/env.sh")"
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1).close()" 2>/dev/null
+}
+
 case "${1:-}" in
   start)
+    # A server that already runs is reused: several test runs share the working tree, and
+    # restarting would pull it away from one that is still using it. The tests empty their
+    # own folders first, so what an earlier run left does not matter.
+    if running; then cat "$STATE/env.sh"; exit 0; fi
     stop
     bash scripts/ensure-packages.sh openssl:openssl dovecot:dovecot-imapd python3:python3 >&2
     DOVECOT="$(command -v dovecot || echo /usr/sbin/dovecot)"
@@ -155,7 +166,7 @@ EOF
     stop
     ;;
   env)
-    [ -f "$STATE/env.sh" ] && [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && cat "$STATE/env.sh"
+    running && cat "$STATE/env.sh"
     ;;
   *)
     echo "usage: scripts/imap-server.sh start|stop|env" >&2

@@ -21,8 +21,9 @@ trap 'for c in "${cleanup[@]}"; do $c || true; done' EXIT
 SMTP_ENV="$(bash scripts/smtp-server.sh start)"
 eval "$SMTP_ENV"
 # A real IMAP server (Dovecot, installed when missing) for tests/imap.rs: TLS and plain ports
-# on 127.0.0.1, run from its own configuration under target/imap-test; stopped afterwards.
-cleanup+=("bash scripts/imap-server.sh stop")
+# on 127.0.0.1, run from its own configuration under target/imap-test; stopped afterwards
+# unless it was already running (another run in this tree may still use it).
+bash scripts/imap-server.sh env >/dev/null 2>&1 || cleanup+=("bash scripts/imap-server.sh stop")
 IMAP_ENV="$(bash scripts/imap-server.sh start)"
 eval "$IMAP_ENV"
 
