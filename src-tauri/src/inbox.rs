@@ -215,7 +215,7 @@ pub fn inbox_read_mailbox(desk: &Desk, progress: &dyn Fn(MailboxProgressDto)) ->
     let guard = desk.start_mailbox()?;
     let mut store = desk.second_connection()?;
     let ctx = desk.context();
-    let opts = mailbox::ReadOptions { folder: None, which: mailbox::Which::Undecided };
+    let opts = mailbox::ReadOptions { which: mailbox::Which::Undecided, ..Default::default() };
     let report = mailbox::read(&mut store, &ctx, &opts, &guard.cancel, &mut |p| {
         progress(MailboxProgressDto { done: u64::try_from(p.done).unwrap_or(u64::MAX), total: u64::try_from(p.total).unwrap_or(u64::MAX) })
     })
