@@ -281,7 +281,7 @@ fn a_cancelled_read_stops_between_messages_and_leaves_the_rest_new() {
 
     let cancel = Cancel::new();
     let mut seen = Vec::new();
-    let opts = ReadOptions { folder: None, which: Which::New };
+    let opts = ReadOptions { folder: None, which: Which::New, since: None };
     let report = mailbox::read(&mut store, &c, &opts, &cancel, &mut |p| {
         seen.push((p.done, p.total));
         if p.done == 1 {
@@ -303,14 +303,14 @@ fn a_cancelled_read_stops_between_messages_and_leaves_the_rest_new() {
     assert_eq!(from, ["john.smith@example.com", "b.schulz@example.org"]);
 
     // Undecided lists all three again; accepting one and dismissing one leaves one.
-    let all = mailbox::read(&mut store, &c, &ReadOptions { folder: None, which: Which::Undecided }, &Cancel::new(), &mut |_| {}).expect("undecided");
+    let all = mailbox::read(&mut store, &c, &ReadOptions { folder: None, which: Which::Undecided, since: None }, &Cancel::new(), &mut |_| {}).expect("undecided");
     assert_eq!(all.proposals.len(), 3);
     let case = mailbox::accept(&mut store, &c, &all.proposals[0]).expect("accept");
     assert_eq!(case.rights, [dsar::domain::Right::Access]);
     mailbox::dismiss(&mut store, &c, &all.proposals[1].key).expect("dismiss");
     let err = mailbox::accept(&mut store, &c, &all.proposals[0]).expect_err("accepted twice");
     assert!(err.to_string().contains("accepted already"), "{err}");
-    let left = mailbox::read(&mut store, &c, &ReadOptions { folder: None, which: Which::Undecided }, &Cancel::new(), &mut |_| {}).expect("left");
+    let left = mailbox::read(&mut store, &c, &ReadOptions { folder: None, which: Which::Undecided, since: None }, &Cancel::new(), &mut |_| {}).expect("left");
     let from: Vec<_> = left.proposals.iter().map(|p| p.proposal.from.clone().unwrap_or_default()).collect();
     assert_eq!(from, ["b.schulz@example.org"]);
 }
@@ -586,7 +586,12 @@ fn a_message_without_a_recognised_right_waits_until_dismissed() {
     s.put(&s.dpo, folder, &message("Clara <clara@example.nl>", "datenschutz@beispiel.example", None, "Frage", "Thu, 19 Nov 2026 10:00:00 +0100", "Wann öffnet Ihr Laden?"));
     let db = desk();
     set_mailbox(&db, &s, s.tls_port, true, &s.password);
-    let first = json_of(db.dsar(&["intake", "--imap", "--folder", folder, "--json"]));
+    // --since narrows by arrival day on the server; what it leaves out stays new.
+    let later = json_of(db.dsar(&["intake", "--imap", "--folder", folder, "--since", "2999-01-01", "--json"]));
+    assert_eq!(later["proposals"], json!([]), "{later:#}");
+    let o = db.dsar(&["intake", "--imap", "--since", "19.11.2026"]);
+    assert!(stderr(&o).contains("--since: not a date"), "{}", stderr(&o));
+    let first = json_of(db.dsar(&["intake", "--imap", "--folder", folder, "--since", "2000-01-01", "--json"]));
     assert_eq!(first["proposals"][0]["rights"], json!([]), "{first:#}");
     let locator = first["proposals"][0]["locator"].as_str().expect("locator").to_string();
     assert_eq!(locator, format!("imap:{folder}/{}", locator.rsplit('/').next().unwrap_or("")));

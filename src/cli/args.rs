@@ -763,6 +763,10 @@ pub struct IntakeArgs {
     /// The mailbox folder (default: the one in the settings, usually INBOX).
     #[arg(long, requires = "imap", value_name = "NAME")]
     pub folder: Option<String>,
+    /// Only messages that arrived on or after this day (YYYY-MM-DD), e.g. on a first read of
+    /// a mailbox with years of mail.
+    #[arg(long, requires = "imap", value_name = "DATE")]
+    pub since: Option<String>,
     /// Mark a proposed message as not a request (imap:FOLDER/UID as printed), so it is not
     /// proposed again.
     #[arg(long, requires = "imap", conflicts_with = "accept", value_name = "LOCATOR")]

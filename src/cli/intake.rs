@@ -1,6 +1,6 @@
 //! `dsar intake FILE.eml... [--json] [--accept]` (SPEC §11): proposals from request e-mails,
 //! or cases created from them. One line per file that cannot be taken in; the others go on.
-//! `dsar intake --imap [--folder NAME] [--json] [--accept | --dismiss imap:FOLDER/UID]` does the
+//! `dsar intake --imap [--folder NAME] [--since DATE] [--json] [--accept | --dismiss imap:FOLDER/UID]` does the
 //! same for the intake mailbox (`intake::mailbox`), with `imap:FOLDER/UID` in place of a file.
 
 use serde_json::{json, Value};
@@ -135,7 +135,13 @@ fn imap(cli: &Cli, a: &IntakeArgs) -> Result<(), Failure> {
         println!("dismissed {}", key.locator());
         return Ok(());
     }
-    let opts = ReadOptions { folder: a.folder.clone(), which: if a.accept { Which::Undecided } else { Which::New } };
+    let since = match &a.since {
+        Some(d) => Some(
+            chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| Failure::user("--since: not a date — write it as YYYY-MM-DD"))?,
+        ),
+        None => None,
+    };
+    let opts = ReadOptions { folder: a.folder.clone(), which: if a.accept { Which::Undecided } else { Which::New }, since };
     let show = !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let report = mailbox::read(&mut store, &c, &opts, &dsar::connectors::Cancel::new(), &mut |p| {
         if show && p.total > 0 {

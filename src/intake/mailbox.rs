@@ -39,6 +39,9 @@ pub struct ReadOptions {
     pub folder: Option<String>,
     /// New messages only, or every undecided one.
     pub which: Which,
+    /// Only messages that arrived on or after this day (the server's arrival date), so a first
+    /// read of a mailbox with years of mail need not propose all of it. `None`: every message.
+    pub since: Option<chrono::NaiveDate>,
 }
 
 /// Names one message for good: a UID means nothing without its folder's UIDVALIDITY.
@@ -164,7 +167,7 @@ pub fn read(store: &mut Store, ctx: &Context, opts: &ReadOptions, cancel: &Cance
     }
     let mut session = connect(store, &s)?;
     let state = session.examine(&folder).map_err(mailbox_error)?;
-    let uids = session.search(&Criterion::All).map_err(mailbox_error)?;
+    let uids = session.search(&opts.since.map_or(Criterion::All, Criterion::Since)).map_err(mailbox_error)?;
     let account = s.account();
     let mut todo = Vec::new();
     for uid in uids {

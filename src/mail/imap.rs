@@ -154,6 +154,8 @@ pub enum Criterion {
     Cc(String),
     /// Either of two criteria.
     Or(Box<Criterion>, Box<Criterion>),
+    /// Arrived (internal date) on or after the day.
+    Since(chrono::NaiveDate),
 }
 
 impl Criterion {
@@ -174,12 +176,14 @@ impl Criterion {
                 a.write(out);
                 b.write(out);
             }
+            // Our own formatting of a date (RFC 3501 date-text), not user text.
+            Criterion::Since(day) => out.push(Arg::Atom(format!("SINCE {}", day.format("%-d-%b-%Y")))),
         }
     }
 
     fn has_8bit(&self) -> bool {
         match self {
-            Criterion::All => false,
+            Criterion::All | Criterion::Since(_) => false,
             Criterion::From(s) | Criterion::To(s) | Criterion::Cc(s) => !s.is_ascii(),
             Criterion::Or(a, b) => a.has_8bit() || b.has_8bit(),
         }
@@ -719,6 +723,9 @@ mod tests {
             })
             .collect();
         assert_eq!(words, ["OR", "FROM", "a", "OR", "TO", "a", "CC", "a"]);
+        let mut args = Vec::new();
+        Criterion::Since(chrono::NaiveDate::from_ymd_opt(2026, 11, 6).expect("day")).write(&mut args);
+        assert_eq!(args, [Arg::Atom("SINCE 6-Nov-2026".into())]);
         assert_eq!(Criterion::any(vec![]), None);
     }
 
