@@ -251,6 +251,8 @@ fn case_show_lists_what_was_found_on_the_way_and_the_cli_drops_it() {
     pull_all(&mut d);
     let Desk { db, store, reference, .. } = d;
     drop(store);
+    let pulled = ok(db.dsar(&["case", "pull", &reference]));
+    assert!(pulled.contains("identifiers found on the way (searched with in the systems after them): crm 1, support 1"), "{pulled}");
     let shown: Value = serde_json::from_str(&ok(db.dsar(&["case", "show", &reference, "--json"]))).unwrap();
     assert_eq!(shown["reference"], reference.as_str(), "existing keys stay");
     let crm = shown["yielded"].as_array().unwrap().iter().find(|y| y["kind"] == "customer_id").unwrap().clone();

@@ -118,6 +118,10 @@ fn print_pull(report: &PullReport) {
         count(evidence::PullStatus::Error),
         count(evidence::PullStatus::Cancelled)
     );
+    let yielded: Vec<String> = report.systems.iter().filter(|s| s.yielded > 0).map(|s| format!("{} {}", s.result.system_id, s.yielded)).collect();
+    if !yielded.is_empty() {
+        println!("identifiers found on the way (searched with in the systems after them): {} — see dsar case show {}", yielded.join(", "), report.reference);
+    }
 }
 
 /// `dsar case evidence REF [--system ID] [--json]`: the records with their locators.
