@@ -82,3 +82,14 @@ describe('fileSize', () => {
     expect(fileSize('en', 3 * 1024 * 1024)).toBe('3 MB');
   });
 });
+
+describe('German words of the Inbox, identity, requester, links and mailbox', () => {
+  it('differ from the English ones except where both languages say the same', async () => {
+    const { DICTIONARIES } = await import('./i18n');
+    const same = new Set(['inbox.field.name', 'mb.host', 'mb.port', 'rq.email']);
+    const ours = Object.keys(DICTIONARIES.en).filter((k) => /^(inbox|id|rq|ln|yd|mb|dup)\./.test(k) || k === 'nav.inbox' || k === 'new.dup.link');
+    expect(ours.length).toBeGreaterThan(100);
+    const untranslated = ours.filter((k) => !same.has(k) && DICTIONARIES.de[k as keyof typeof DICTIONARIES.de] === DICTIONARIES.en[k as keyof typeof DICTIONARIES.en]);
+    expect(untranslated).toEqual([]);
+  });
+});
