@@ -68,7 +68,7 @@ fn main() {
     let deadline = case.deadline(&overrides).expect("deadline");
     let extra = LetterExtra::default();
     let templates = Templates::builtin();
-    let input = LetterInput { kind: LetterKind::AccessResponse, case: &case, register: &register, evidence: &ev, results: &results, language: Language::De, today, deadline: &deadline, extra: &extra, acted: &dsar::acting::Acted::default() };
+    let input = LetterInput { kind: LetterKind::AccessResponse, case: &case, register: &register, evidence: &ev, results: &results, language: Language::De, today, deadline: &deadline, extra: &extra, acted: &dsar::acting::Acted::default(), earlier_access: None };
 
     // The first letter parses the embedded fonts and compiles the templates: reported apart.
     let t = Instant::now();

@@ -225,6 +225,16 @@ pub fn read(conn: &Connection, case_id: &str, id: &str) -> Result<(Document, Vec
     Ok((doc, content))
 }
 
+/// When the last document of a kind was stored: its day and RFC 3339 time (an access
+/// supplement names the letter it completes and lists what came after it).
+pub fn latest_of_kind(conn: &Connection, case_id: &str, kind: &str) -> Result<Option<(chrono::NaiveDate, String)>> {
+    let at: Option<String> = conn
+        .query_row("SELECT max(created_at) FROM documents WHERE case_id = ?1 AND kind = ?2", params![case_id, kind], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(at.and_then(|at| DateTime::parse_from_rfc3339(&at).ok().map(|t| (t.date_naive(), at))))
+}
+
 /// The newest document of a case of one of `kinds` with `media_type`, with its bytes.
 pub fn newest(conn: &Connection, case_id: &str, kinds: &[&str], media_type: &str) -> Result<Option<(Document, Vec<u8>)>> {
     let mut stmt = conn.prepare_cached(&format!(

@@ -86,7 +86,7 @@ fn compose(d: &Desk, kind: LetterKind, lang: Language, extra: LetterExtra, templ
 }
 
 fn reasons() -> LetterExtra {
-    LetterExtra { reasons: Some("Grund eins / reason one.\n\nGrund zwei / reason two.".into()), notes: Some("Notiz / note.".into()), ground: Some(letters::RefusalGround::Art12Unfounded) }
+    LetterExtra { reasons: Some("Grund eins / reason one.\n\nGrund zwei / reason two.".into()), notes: Some("Notiz / note.".into()), ground: Some(letters::RefusalGround::Art12Unfounded), fee: Some("25,00 EUR".into()) }
 }
 
 fn write_pdf(pdf: &[u8]) -> (tempfile::TempDir, PathBuf) {
@@ -163,7 +163,7 @@ fn snapshot(name: &str, actual: &str) {
 
 fn rights_words(lang: Language) -> [&'static str; 6] {
     match lang {
-        Language::De => ["Berichtigung", "Löschung", "Einschränkung der Verarbeitung", "Widerspruch", "Direktwerbung", "gerichtlichen Rechtsbehelf"],
+        Language::De => ["Berichtigung", "Löschung", "Einschränkung der Verarbeitung", "Widerspruch", "Direktwerbung", "Gerichtlicher Rechtsbehelf"],
         Language::En => ["Rectification", "Erasure", "Restriction of processing", "Objection", "direct marketing", "Judicial remedy"],
         Language::Nl => ["Rectificatie", "Wissing", "Beperking van de verwerking", "Bezwaar", "direct marketing", "rechter"],
     }
@@ -272,7 +272,7 @@ fn letters_that_need_reasons_are_refused_without_them() {
 fn subject_text_with_markup_template_syntax_rtl_and_emoji_is_printed_literally() {
     let hostile = "<script>alert(1)</script> &amp; {{ 7*7 }} {% if true %}x{% endif %} مرحبا שלום 👍";
     let d = desk_with(&data("registers/jaimo.json"), "jaimo", Language::En, hostile, vec![hostile.into()]);
-    let extra = LetterExtra { reasons: Some(hostile.into()), notes: Some(hostile.into()), ground: Some(letters::RefusalGround::Art12Unfounded) };
+    let extra = LetterExtra { reasons: Some(hostile.into()), notes: Some(hostile.into()), ground: Some(letters::RefusalGround::Art12Unfounded), fee: Some(hostile.into()) };
     let composed = compose(&d, LetterKind::Refusal, Language::En, extra, &Templates::builtin()).unwrap();
     let l = &composed.letter;
     assert!(l.text.contains(&format!("Dear {hostile},")), "{}", l.text);

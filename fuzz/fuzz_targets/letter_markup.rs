@@ -34,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
         deadline: &deadline,
         extra: &extra,
         acted: &dsar::acting::Acted::default(),
+        earlier_access: None,
     };
     match letters::render(&input, &templates) {
         Ok(letter) => {

@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     let grounds = letters::RefusalGround::ALL;
     let pick = usize::from(input.language) / Language::ALL.len() % (grounds.len() + 1);
     let ground = pick.checked_sub(1).map(|i| grounds[i]);
-    let extra = LetterExtra { reasons: input.reasons, notes: input.notes, ground };
+    let extra = LetterExtra { reasons: input.reasons, notes: input.notes, ground, fee: None };
     let letter_input = LetterInput {
         kind,
         case: &case,
@@ -59,6 +59,7 @@ fuzz_target!(|data: &[u8]| {
         deadline: &deadline,
         extra: &extra,
         acted: &dsar::acting::Acted::default(),
+        earlier_access: None,
     };
     thread_local!(static TEMPLATES: Templates = Templates::builtin());
     TEMPLATES.with(|templates| match letters::render(&letter_input, templates) {

@@ -38,6 +38,10 @@ pub struct LetterTextDto {
     pub notes: Option<String>,
     /// A refusal's legal ground (code, e.g. `art12-5-excessive`); the window offers the list.
     pub ground: Option<String>,
+    /// The fee of a fee notice, as written (e.g. "25,00 EUR").
+    #[serde(default)]
+    #[ts(optional)]
+    pub fee: Option<String>,
 }
 
 impl LetterTextDto {
@@ -47,7 +51,7 @@ impl LetterTextDto {
         // The window offers only valid codes; anything else counts as no ground, which the
         // core then refuses for a refusal with its own message.
         let ground = keep(self.ground).and_then(|g| g.parse().ok());
-        dsar::letters::LetterExtra { reasons: keep(self.reasons), notes: keep(self.notes), ground }
+        dsar::letters::LetterExtra { reasons: keep(self.reasons), notes: keep(self.notes), ground, fee: keep(self.fee) }
     }
 }
 

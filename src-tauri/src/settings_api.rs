@@ -85,6 +85,9 @@ fn controller_from(d: ControllerDto) -> Result<Controller, ApiError> {
             email: opt(d.authority_email),
             url: opt(d.authority_url),
         },
+        // Not on the settings form: save_controller keeps the register's own.
+        public_body: false,
+        signatory: None,
     })
 }
 
@@ -140,9 +143,20 @@ pub fn get_settings(desk: &Desk) -> Result<SettingsDto, ApiError> {
 /// Stores the edited controller section as a new register version; a problem is reported at
 /// its form field.
 pub fn save_controller(desk: &Desk, controller: ControllerDto) -> Result<ControllerDto, ApiError> {
-    let c = controller_from(controller)?;
+    let mut c = controller_from(controller)?;
     let ctx = desk.context();
-    desk.with_store(|s| match register_store::update_controller(s, &ctx, &c) {
+    desk.with_store(|s| {
+        // What the form does not show stays as the register has it.
+        if let Some(current) = register_store::current(s)? {
+            c.public_body = current.controller.public_body;
+            c.signatory = current.controller.signatory.clone();
+        }
+        save(s, &ctx, &c)
+    })
+}
+
+fn save(s: &mut dsar::store::Store, ctx: &dsar::cases::Context, c: &Controller) -> Result<ControllerDto, ApiError> {
+    match register_store::update_controller(s, ctx, c) {
         Ok(reg) => Ok(controller_dto(&reg.controller)),
         Err(dsar::Error::Register(r)) => {
             let p = r.problems.iter().find(|p| p.path.starts_with("/controller")).or(r.problems.first());
@@ -153,7 +167,7 @@ pub fn save_controller(desk: &Desk, controller: ControllerDto) -> Result<Control
         }
         Err(dsar::Error::Input(i)) if i.field == "register" => Err(ApiError::new(ErrorCode::Conflict, format!("{} — {}", i.problem, i.fix))),
         Err(e) => Err(e.into()),
-    })
+    }
 }
 
 /// Stores the defaults the New case form starts with.

@@ -121,6 +121,7 @@ impl Acted {
                 | LetterKind::ErasurePartial
                 | LetterKind::RestrictionConfirmation
                 | LetterKind::ObjectionAccepted
+                | LetterKind::ConsentWithdrawalConfirmation
                 | LetterKind::RectificationConfirmation
                 | LetterKind::RecipientsInformed
         );

@@ -180,6 +180,10 @@ pub struct LetterArgs {
     /// Why the gaps are accepted (with --accept-gaps); goes into the audit trail.
     #[arg(long)]
     pub reason: Option<String>,
+    /// The fee of a fee notice (Art. 12(5)(a)), as it should read, e.g. "25,00 EUR".
+    #[arg(long)]
+    pub fee: Option<String>,
+    /// Folder of the firm's letter templates (<dir>/<lang>/<kind>.j2); default: templates/ beside the database.
     #[arg(long, env = "DSAR_TEMPLATES", value_name = "DIR")]
     pub templates: Option<PathBuf>,
 }

@@ -104,6 +104,16 @@ struct ControllerCtx {
     country: String,
     dpo: Option<PersonCtx>,
     authority: AuthorityCtx,
+    /// A public body (NL: decisions are Awb besluiten, art. 34 UAVG).
+    public_body: bool,
+    /// Who signs for the controller.
+    signatory: Option<SignatoryCtx>,
+}
+
+#[derive(Serialize)]
+struct SignatoryCtx {
+    name: String,
+    role: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +166,10 @@ struct DatesCtx {
     /// The date that counts now (extended once extended).
     answer_by: String,
     extended: bool,
+    /// The day of the last access answer (a supplement completes it).
+    earlier_access: Option<String>,
+    /// The day the subject was last asked to confirm their identity.
+    identity_asked: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -166,6 +180,8 @@ struct ExtraCtx {
     notes: Vec<String>,
     /// A refusal's legal ground in words, with its citation.
     ground: Option<String>,
+    /// The fee asked (fee notice), as written.
+    fee: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -190,6 +206,10 @@ struct SystemCtx {
     logic: Option<String>,
     portable: bool,
     objectionable: bool,
+    /// Processing rests on consent (Art. 6(1)(a) / 9(2)(a)).
+    consent: bool,
+    /// Results arrived after the last access answer (what a supplement adds).
+    new_since: bool,
 }
 
 #[derive(Serialize)]
@@ -284,6 +304,7 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
     let mut retained = Vec::new();
     let mut recipients: Vec<String> = Vec::new();
     let mut total_records = 0;
+    let new_since = input.earlier_access.map(|(_, at)| super::preconditions::new_since(input, at)).unwrap_or_default();
     for f in &found {
         let s = f.system;
         let name = pick(&s.name);
@@ -350,6 +371,8 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
             logic: s.logic.as_ref().map(&pick),
             portable: is_portable(s),
             objectionable: s.legal_bases.iter().any(|b| b.is_legitimate_interest() || is_public_task(*b)),
+            consent: s.legal_bases.iter().any(|b| b.is_consent()),
+            new_since: new_since.contains(&s.id.as_str()),
             name,
         });
     }
@@ -388,6 +411,8 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
                 url: authority.url.as_deref().map(clean),
                 is_ap: is_dutch_authority(&authority.name),
             },
+            public_body: c.public_body,
+            signatory: c.signatory.as_ref().map(|sg| SignatoryCtx { name: clean(&sg.name), role: sg.role.as_ref().map(&pick) }),
         },
         subject: SubjectCtx {
             name: clean(&input.case.subject.name),
@@ -412,11 +437,23 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
             extension_notice_by: dl.extension_notice_by.map(|d| words::date(d, lang)),
             answer_by: words::date(answer_by, lang),
             extended,
+            earlier_access: input.earlier_access.map(|(d, _)| words::date(d, lang)),
+            identity_asked: input
+                .case
+                .pauses
+                .iter()
+                .filter_map(|p| match p {
+                    crate::deadline::Pause::Identity { asked, .. } => Some(*asked),
+                    _ => None,
+                })
+                .max()
+                .map(|d| words::date(d, lang)),
         },
         extra: ExtraCtx {
             reasons: paragraphs(reasons),
             notes: paragraphs(input.extra.notes.as_deref()),
             ground: input.extra.ground.filter(|_| kind == LetterKind::Refusal).map(|g| g.text(lang, law)),
+            fee: input.extra.fee.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(clean),
         },
         systems,
         searched,

@@ -42,6 +42,19 @@ pub enum LetterKind {
     Refusal,
     /// No data about the subject was found (Art. 15(1): negative confirmation).
     NoData,
+    /// The rest of an access answer: systems whose results came after the first letter.
+    AccessSupplement,
+    /// An objection against processing on contract or legal obligation, where Art. 21 does
+    /// not apply (basis 6(1)(b)/(c)).
+    ObjectionNotApplicable,
+    /// Identity could not be established after asking (Art. 11(2), 12(2)).
+    IdentityNotEstablished,
+    /// A reasonable fee for a manifestly unfounded or excessive request (Art. 12(5)(a)).
+    FeeNotice,
+    /// Withdrawal of consent carried out (Art. 7(3)), with what was stopped and erased.
+    ConsentWithdrawalConfirmation,
+    /// To a representative: the authority to act for the subject is needed first.
+    RequestByRepresentative,
 }
 
 impl LetterKind {
@@ -64,6 +77,12 @@ impl LetterKind {
         LetterKind::RecipientsInformed,
         LetterKind::Refusal,
         LetterKind::NoData,
+        LetterKind::AccessSupplement,
+        LetterKind::ObjectionNotApplicable,
+        LetterKind::IdentityNotEstablished,
+        LetterKind::FeeNotice,
+        LetterKind::ConsentWithdrawalConfirmation,
+        LetterKind::RequestByRepresentative,
     ];
 
     /// Stable spelling (CLI `--kind`, template file name, documents table).
@@ -86,18 +105,32 @@ impl LetterKind {
             LetterKind::RecipientsInformed => "recipients-informed",
             LetterKind::Refusal => "refusal",
             LetterKind::NoData => "no-data",
+            LetterKind::AccessSupplement => "access-supplement",
+            LetterKind::ObjectionNotApplicable => "objection-not-applicable",
+            LetterKind::IdentityNotEstablished => "identity-not-established",
+            LetterKind::FeeNotice => "fee-notice",
+            LetterKind::ConsentWithdrawalConfirmation => "consent-withdrawal-confirmation",
+            LetterKind::RequestByRepresentative => "request-by-representative",
         }
     }
 
     /// Kinds that must state the controller's reasons (refusal, extension, objection
     /// rejected) — the law requires them, so a letter without them is not rendered.
     pub fn needs_reasons(self) -> bool {
-        matches!(self, LetterKind::Refusal | LetterKind::ExtensionNotice | LetterKind::ObjectionRejected | LetterKind::RectificationRefused)
+        matches!(
+            self,
+            LetterKind::Refusal
+                | LetterKind::ExtensionNotice
+                | LetterKind::ObjectionRejected
+                | LetterKind::RectificationRefused
+                | LetterKind::IdentityNotEstablished
+                | LetterKind::FeeNotice
+        )
     }
 
     /// Kinds whose content comes from the register's Art. 15 items, checked for gaps.
     pub fn uses_register_content(self) -> bool {
-        matches!(self, LetterKind::AccessResponse | LetterKind::PortabilityResponse)
+        matches!(self, LetterKind::AccessResponse | LetterKind::PortabilityResponse | LetterKind::AccessSupplement)
     }
 }
 
@@ -128,7 +161,7 @@ mod tests {
         for k in LetterKind::ALL {
             assert_eq!(k.code().parse::<LetterKind>().unwrap(), *k);
         }
-        assert_eq!(LetterKind::ALL.len(), 17);
+        assert_eq!(LetterKind::ALL.len(), 23);
         let e = "acess-response".parse::<LetterKind>().unwrap_err();
         assert!(e.to_string().contains("access-response, portability-response"), "{e}");
     }

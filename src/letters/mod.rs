@@ -18,6 +18,7 @@ mod context;
 mod ground;
 mod kind;
 mod markup;
+mod preconditions;
 mod templates;
 pub mod words;
 
@@ -63,6 +64,9 @@ pub struct LetterInput<'a> {
     pub extra: &'a LetterExtra,
     /// What the desk recorded as done: the only source of a confirmation's facts.
     pub acted: &'a crate::acting::Acted,
+    /// The last access answer saved for the case (day and RFC 3339 time): a supplement says
+    /// what came after it.
+    pub earlier_access: Option<(NaiveDate, &'a str)>,
 }
 
 /// What the DPO writes for this letter.
@@ -75,6 +79,9 @@ pub struct LetterExtra {
     pub notes: Option<String>,
     /// The legal ground of a refusal (RULES.md §3: chosen, never assumed).
     pub ground: Option<RefusalGround>,
+    /// The fee asked for a manifestly unfounded or excessive request, as written (e.g.
+    /// "25,00 EUR"); required for a fee notice.
+    pub fee: Option<String>,
 }
 
 /// A rendered letter.
@@ -110,6 +117,9 @@ pub enum LetterError {
         /// The kind.
         kind: LetterKind,
     },
+    /// A fee notice without the fee.
+    #[error("fee: a fee notice must say how much — give the amount (--fee \"25,00 EUR\")")]
+    MissingFee,
     /// A refusal without its legal ground (SPEC §8, RULES.md §3: chosen, never assumed).
     #[error("ground: a refusal must name its legal ground — choose it (e.g. art12-5-excessive, art15-4, art17-3-b)")]
     MissingGround,
@@ -182,6 +192,9 @@ fn render_marked(input: &LetterInput<'_>, templates: &Templates, draft: bool) ->
     }
     if kind.needs_reasons() && !reasons_given {
         return Err(LetterError::MissingReasons { kind });
+    }
+    if kind == LetterKind::FeeNotice && !has_reasons(input.extra.fee.as_deref()) {
+        return Err(LetterError::MissingFee);
     }
     if let Some(ground) = input.extra.ground.filter(|_| kind == LetterKind::Refusal) {
         let country = input.register.controller.country.clone();
@@ -281,7 +294,21 @@ fn compose_marked(store: &Store, today: NaiveDate, req: &LetterRequest, template
     }
     let language = req.language.unwrap_or(case.language);
     let acted = crate::acting::acted(store, &req.reference)?;
-    let input = LetterInput { kind: req.kind, case: &case, register: &register, evidence: &ev, results: &results, language, today, deadline: &deadline, extra: &req.extra, acted: &acted };
+    let earlier = crate::documents::latest_of_kind(store.conn(), &case.id, LetterKind::AccessResponse.code())?;
+    let earlier_access = earlier.as_ref().map(|(day, at)| (*day, at.as_str()));
+    let input = LetterInput {
+        kind: req.kind,
+        case: &case,
+        register: &register,
+        evidence: &ev,
+        results: &results,
+        language,
+        today,
+        deadline: &deadline,
+        extra: &req.extra,
+        acted: &acted,
+        earlier_access,
+    };
     let letter = render_marked(&input, templates, draft)?;
     let found = findings(&register, &ev, &results);
     let listed: Vec<&str> = found.iter().filter(|f| f.listed()).map(|f| f.system.id.as_str()).collect();
@@ -298,6 +325,7 @@ fn compose_marked(store: &Store, today: NaiveDate, req: &LetterRequest, template
             }
         }
     }
+    unrecorded.extend(preconditions::unmet(store.conn(), &input, &found)?);
     Ok(Composed { letter, case, gaps, being_checked, unrecorded })
 }
 

@@ -103,7 +103,7 @@ pub fn safeguard(s: Safeguard, lang: Language) -> &'static str {
         Safeguard::Scc => [
             "EU-Standardvertragsklauseln (Art. 46 Abs. 2 lit. c DSGVO)",
             "EU standard contractual clauses (Art. 46(2)(c) GDPR)",
-            "EU-modelcontractbepalingen (art. 46 lid 2 sub c AVG)",
+            "standaardcontractbepalingen van de Europese Commissie (art. 46 lid 2 sub c AVG)",
         ],
         Safeguard::Dpf => [
             "Zertifizierung des Empfängers nach dem EU-US Data Privacy Framework (Angemessenheitsbeschluss, Art. 45 DSGVO)",

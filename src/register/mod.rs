@@ -32,7 +32,7 @@ pub use connector::{
 pub use error::{Problem, RegisterError};
 pub use legal::{Article, LegalBasis, Role, Safeguard};
 pub use model::{
-    Address, Controller, Dpo, Register, Retention, StatutoryRetention, SupervisoryAuthority,
+    Address, Controller, Dpo, Register, Retention, Signatory, StatutoryRetention, SupervisoryAuthority,
     System, Transfer, Vendor,
 };
 pub use order::{waves as yield_waves, YieldCycle, YieldLink};

@@ -93,6 +93,23 @@ pub struct Controller {
     pub dpo: Option<Dpo>,
     /// The authority a subject may complain to (Art. 15(1)(f)).
     pub supervisory_authority: SupervisoryAuthority,
+    /// A public body: in the Netherlands its decisions are Awb besluiten (art. 34 UAVG),
+    /// challenged by bezwaar rather than the civil petition of art. 35 UAVG.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public_body: bool,
+    /// Who signs letters for the controller (the DPO stays the contact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signatory: Option<Signatory>,
+}
+
+/// The person who signs letters for the controller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signatory {
+    /// Their name.
+    pub name: String,
+    /// Their role, per language (e.g. {"de": "Geschäftsführerin", "en": "Managing Director"}).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Text>,
 }
 
 impl Controller {

@@ -16,4 +16,8 @@ notes: string | null,
 /**
  * A refusal's legal ground (code, e.g. `art12-5-excessive`); the window offers the list.
  */
-ground: string | null, };
+ground: string | null, 
+/**
+ * The fee of a fee notice, as written (e.g. "25,00 EUR").
+ */
+fee?: string, };
