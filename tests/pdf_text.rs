@@ -202,7 +202,10 @@ fn a_hyphenated_name_at_the_end_of_a_line_survives_plain_pdftotext() {
 ///   carries as the e-mail subject (checked equal to `subject_line` here); a table header
 ///   row repeated at the top of a page; the list bullet `•` at the start of a line.
 /// - Text: the list marker `- ` at the start of a line; a table header's underline (a line
-///   of dashes only); the `:` between a table label and its value (`table_colons`).
+///   of dashes only); the `:` between a table label and its value (`table_colons`); the
+///   sender block closing the e-mail (`only="text"` in _layout.j2: the controller's name,
+///   address, e-mail and "…: REFERENCE"), which the PDF prints in its letterhead instead —
+///   checked there line by line.
 #[test]
 fn every_letter_kind_and_language_extracts_as_its_composed_text() {
     let db = TempDb::new();
@@ -242,7 +245,7 @@ fn every_letter_kind_and_language_extracts_as_its_composed_text() {
         reasons: Some("Grund eins / reason one.\n\nGrund zwei / reason two.".into()),
         notes: Some("Notiz / note.".into()),
         ground: Some(letters::RefusalGround::Art12Unfounded),
-        ..LetterExtra::default()
+        fee: Some("25,00 EUR".into()),
     };
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -256,17 +259,23 @@ fn every_letter_kind_and_language_extracts_as_its_composed_text() {
                     continue;
                 }
             };
-            let composed = text_side(&letter.text);
+            let (text, sender) = split_sender_block(&letter.text, &reference);
+            let composed = text_side(text);
             for mode in [Mode::Raw, Mode::Reading] {
                 let Some(extracted) = pdftotext(&letter.pdf, mode) else { return };
                 let what = format!("{kind}/{lang}/{mode:?}");
-                let body = match pdf_side(&extracted, &reference, &letter.subject_line, &header_rows(&letter.text)) {
+                let (head, body) = match pdf_side(&extracted, &reference, &letter.subject_line, &header_rows(text)) {
                     Ok(b) => b,
                     Err(e) => {
                         failures.push(format!("{what}: {e}"));
                         continue;
                     }
                 };
+                for line in sender.lines().map(collapse).filter(|l| !l.is_empty()) {
+                    if !collapse(&head).contains(&line) {
+                        failures.push(format!("{what}: the e-mail's sender line {line:?} is not in the PDF's letterhead"));
+                    }
+                }
                 if let Err(e) = same_text(&composed, &body, true) {
                     failures.push(format!("{what}: {e}"));
                 }
@@ -276,6 +285,16 @@ fn every_letter_kind_and_language_extracts_as_its_composed_text() {
     }
     assert!(failures.is_empty(), "{} of {checked} letters differ:\n{}", failures.len(), failures.join("\n"));
     assert_eq!(checked, 2 * 3 * LetterKind::ALL.len());
+}
+
+/// The letter's plain text and its closing sender block: the last paragraph, when its last
+/// line ends in ": REFERENCE" (empty when there is none).
+fn split_sender_block<'a>(text: &'a str, reference: &str) -> (&'a str, &'a str) {
+    let trimmed = text.trim_end();
+    match trimmed.rfind("\n\n") {
+        Some(at) if trimmed.lines().last().is_some_and(|l| l.ends_with(&format!(": {reference}"))) => (&trimmed[..at], &trimmed[at + 2..]),
+        _ => (text, ""),
+    }
 }
 
 /// The letter's plain text without its list markers and table-header underlines.
@@ -298,9 +317,9 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The PDF's text from the line after the subject heading, without page furniture, repeated
-/// table headers and bullets.
-fn pdf_side(extracted: &str, reference: &str, subject: &str, headers: &[String]) -> Result<String, String> {
+/// The PDF's text before the end of the subject heading (the letterhead) and after it (the
+/// body), without page furniture, repeated table headers and bullets.
+fn pdf_side(extracted: &str, reference: &str, subject: &str, headers: &[String]) -> Result<(String, String), String> {
     let is_header = |l: &str| l.contains(" · ") && l.trim_end().ends_with(reference);
     let mut lines = Vec::new();
     let mut seen_headers: Vec<&str> = Vec::new();
@@ -328,7 +347,7 @@ fn pdf_side(extracted: &str, reference: &str, subject: &str, headers: &[String])
         so_far.push(' ');
         so_far.push_str(l);
         if collapse(&so_far).ends_with(&wanted) {
-            return Ok(lines[k + 1..].join("\n"));
+            return Ok((lines[..=k].join("\n"), lines[k + 1..].join("\n")));
         }
     }
     Err(format!("subject {subject:?} not found in the PDF:\n{}", lines.join("\n")))
