@@ -20,11 +20,12 @@ use crate::dto_acting::*;
 use crate::error::{ApiError, ErrorCode};
 
 /// The letters that confirm what was done: each may go only once the desk has recorded it.
-const CONFIRMATIONS: [LetterKind; 6] = [
+const CONFIRMATIONS: [LetterKind; 7] = [
     LetterKind::ErasureConfirmation,
     LetterKind::ErasurePartial,
     LetterKind::RestrictionConfirmation,
     LetterKind::ObjectionAccepted,
+    LetterKind::ConsentWithdrawalConfirmation,
     LetterKind::RectificationConfirmation,
     LetterKind::RecipientsInformed,
 ];

@@ -120,7 +120,7 @@ export function canVerify(systems: readonly Pick<ActedSystemDto, 'status' | 'era
 const LETTERS_BY_RIGHT: Record<string, readonly string[]> = {
   erasure: ['erasure-confirmation', 'erasure-partial'],
   delete: ['erasure-confirmation', 'erasure-partial'],
-  'withdraw-consent': ['erasure-confirmation', 'erasure-partial'],
+  'withdraw-consent': ['consent-withdrawal-confirmation', 'erasure-confirmation', 'erasure-partial'],
   'opt-out': ['erasure-confirmation', 'erasure-partial'],
   restriction: ['restriction-confirmation'],
   limit: ['restriction-confirmation'],

@@ -62,6 +62,12 @@ export const LETTER_KINDS = [
   'recipients-informed',
   'refusal',
   'no-data',
+  'access-supplement',
+  'objection-not-applicable',
+  'identity-not-established',
+  'fee-notice',
+  'consent-withdrawal-confirmation',
+  'request-by-representative',
 ] as const;
 
 /** Refusal grounds (SPEC §8 `--ground`); which apply depends on the case's law. */

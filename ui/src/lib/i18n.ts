@@ -212,6 +212,7 @@ const en = {
   'cw.preview_subject': 'Subject',
   'cw.reasons': 'Reasons (a refusal, an extension or a rejected objection needs them)',
   'cw.ground': 'Legal ground of the refusal',
+  'cw.fee': 'Fee asked (amount and currency, e.g. 25.00 EUR)',
   'cw.ground_choose': 'Choose the ground…',
   'ground.art12-5-unfounded': 'Manifestly unfounded (Art. 12(5))',
   'ground.art12-5-excessive': 'Manifestly excessive, repetitive (Art. 12(5))',
@@ -572,6 +573,12 @@ const en = {
   'code.letter.recipients-informed': 'Recipients informed',
   'code.letter.refusal': 'Refusal',
   'code.letter.no-data': 'No data held',
+  'code.letter.access-supplement': 'Access: the rest that followed',
+  'code.letter.objection-not-applicable': 'Objection not applicable',
+  'code.letter.identity-not-established': 'Identity not established',
+  'code.letter.fee-notice': 'Fee for an excessive request',
+  'code.letter.consent-withdrawal-confirmation': 'Consent withdrawal confirmed',
+  'code.letter.request-by-representative': 'Representative: proof of authority',
   'code.letter.processor-reply': 'Reply to a task',
   'code.letter.bundle': 'Export bundle',
   'code.confirmed.erased': 'erased',
@@ -725,6 +732,7 @@ const en = {
   'mb.password_keep': 'leave empty to keep the stored password',
   'mb.save': 'Save mailbox',
   'mb.saved': 'Mailbox saved.',
+  'inbox.since': 'arrived from',
 } as const;
 
 /** A key of the UI dictionary. */
@@ -938,6 +946,7 @@ const de: Record<Key, string> = {
   'cw.preview_subject': 'Betreff',
   'cw.reasons': 'Begründung (nötig bei Ablehnung, Fristverlängerung oder abgelehntem Widerspruch)',
   'cw.ground': 'Rechtsgrundlage der Ablehnung',
+  'cw.fee': 'Verlangtes Entgelt (Betrag und Währung, z. B. 25,00 EUR)',
   'cw.ground_choose': 'Grundlage wählen…',
   'ground.art12-5-unfounded': 'Offenkundig unbegründet (Art. 12 Abs. 5)',
   'ground.art12-5-excessive': 'Offenkundig exzessiv, wiederholt (Art. 12 Abs. 5)',
@@ -1298,6 +1307,12 @@ const de: Record<Key, string> = {
   'code.letter.recipients-informed': 'Empfänger informiert',
   'code.letter.refusal': 'Ablehnung',
   'code.letter.no-data': 'Keine Daten vorhanden',
+  'code.letter.access-supplement': 'Auskunft: Ergänzung',
+  'code.letter.objection-not-applicable': 'Widerspruch nicht anwendbar',
+  'code.letter.identity-not-established': 'Identität nicht bestätigt',
+  'code.letter.fee-notice': 'Entgelt bei exzessivem Antrag',
+  'code.letter.consent-withdrawal-confirmation': 'Widerruf der Einwilligung bestätigt',
+  'code.letter.request-by-representative': 'Vertretung: Nachweis anfordern',
   'code.letter.processor-reply': 'Antwort auf eine Aufgabe',
   'code.letter.bundle': 'Exportpaket',
   'code.confirmed.erased': 'gelöscht',
@@ -1451,6 +1466,7 @@ const de: Record<Key, string> = {
   'mb.password_keep': 'leer lassen, um das gespeicherte Passwort zu behalten',
   'mb.save': 'Postfach speichern',
   'mb.saved': 'Postfach gespeichert.',
+  'inbox.since': 'eingegangen ab',
 };
 
 /** Both dictionaries, for the placeholder consistency test. */
