@@ -194,5 +194,6 @@ pub fn case(subject: dsar::domain::Subject, language: dsar::domain::Language, ex
         extended_on: None,
         extension_reason,
         pauses: Vec::new(),
+        requester: None,
     }
 }
