@@ -439,9 +439,9 @@ pub const MAILBOX_PROGRESS: &str = "mailbox-progress";
 
 /// See [`crate::inbox::inbox_read_mailbox`]; progress is emitted as `mailbox-progress`.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn inbox_read_mailbox(app: AppHandle, desk: Shared<'_>) -> Result<crate::dto_inbox::MailboxReadDto, ApiError> {
+pub async fn inbox_read_mailbox(app: AppHandle, desk: Shared<'_>, since: Option<String>) -> Result<crate::dto_inbox::MailboxReadDto, ApiError> {
     // A lost progress event only delays the UI's update until the result arrives.
-    blocking(&desk, move |d| crate::inbox::inbox_read_mailbox(d, &|p| drop(app.emit(MAILBOX_PROGRESS, p)))).await
+    blocking(&desk, move |d| crate::inbox::inbox_read_mailbox(d, since, &|p| drop(app.emit(MAILBOX_PROGRESS, p)))).await
 }
 
 /// See [`crate::inbox::cancel_mailbox_read`].

@@ -210,12 +210,15 @@ pub fn inbox_dismiss(desk: &Desk, id: String) -> Result<Vec<ProposalDto>, ApiErr
 /// Reads the intake mailbox's folder (settings) on a second connection, one message at a
 /// time with `progress`, until done or cancelled ([`cancel_mailbox_read`]): every message not
 /// yet accepted or dismissed becomes a proposal in the Inbox beside the dropped files.
-pub fn inbox_read_mailbox(desk: &Desk, progress: &dyn Fn(MailboxProgressDto)) -> Result<MailboxReadDto, ApiError> {
+/// `since` (`YYYY-MM-DD`) leaves out messages that arrived before that day: a first read of
+/// a mailbox with years of mail need not propose all of it.
+pub fn inbox_read_mailbox(desk: &Desk, since: Option<String>, progress: &dyn Fn(MailboxProgressDto)) -> Result<MailboxReadDto, ApiError> {
+    let since = crate::api::opt_date("since", since.as_deref().filter(|s| !s.trim().is_empty()))?;
     let db = desk.db_path()?;
     let guard = desk.start_mailbox()?;
     let mut store = desk.second_connection()?;
     let ctx = desk.context();
-    let opts = mailbox::ReadOptions { which: mailbox::Which::Undecided, ..Default::default() };
+    let opts = mailbox::ReadOptions { which: mailbox::Which::Undecided, since, ..Default::default() };
     let report = mailbox::read(&mut store, &ctx, &opts, &guard.cancel, &mut |p| {
         progress(MailboxProgressDto { done: u64::try_from(p.done).unwrap_or(u64::MAX), total: u64::try_from(p.total).unwrap_or(u64::MAX) })
     })

@@ -33,7 +33,7 @@ fn mail(from: &str, subject: &str, date: &str, body: &str) -> Vec<u8> {
 #[test]
 fn the_mailbox_is_refused_until_it_is_set_and_its_fields_are_checked() {
     let (_dir, desk) = fresh_desk();
-    let e = inbox::inbox_read_mailbox(&desk, &|_| ()).unwrap_err();
+    let e = inbox::inbox_read_mailbox(&desk, None, &|_| ()).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.starts_with("imap: no intake mailbox is set — check the mailbox under Settings → Mailbox"), "{e:?}");
     assert!(inbox::get_imap(&desk).unwrap().is_none());
@@ -80,8 +80,15 @@ fn messages_read_from_the_mailbox_join_the_inbox_and_are_remembered_when_decided
     let ctx = desk.context();
     desk.with_store(|s| Ok(dsar::settings::set_imap(s, &ctx, &settings, &password)?)).unwrap();
 
+    // Only what arrived from tomorrow on: nothing (the server's arrival day is today).
+    let later = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    let none = inbox::inbox_read_mailbox(&desk, Some(later), &|_| ()).unwrap();
+    assert_eq!((none.total, none.items.len()), (0, 0));
+    let e = inbox::inbox_read_mailbox(&desk, Some("gestern".into()), &|_| ()).unwrap_err();
+    assert!(e.message.starts_with("since: "), "{e:?}");
+
     let seen = Mutex::new(Vec::new());
-    let read = inbox::inbox_read_mailbox(&desk, &|p| seen.lock().unwrap().push((p.done, p.total))).unwrap();
+    let read = inbox::inbox_read_mailbox(&desk, None, &|p| seen.lock().unwrap().push((p.done, p.total))).unwrap();
     assert_eq!((read.total, read.cancelled, read.added.len()), (2, false, 2));
     assert_eq!(*seen.lock().unwrap(), [(0, 2), (1, 2), (2, 2)], "n of total after each message");
     let erika = read.items.iter().find(|p| p.from.as_deref() == Some("erika@example.org")).expect("her request");
@@ -90,7 +97,7 @@ fn messages_read_from_the_mailbox_join_the_inbox_and_are_remembered_when_decided
     let news = read.items.iter().find(|p| p.from.as_deref() == Some("news@shop.example")).unwrap();
 
     // Reading again while both wait adds nothing twice.
-    assert_eq!(inbox::inbox_read_mailbox(&desk, &|_| ()).unwrap().items.len(), 2);
+    assert_eq!(inbox::inbox_read_mailbox(&desk, None, &|_| ()).unwrap().items.len(), 2);
 
     let edits = ProposalEdits { from: "erika@example.org".into(), name: "Erika Mustermann".into(), received: erika.received.clone(), rights: erika.rights.clone(), language: "de".into() };
     let reference = inbox::inbox_accept(&desk, erika.id.clone(), edits).unwrap();
@@ -99,6 +106,6 @@ fn messages_read_from_the_mailbox_join_the_inbox_and_are_remembered_when_decided
     assert!(case.documents.iter().any(|d| d.kind == "request-email"), "the message is kept on the case");
 
     // Decided messages are remembered in the desk: a later read proposes neither again.
-    let again = inbox::inbox_read_mailbox(&desk, &|_| ()).unwrap();
+    let again = inbox::inbox_read_mailbox(&desk, None, &|_| ()).unwrap();
     assert_eq!((again.total, again.items.len()), (0, 0));
 }

@@ -309,7 +309,8 @@ export const api = {
   inboxAccept: (id: string, edits: ProposalEdits) => call<string>('inbox_accept', { id, edits }),
   inboxDismiss: (id: string) => call<ProposalDto[]>('inbox_dismiss', { id }),
   /** Reads the intake mailbox into the Inbox; progress as `mailbox-progress` events. */
-  inboxReadMailbox: () => call<MailboxReadDto>('inbox_read_mailbox'),
+  /** `since` (YYYY-MM-DD or null): only messages that arrived on or after that day. */
+  inboxReadMailbox: (since: string | null) => call<MailboxReadDto>('inbox_read_mailbox', { since }),
   cancelMailboxRead: () => call<null>('cancel_mailbox_read'),
   getImap: () => call<ImapSettingsDto | null>('get_imap'),
   saveImap: (input: ImapInput) => call<ImapSettingsDto>('save_imap', { input }),

@@ -70,10 +70,12 @@ export const mailboxRead = $state<{
   total: number | null;
   result: MailboxReadDto | null;
   error: string | null;
-}>({ running: false, done: 0, total: null, result: null, error: null });
+  /** Only messages from this day on (`YYYY-MM-DD`), or all when empty. */
+  since: string;
+}>({ running: false, done: 0, total: null, result: null, error: null, since: '' });
 
 /** Reads the intake mailbox into the Inbox, with progress; `describe` turns an error into words. */
-export async function readMailbox(describe: (raw: unknown) => string): Promise<void> {
+export async function readMailbox(since: string | null, describe: (raw: unknown) => string): Promise<void> {
   if (mailboxRead.running) return;
   Object.assign(mailboxRead, { running: true, done: 0, total: null, result: null, error: null });
   let stop: (() => void) | null = null;
@@ -86,7 +88,7 @@ export async function readMailbox(describe: (raw: unknown) => string): Promise<v
     // Without events the result still arrives; only the count stays still.
   }
   try {
-    const r = await api.inboxReadMailbox();
+    const r = await api.inboxReadMailbox(since);
     mailboxRead.result = r;
     inbox.refused = r.refused;
     setItems(r.items, r.added[0]);
