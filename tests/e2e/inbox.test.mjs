@@ -72,6 +72,18 @@ const ERIKA_AGAIN = [
   '',
 ].join('\r\n');
 
+// Not a request: no right in it, no display name.
+const SPAM = [
+  'From: gewinn@promo.example',
+  'To: datenschutz@kranich.example',
+  'Date: Wed, 18 Nov 2026 03:14:00 +0100',
+  'Subject: Ihr Gewinnspiel-Gutschein',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  'Herzlichen Glueckwunsch, Sie haben gewonnen! Klicken Sie hier.',
+  '',
+].join('\r\n');
+
 function system(id, name, connector) {
   return {
     id, name, role: 'internal', purposes: ['Verkauf'], data_categories: ['Kontaktdaten'], legal_bases: ['art6-1-b'],
@@ -227,13 +239,27 @@ test('Enter creates the case; it is in the case list under her name with the e-m
   await app.screenshot('61-inbox-case-listed');
 });
 
-test('her second e-mail is flagged as a possible repeat of the open case, and x dismisses it', async () => {
-  await drop([{ name: 'Nachfrage.eml', text: ERIKA_AGAIN }]);
+test('her second e-mail is flagged as a possible repeat of the open case; j/k move, x and Delete dismiss', async () => {
+  await drop([{ name: 'Nachfrage.eml', text: ERIKA_AGAIN }, { name: 'spam.eml', text: SPAM }]);
+  await app.textMatching('inbox-item-1', /Gewinnspiel/);
+  await app.click('inbox-item-0');
   const dup = await app.textMatching('inbox-duplicate', new RegExp(erika));
   assert.match(dup, new RegExp(`^Passt zum offenen Fall ${erika} \\(Erika Mustermann\\), eingegangen am 17\\.11\\.2026\\.`));
   await app.screenshot('62-inbox-duplicate');
+  // The keys work on the row that was clicked.
+  await app.session.actions().sendKeys('j').perform();
+  await app.textMatching('inbox-subject', /^Ihr Gewinnspiel-Gutschein$/);
+  // No right recognised: the warning says so in German, and Enter does not create a case.
+  assert.match(await shown('inbox-warnings'), /Rechte: Im Text wurde kein Recht erkannt: die geltend gemachten Rechte auswählen\./);
+  await app.session.actions().sendKeys('\uE007').perform();
+  assert.match(await app.fieldError('inbox-name'), /Namen/);
+  await app.session.actions().sendKeys('k').perform();
+  await app.textMatching('inbox-subject', /^Nachfrage: meine Auskunft$/);
   await press('x');
   assert.equal(await app.text('inbox-dismissed'), 'Verworfen: Nachfrage: meine Auskunft');
+  await app.textMatching('inbox-subject', /^Ihr Gewinnspiel-Gutschein$/);
+  await press('\uE017'); // Delete
+  assert.equal(await app.text('inbox-dismissed'), 'Verworfen: Ihr Gewinnspiel-Gutschein');
   await app.find('inbox-empty');
   assert.equal((await sql(db, PASS, 'SELECT count(*) FROM cases'))[0][0], 1, 'dismissing creates nothing');
 });
