@@ -251,6 +251,7 @@ test('her second e-mail is flagged as a possible repeat of the open case; j/k mo
   await app.textMatching('inbox-subject', /^Ihr Gewinnspiel-Gutschein$/);
   // No right recognised: the warning says so in German, and Enter does not create a case.
   assert.match(await shown('inbox-warnings'), /Rechte: Im Text wurde kein Recht erkannt: die geltend gemachten Rechte auswählen\./);
+  await app.screenshot('62b-inbox-warnings');
   await app.session.actions().sendKeys('\uE007').perform();
   assert.match(await app.fieldError('inbox-name'), /Namen/);
   await app.session.actions().sendKeys('k').perform();
