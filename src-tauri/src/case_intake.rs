@@ -220,7 +220,7 @@ pub fn set_requester(desk: &Desk, reference: String, input: RequesterInput) -> R
 
 /// Removes the requester: the subject asked themself.
 pub fn clear_requester(desk: &Desk, reference: String) -> Result<CaseIntakeDto, ApiError> {
-    on_case(desk, &reference, |s, ctx| Ok(requester::clear(s, ctx, &reference).map_err(at_field)?))
+    on_case(desk, &reference, |s, ctx| requester::clear(s, ctx, &reference).map_err(at_field))
 }
 
 /// Links the case with `other`.

@@ -201,7 +201,7 @@ pub fn inbox_dismiss(desk: &Desk, id: String) -> Result<Vec<ProposalDto>, ApiErr
     let key = desk.inbox.with(|pending| pending.iter().find(|p| p.id == id && p.db == db).and_then(|p| p.key.clone()))?;
     if let Some(key) = key {
         let ctx = desk.context();
-        desk.with_store(|s| Ok(mailbox::dismiss(s, &ctx, &key).map_err(core_field)?))?;
+        desk.with_store(|s| mailbox::dismiss(s, &ctx, &key).map_err(core_field))?;
     }
     desk.inbox.with(|pending| pending.retain(|p| p.id != id))?;
     inbox_list(desk)
@@ -339,19 +339,6 @@ pub fn find_duplicate(desk: &Desk, query: DuplicateQuery) -> Result<Option<Dupli
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::excerpt;
-
-    #[test]
-    fn the_excerpt_folds_blank_lines_and_stops_at_its_length() {
-        assert_eq!(excerpt("\n\nHallo,\n\n\n\nich bitte um Auskunft.\n\n"), "Hallo,\n\nich bitte um Auskunft.");
-        let long = "Wort ".repeat(1000);
-        let e = excerpt(&long);
-        assert!(e.ends_with('…') && e.chars().count() <= super::EXCERPT_CHARS + 1, "{}", e.len());
-    }
-}
-
 /// The intake mailbox's settings, if set (never the password).
 pub fn get_imap(desk: &Desk) -> Result<Option<ImapSettingsDto>, ApiError> {
     desk.with_store(|s| {
@@ -386,4 +373,17 @@ pub fn save_imap(desk: &Desk, input: ImapInput) -> Result<ImapSettingsDto, ApiEr
         })?;
         Ok(ImapSettingsDto { host: new.host, port: new.port, user: new.user, folder: new.folder })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn the_excerpt_folds_blank_lines_and_stops_at_its_length() {
+        assert_eq!(excerpt("\n\nHallo,\n\n\n\nich bitte um Auskunft.\n\n"), "Hallo,\n\nich bitte um Auskunft.");
+        let long = "Wort ".repeat(1000);
+        let e = excerpt(&long);
+        assert!(e.ends_with('…') && e.chars().count() <= super::EXCERPT_CHARS + 1, "{}", e.len());
+    }
 }

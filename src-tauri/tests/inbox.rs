@@ -42,7 +42,7 @@ fn a_dropped_email_is_proposed_and_accepted_with_its_original_kept() {
     let added = inbox::inbox_add_bytes(&desk, "Auskunft Erika.eml".into(), ERIKA.as_bytes().to_vec()).unwrap();
     assert!(added.refused.is_empty());
     let [p] = added.items.as_slice() else { panic!("one proposal: {:?}", added.items) };
-    assert_eq!(added.added, [p.id.clone()]);
+    assert_eq!(added.added, std::slice::from_ref(&p.id));
     assert_eq!(p.from.as_deref(), Some("erika.mustermann@example.org"), "normalised");
     assert_eq!(p.name.as_deref(), Some("Erika Mustermann"));
     assert_eq!(p.received, "2026-11-17");
