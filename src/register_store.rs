@@ -161,7 +161,7 @@ pub fn system_fields(store: &Store, id: &str) -> Result<SystemFields> {
         role: s.role.code().to_string(),
         purposes: s.purposes.pick(lang, lang).to_vec(),
         data_categories: s.data_categories.pick(lang, lang).to_vec(),
-        recipients: s.recipients.pick(lang, lang).to_vec(),
+        recipients: s.recipients.names(lang, lang),
         legal_bases: s.legal_bases.iter().map(|b| b.code()).collect(),
         retention: s.retention.description.pick(lang, lang).to_string(),
         retention_period: s.retention.period.as_ref().map(ToString::to_string),
@@ -239,7 +239,8 @@ fn apply(system: &mut Value, f: &SystemFields, lang: &str) {
     obj.insert("role".into(), Value::from(f.role.trim()));
     set_text(obj.entry("purposes").or_insert(Value::Null), lang, Value::Array(trimmed(&f.purposes)));
     set_text(obj.entry("data_categories").or_insert(Value::Null), lang, Value::Array(trimmed(&f.data_categories)));
-    set_text(obj.entry("recipients").or_insert(Value::Null), lang, Value::Array(trimmed(&f.recipients)));
+    let recipients = keep_structured(obj.get("recipients"), &trimmed(&f.recipients));
+    set_text(obj.entry("recipients").or_insert(Value::Null), lang, Value::Array(recipients));
     obj.insert("legal_bases".into(), Value::Array(trimmed(&f.legal_bases)));
     set_text(obj.entry("source").or_insert(Value::Null), lang, Value::from(f.source.trim()));
     let retention = obj.entry("retention").or_insert_with(|| json!({}));
@@ -250,6 +251,32 @@ fn apply(system: &mut Value, f: &SystemFields, lang: &str) {
             None => r.remove("period"),
         };
     }
+}
+
+/// The form edits recipients as lines of text; a line that names a recipient written with its
+/// country (or a category) keeps that entry, so editing the list does not drop the countries.
+fn keep_structured(old: Option<&Value>, lines: &[Value]) -> Vec<Value> {
+    let old: Vec<&Value> = old.and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    let text_of = |v: &Value| -> Vec<String> {
+        match v {
+            Value::Object(o) => o
+                .get("name")
+                .map(|n| vec![n.as_str().unwrap_or_default().to_string()])
+                .or_else(|| o.get("category").map(|c| match c {
+                    Value::Object(per) => per.values().filter_map(Value::as_str).map(str::to_string).collect(),
+                    other => vec![other.as_str().unwrap_or_default().to_string()],
+                }))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    };
+    lines
+        .iter()
+        .map(|line| {
+            let t = line.as_str().unwrap_or_default();
+            old.iter().find(|o| text_of(o).iter().any(|x| x == t)).map_or_else(|| line.clone(), |o| (*o).clone())
+        })
+        .collect()
 }
 
 /// A localised text (`{"de": …, "en": …}`) gets `value` in `lang` and keeps its other
@@ -295,6 +322,23 @@ mod tests {
         let (old, new) = (before.system("dashboard").unwrap(), after.system("dashboard").unwrap());
         assert_eq!(old.connector, new.connector);
         assert_eq!(before.systems.len(), after.systems.len());
+    }
+
+    #[test]
+    fn editing_recipients_as_lines_keeps_the_countries_of_those_still_listed() {
+        let (_d, mut store, ctx) = store_with("jaimo.json");
+        let mut doc: Value = serde_json::from_str(crate::demo::REGISTER).unwrap();
+        doc["systems"][1]["recipients"] = json!([{"name": "Slack Inc.", "country": "US"}, {"category": {"de": "IT-Dienstleister", "en": "IT service providers"}}]);
+        import_text(&mut store, &ctx, &doc.to_string(), Path::new("/"), "jaimo-demo.json").unwrap();
+        let mut f = system_fields(&store, "slack").unwrap();
+        assert_eq!(f.recipients, ["Slack Inc.", "IT-Dienstleister"]);
+        f.recipients.push("Kunz & Partner".into());
+        edit_system(&mut store, &ctx, "slack", &f).unwrap();
+        let reg = current(&store).unwrap().unwrap();
+        let shown = reg.system("slack").unwrap().recipients.pick(crate::domain::Language::En, crate::domain::Language::De);
+        assert_eq!(shown[0].country.as_deref(), Some("US"));
+        assert_eq!((shown[1].text.as_str(), shown[1].category), ("IT service providers", true));
+        assert_eq!((shown[2].text.as_str(), shown[2].country.as_deref()), ("Kunz & Partner", None));
     }
 
     #[test]

@@ -23,7 +23,7 @@ fn system(id: &str, name: &str, basis: &str, path: &Path, table: &str) -> Value 
         "purposes": {"de": ["Vertrag"], "en": ["Contract"], "nl": ["Overeenkomst"]},
         "data_categories": {"de": ["Kontaktdaten"], "en": ["Contact details"], "nl": ["Contactgegevens"]},
         "legal_bases": [basis], "retention": {"description": {"de": "Zwei Jahre", "en": "Two years", "nl": "Twee jaar"}, "period": "P2Y"},
-        "recipients": [], "transfers": [], "source": "data-subject", "automated_decision_making": false,
+        "recipients": [], "no_recipients": true, "transfers": [], "source": "data-subject", "automated_decision_making": false,
         "connector": {"kind": "sqlite", "path": path, "queries": [{"name": table, "sql": format!("SELECT * FROM {table} WHERE lower(email) = :email")}],
             "erase": [{"name": table, "sql": format!("DELETE FROM {table} WHERE lower(email) = :email")}]}})
 }

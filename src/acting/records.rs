@@ -357,7 +357,7 @@ pub(crate) fn create_notices(tx: &Transaction<'_>, case: &Case, register: &Regis
         let action = if statements.iter().any(|s| s.action == StatementAction::Erase && s.rows > 0) { "erase" } else { "restrict" };
         let Some(system) = register.system(&sp.id) else { continue };
         let mut to: Vec<(String, &str)> =
-            system.recipients.pick(lang, register.controller.language()).iter().map(|r| (r.trim().to_string(), "recipient-notice")).filter(|(r, _)| !r.is_empty()).collect();
+            system.recipients.names(lang, register.controller.language()).iter().map(|r| (r.trim().to_string(), "recipient-notice")).filter(|(r, _)| !r.is_empty()).collect();
         if let (Role::Processor, Some(v)) = (system.role, &system.vendor) {
             to.push((v.name.clone(), "processor-instruction"));
         }

@@ -23,7 +23,7 @@ use crate::store::{Store, StoreError};
 use crate::{audit, register_store, secrets};
 
 /// The demo firm's register (one of the three real-firm fixtures).
-pub const REGISTER: &str = include_str!("../../tests/data/registers/jaimo.json");
+pub const REGISTER: &str = include_str!("jaimo-demo.json");
 
 /// The folder beside the database that holds the demo firm's systems (the register's
 /// relative paths, `data/…`, resolve against it).

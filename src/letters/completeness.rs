@@ -48,9 +48,36 @@ fn check_system(s: &System, lang: Language, ctl: Language, gaps: &mut Vec<Gap>) 
     if s.legal_bases.is_empty() {
         gaps.push(gap(id, "legal_bases", "no legal basis is given", "add the basis of the processing, e.g. art6-1-b"));
     }
-    if s.role == Role::Processor && s.vendor.is_none() && s.recipients.pick(lang, ctl).is_empty() {
+    if s.role == Role::Processor && s.vendor.is_none() && s.recipients.is_empty() {
         gaps.push(gap(id, "recipients", "the system is run by a processor that is not named", "add the vendor or list it under recipients (Art. 15(1)(c))"));
+    } else if s.recipients.is_empty() && s.vendor.is_none() && !s.no_recipients {
+        gaps.push(gap(
+            id,
+            "recipients",
+            "the register does not say whether anyone outside the firm receives the data",
+            "name each recipient with its country ({\"name\": \"…\", \"country\": \"DE\"}), or write \"no_recipients\": true (Art. 15(1)(c))",
+        ));
     }
+    let categories: Vec<String> = s.recipients.pick(lang, ctl).into_iter().filter(|r| r.category).map(|r| r.text).collect();
+    if !categories.is_empty() {
+        gaps.push(gap(
+            id,
+            "recipients",
+            &format!("only categories of recipients are named ({})", categories.join(", ")),
+            "name the actual recipients with their country (CJEU C-154/21); if naming them is impossible, accept the gap with your reason",
+        ));
+    }
+    if s.legal_bases.iter().any(|b| b.is_legitimate_interest()) && s.legitimate_interest.as_ref().is_none_or(|t| is_placeholder(t.pick(lang, ctl))) {
+        gaps.push(gap(id, "legitimate_interest", "the processing rests on legitimate interests that are not named", "say which interest is pursued (Art. 13(1)(d), 15(1)(c) as read with EDPB 01/2022)"));
+    }
+    let bases: std::collections::BTreeSet<_> = s.legal_bases.iter().filter(|b| b.article() != crate::register::Article::Art49).collect();
+    if s.purposes.pick(lang, ctl).len() > 1 && bases.len() > 1 && s.purpose_bases.is_empty() {
+        gaps.push(gap(id, "purpose_bases", "several purposes and several legal bases, but not which purpose rests on which", "map each purpose to its bases: \"purpose_bases\": [{\"purpose\": …, \"legal_bases\": [\"art6-1-b\"]}]"));
+    }
+    if s.automated_decision_making && s.significance.as_ref().is_none_or(|t| is_placeholder(t.pick(lang, ctl))) {
+        gaps.push(gap(id, "significance", "automated decisions without their significance and envisaged consequences", "say what the decisions mean for the subject (Art. 15(1)(h))"));
+    }
+    translations(s, lang, ctl, gaps);
     if is_placeholder(s.retention.description.pick(lang, ctl)) && s.retention.period.is_none() {
         gaps.push(gap(id, "retention.description", "no storage period or criteria for it", "say how long the data is kept or what decides it, e.g. \"until the end of the contract\" or period P2Y (Art. 15(1)(d))"));
     }
@@ -66,6 +93,66 @@ fn check_system(s: &System, lang: Language, ctl: Language, gaps: &mut Vec<Gap>) 
             Safeguard::Art49 if t.note.is_none() => gaps.push(gap(id, &format!("transfers/{k}/note"), &format!("the transfer to {} relies on Art. 49 without saying which derogation", t.country), "say in the note which point of Art. 49(1) applies")),
             _ => {}
         }
+    }
+}
+
+/// RULES.md §3 "one language": a text a letter in `lang` shows must exist in `lang` (a plain
+/// text counts as written in the controller's language); never silently another language.
+fn translations(s: &System, lang: Language, ctl: Language, gaps: &mut Vec<Gap>) {
+    if lang == ctl {
+        return;
+    }
+    let id = Some(s.id.as_str());
+    let mut missing: Vec<&str> = Vec::new();
+    if !s.name.has_language(lang, ctl) {
+        missing.push("name");
+    }
+    if !s.purposes.has_language(lang, ctl) {
+        missing.push("purposes");
+    }
+    if !s.data_categories.has_language(lang, ctl) {
+        missing.push("data_categories");
+    }
+    if !s.recipients.has_language(lang, ctl) {
+        missing.push("recipients");
+    }
+    if !s.retention.description.has_language(lang, ctl) && !is_placeholder(s.retention.description.pick(lang, ctl)) {
+        missing.push("retention.description");
+    }
+    // `data-subject` and `automatic` are codes the letter words itself.
+    if !matches!(s.source.pick(lang, ctl).trim(), "data-subject" | "automatic") && !s.source.has_language(lang, ctl) {
+        missing.push("source");
+    }
+    let optional = [("legitimate_interest", &s.legitimate_interest), ("logic", &s.logic), ("significance", &s.significance)];
+    for (field, text) in optional {
+        if text.as_ref().is_some_and(|t| !t.has_language(lang, ctl)) {
+            missing.push(field);
+        }
+    }
+    if s.purpose_bases.iter().any(|pb| !pb.purpose.has_language(lang, ctl)) {
+        missing.push("purpose_bases");
+    }
+    if s.transfers.iter().any(|t| t.note.as_ref().is_some_and(|n| !n.has_language(lang, ctl))) {
+        missing.push("transfers");
+    }
+    if s.statutory_retention.iter().any(|d| !d.applies_to.has_language(lang, ctl)) {
+        missing.push("statutory_retention");
+    }
+    for field in missing {
+        gaps.push(gap(
+            id,
+            field,
+            &format!("no {} text: the letter would print the register's {} text", lang_name(lang), lang_name(ctl)),
+            &format!("write it per language, e.g. {{\"{}\": \"…\", \"{}\": \"…\"}}", ctl.code(), lang.code()),
+        ));
+    }
+}
+
+fn lang_name(l: Language) -> &'static str {
+    match l {
+        Language::De => "German",
+        Language::En => "English",
+        Language::Nl => "Dutch",
     }
 }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::words;
+use crate::domain::Language;
 use super::{LetterInput, LetterKind};
 use crate::evidence::{Evidence, PullStatus, SystemResult};
 use crate::register::{LegalBasis, Register, Role, System};
@@ -93,6 +94,10 @@ pub(super) struct Ctx {
     any_checking: bool,
     any_consent: bool,
     any_objectionable: bool,
+    /// Some listed system's data falls under Art. 20 (the rights list names portability).
+    any_portable: bool,
+    /// Some listed system makes automated decisions (the rights list names Art. 22(3)).
+    any_adm: bool,
 }
 
 #[derive(Serialize)]
@@ -208,8 +213,22 @@ struct SystemCtx {
     objectionable: bool,
     /// Processing rests on consent (Art. 6(1)(a) / 9(2)(a)).
     consent: bool,
+    /// The register says nobody outside the firm receives the data.
+    no_recipients: bool,
+    /// The legitimate interest pursued (basis 6(1)(f)).
+    legitimate_interest: Option<String>,
+    /// Purposes with the bases they rest on, where the register maps them.
+    purpose_bases: Vec<PurposeBasisCtx>,
+    /// Significance and envisaged consequences of automated decisions.
+    significance: Option<String>,
     /// Results arrived after the last access answer (what a supplement adds).
     new_since: bool,
+}
+
+#[derive(Serialize)]
+struct PurposeBasisCtx {
+    purpose: String,
+    bases: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -317,11 +336,12 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
             _ => 0,
         };
         total_records += records;
-        let mut recips = pick_list(&s.recipients);
+        let shown = s.recipients.pick(lang, ctl_lang);
+        let mut recips: Vec<String> = shown.iter().map(|r| recipient_words(&r.text, r.country.as_deref(), r.category, lang)).collect();
         // A processor is a recipient (Art. 4(9)) even when the register lists none.
         if let (Role::Processor, Some(v)) = (s.role, &s.vendor) {
-            if !recips.iter().any(|r| r.contains(v.name.as_str())) {
-                recips.push(clean(&v.name));
+            if !shown.iter().any(|r| r.text.contains(v.name.as_str())) {
+                recips.push(recipient_words(&v.name, v.country.as_deref(), false, lang));
             }
         }
         if matches!(f.status, FindingStatus::Found { .. }) {
@@ -372,12 +392,22 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
             portable: is_portable(s),
             objectionable: s.legal_bases.iter().any(|b| b.is_legitimate_interest() || is_public_task(*b)),
             consent: s.legal_bases.iter().any(|b| b.is_consent()),
+            no_recipients: s.no_recipients,
+            legitimate_interest: s.legitimate_interest.as_ref().filter(|_| s.legal_bases.iter().any(|b| b.is_legitimate_interest())).map(&pick),
+            purpose_bases: s
+                .purpose_bases
+                .iter()
+                .map(|pb| PurposeBasisCtx { purpose: pick(&pb.purpose), bases: pb.legal_bases.iter().map(|b| words::legal_basis(*b, lang, law)).collect() })
+                .collect(),
+            significance: s.significance.as_ref().map(&pick),
             new_since: new_since.contains(&s.id.as_str()),
             name,
         });
     }
     let any_consent = found.iter().filter(|f| f.listed()).any(|f| f.system.legal_bases.iter().any(|b| b.is_consent()));
     let any_objectionable = systems.iter().any(|s| s.objectionable);
+    let any_portable = systems.iter().any(|s| s.portable);
+    let any_adm = systems.iter().any(|s| s.adm);
     let any_checking = systems.iter().any(|s| s.checking);
     let dl = input.deadline;
     let extended = input.case.extended_on.is_some() && dl.extended_due.is_some();
@@ -464,12 +494,25 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
         any_checking,
         any_consent,
         any_objectionable,
+        any_portable,
+        any_adm,
+    }
+}
+
+/// A recipient as the letter names it: the name with its country, or a category marked as one.
+fn recipient_words(text: &str, country: Option<&str>, category: bool, lang: Language) -> String {
+    let text = clean(text);
+    match (country, category) {
+        (_, true) => format!("{text} ({})", ["Kategorie", "category", "categorie"][words::lang_index(lang)]),
+        (Some(c), false) => format!("{text} ({})", words::country(c, lang)),
+        (None, false) => text,
     }
 }
 
 /// Art. 20(1): data the subject provided, processed on consent or contract.
 fn is_portable(s: &System) -> bool {
-    s.source.strings().iter().any(|t| t.trim() == "data-subject")
+    // "Provided by" the subject includes data observed from their use of a service (WP242).
+    s.source.strings().iter().any(|t| matches!(t.trim(), "data-subject" | "automatic"))
         && s.legal_bases.iter().any(|b| b.is_consent() || (b.article() == crate::register::Article::Art6 && b.point() == 'b'))
 }
 

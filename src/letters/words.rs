@@ -46,7 +46,7 @@ pub fn period(p: &Period, lang: Language) -> String {
     }
 }
 
-fn lang_index(lang: Language) -> usize {
+pub(crate) fn lang_index(lang: Language) -> usize {
     match lang {
         Language::De => 0,
         Language::En => 1,

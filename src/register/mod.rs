@@ -15,6 +15,7 @@ mod model;
 mod order;
 mod paths;
 mod period;
+mod recipients;
 mod schema;
 mod secret;
 mod text;
@@ -32,9 +33,10 @@ pub use connector::{
 pub use error::{Problem, RegisterError};
 pub use legal::{Article, LegalBasis, Role, Safeguard};
 pub use model::{
-    Address, Controller, Dpo, Register, Retention, Signatory, StatutoryRetention, SupervisoryAuthority,
+    Address, Controller, Dpo, PurposeBasis, Register, Retention, Signatory, StatutoryRetention, SupervisoryAuthority,
     System, Transfer, Vendor,
 };
+pub use recipients::{Recipient, Recipients, Shown as ShownRecipient};
 pub use order::{waves as yield_waves, YieldCycle, YieldLink};
 pub use period::{BadPeriod, Period};
 pub use schema::SCHEMA;

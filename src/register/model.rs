@@ -11,6 +11,7 @@ use super::connector::{Connector, ConnectorKind};
 use super::legal::{LegalBasis, Role, Safeguard};
 use super::period::Period;
 use super::secret::secret_refs;
+use super::recipients::Recipients;
 use super::text::{Text, TextList};
 use crate::deadline::{Jurisdiction, Region};
 use crate::domain::Language;
@@ -178,13 +179,23 @@ pub struct System {
     pub data_categories: TextList,
     /// Legal bases.
     pub legal_bases: Vec<LegalBasis>,
+    /// Which purpose rests on which basis, where the system has several of each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub purpose_bases: Vec<PurposeBasis>,
+    /// The legitimate interest pursued, where a basis is Art. 6(1)(f) (Art. 13(1)(d)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legitimate_interest: Option<Text>,
     /// How long data is kept (Art. 15(1)(d)).
     pub retention: Retention,
     /// Retention duties that block erasure (then restriction instead).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub statutory_retention: Vec<StatutoryRetention>,
-    /// Recipients or categories of recipients (Art. 15(1)(c)).
-    pub recipients: TextList,
+    /// Recipients, named with their country, or categories of recipients (Art. 15(1)(c)).
+    pub recipients: Recipients,
+    /// The register says explicitly that nobody outside the firm receives the data (an empty
+    /// `recipients` alone does not: letters say "none" only on this word).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_recipients: bool,
     /// Transfers to third countries (Art. 15(2)).
     pub transfers: Vec<Transfer>,
     /// Where the data comes from (Art. 15(1)(g)), e.g. `data-subject`, `automatic`.
@@ -194,6 +205,10 @@ pub struct System {
     /// The logic involved; present when `automated_decision_making` is true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logic: Option<Text>,
+    /// The significance and envisaged consequences of automated decisions for the subject
+    /// (Art. 15(1)(h)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub significance: Option<Text>,
     /// How to search it; absent means manual.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector: Option<Connector>,
@@ -206,6 +221,15 @@ impl System {
             .as_ref()
             .map_or(ConnectorKind::Manual, Connector::kind)
     }
+}
+
+/// A purpose with the legal bases it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurposeBasis {
+    /// The purpose, per language.
+    pub purpose: Text,
+    /// Its bases (each one of the system's `legal_bases`).
+    pub legal_bases: Vec<LegalBasis>,
 }
 
 /// A system's vendor.

@@ -120,6 +120,15 @@ impl Text {
         }
     }
 
+    /// Whether the text is written in `lang`: a plain text counts as written in the
+    /// controller's language, a per-language one must have `lang`.
+    pub fn has_language(&self, lang: Language, controller_lang: Language) -> bool {
+        match self {
+            Text::Plain(_) => lang == controller_lang,
+            Text::Localized(m) => m.get(lang.code()).is_some(),
+        }
+    }
+
     /// Every string in the text (all languages), for checks and searches.
     pub fn strings(&self) -> Vec<&str> {
         match self {
@@ -160,6 +169,15 @@ impl TextList {
             TextList::Localized(m) => pick(m, lang, controller_lang)
                 .map(Vec::as_slice)
                 .unwrap_or(&[]),
+        }
+    }
+
+    /// Whether the list is written in `lang` (as [`Text::has_language`]; an empty plain list
+    /// has nothing to translate).
+    pub fn has_language(&self, lang: Language, controller_lang: Language) -> bool {
+        match self {
+            TextList::Plain(v) => v.is_empty() || lang == controller_lang,
+            TextList::Localized(m) => m.get(lang.code()).is_some(),
         }
     }
 

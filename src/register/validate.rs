@@ -66,6 +66,21 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                     }
                 }
             }
+            // A purpose may rest only on bases the system names (the letter lists both).
+            if let Some(mapped) = system.get("purpose_bases").and_then(Value::as_array) {
+                let bases: Vec<&str> = system.get("legal_bases").and_then(Value::as_array).map(|b| b.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+                for (k, pb) in mapped.iter().enumerate() {
+                    for (j, b) in pb.get("legal_bases").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                        if let Some(code) = b.as_str().filter(|c| !bases.contains(c)) {
+                            found.add(
+                                format!("{at}/purpose_bases/{k}/legal_bases/{j}"),
+                                format!("{code} is not among the system's legal_bases"),
+                                "add it to legal_bases, or map the purpose to one of them",
+                            );
+                        }
+                    }
+                }
+            }
             if let Some(conn) = system.get("connector").and_then(Value::as_object) {
                 connector(conn, &join(&at, "connector"), doc, &mut found);
             }

@@ -66,6 +66,7 @@ c.commit()
   // retention is left open in the register — a gap for every access answer that lists it.
   const payroll = system('payroll', 'Lohnabrechnung', { kind: 'csv', path: path.join(firm, 'payroll.csv'), match: { email: ['email'] } });
   payroll.retention = { description: 'Keine Angabe' };
+  payroll.no_recipients = true;
   writeFileSync(register, JSON.stringify({
     format: 'dsar-register', version: 1,
     controller: {
