@@ -353,3 +353,23 @@ fn the_demo_firm_searches_slack_after_the_dashboard_yields_the_phone() {
     assert_eq!(ids.len(), 2, "{ids:?}");
     assert!(ids[0].contains(&"dashboard") && ids[1] == ["slack"], "{ids:?}");
 }
+
+#[test]
+fn an_erasure_plan_acts_on_the_invoices_found_by_the_yielded_customer_number() {
+    let mut systems = firm_systems();
+    systems[0]["connector"]["erase"] = json!("rewrite");
+    let mut d = desk(systems);
+    let erasure = ok(d.db.dsar(&["case", "new", "--right", "erasure", "--name", "Max Mustermann", "--email", EMAIL, "--received", "2026-11-02"]))
+        .trim()
+        .to_string();
+    d.reference = erasure.clone();
+    pull_all(&mut d);
+    let plan: Value = serde_json::from_str(&ok(d.db.dsar(&["case", "plan", &erasure, "--json"]))).unwrap();
+    let invoicing = plan["systems"].as_array().unwrap().iter().find(|s| s["id"] == "invoicing").unwrap();
+    assert_eq!((invoicing["action"].as_str(), invoicing["records"].as_u64()), (Some("erase"), Some(3)), "{plan}");
+    let id = plan["plan"].as_str().unwrap();
+    ok(d.db.dsar(&["case", "act", &erasure, "--plan", id, "--system", "invoicing"]));
+    let left = std::fs::read_to_string(d.db.dir.path().join("firm/rechnungen.csv")).unwrap();
+    assert!(!left.contains("R-900;K-1001") && !left.contains("R-902") && !left.contains("R-904"), "the subject's invoices are gone");
+    assert!(left.contains("R-901;K-10011") && left.contains("R-903;K-1002"), "the near-misses stay");
+}

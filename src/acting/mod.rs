@@ -104,6 +104,9 @@ struct Setting {
     register_version: i64,
     secrets: std::collections::HashMap<String, SystemSecrets>,
     corrections: Vec<rectify::Correction>,
+    /// Identifiers the pulls found on the way and the DPO kept: a system keyed only by a
+    /// customer number is acted on with the number the CRM yielded, as it was searched.
+    found: SearchKeys,
 }
 
 fn load(store: &Store, reference: &str) -> Result<Setting> {
@@ -112,7 +115,8 @@ fn load(store: &Store, reference: &str) -> Result<Setting> {
     let register_version: i64 = store.conn().query_row("SELECT coalesce(max(id), 0) FROM register_versions", [], |r| r.get(0))?;
     let secrets = pull::load_secrets(store, &register)?;
     let corrections = rectify::for_case(store, reference)?;
-    Ok(Setting { case, register, register_version, secrets, corrections })
+    let found = pull::yields::active_keys(store.conn(), &case.id)?;
+    Ok(Setting { case, register, register_version, secrets, corrections, found })
 }
 
 /// A system ready to act: its connector, search keys and the secrets it may use.
@@ -131,7 +135,7 @@ fn open_system<'s>(s: &'s Setting, system: &'s System) -> std::result::Result<Op
         m.check(&system.id)?;
     }
     let lookup: Box<dyn Fn(&str) -> Option<String> + 's> = Box::new(move |name: &str| mine.and_then(|m| m.lookup(name)));
-    let keys = keys::for_system(&s.case.subject, &connector, &*lookup)?;
+    let keys = keys::for_system_with(&s.case.subject, &s.found, &connector, &*lookup)?;
     Ok(Opened { system, connector, keys, lookup, country: s.register.controller.country.as_str() })
 }
 
