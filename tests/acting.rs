@@ -608,7 +608,7 @@ fn rectification_keeps_old_and_new_in_the_case_only_and_the_letters_follow_the_a
     // A refused rectification is a letter of its own, and must say why.
     let refused = dsar::letters::LetterRequest { kind: dsar::letters::LetterKind::RectificationRefused, ..req.clone() };
     assert!(dsar::letters::compose(&f.store, date(TODAY), &refused, &dsar::letters::Templates::builtin()).is_err());
-    let with_reasons = dsar::letters::LetterRequest { extra: dsar::letters::LetterExtra { reasons: Some("Der Name entspricht dem Ausweis.".into()), notes: None, ground: None, fee: None }, ..refused };
+    let with_reasons = dsar::letters::LetterRequest { extra: dsar::letters::LetterExtra { reasons: Some("Der Name entspricht dem Ausweis.".into()), notes: None, ground: None, fee: None, encrypted_bundle: false }, ..refused };
     let l = dsar::letters::compose(&f.store, date(TODAY), &with_reasons, &dsar::letters::Templates::builtin()).unwrap();
     assert!(l.letter.text.contains("Art. 18 Abs. 1 lit. a") && l.letter.text.contains("Der Name entspricht dem Ausweis."), "{}", l.letter.text);
 }

@@ -292,3 +292,17 @@ fn letters_are_signed_by_the_named_signatory_and_the_email_carries_the_sender_bl
     let (en, _) = text(&d, LetterKind::Acknowledgement, Language::En, LetterExtra::default());
     assert!(en.contains("Anna Kranich\nManaging Director\nKranich Möbel GmbH"), "{en}");
 }
+
+#[test]
+fn an_access_answer_opens_with_a_summary_and_says_how_an_encrypted_copy_is_opened() {
+    let d = desk(german(), false, &["access"]);
+    pull_systems(&d, &["shop"]);
+    let (plain, _) = text(&d, LetterKind::AccessResponse, Language::De, LetterExtra::default());
+    let summary = plain.find("Auf einen Blick").expect("summary");
+    let detail = plain.find("Informationen zur Verarbeitung").expect("detail");
+    assert!(summary < detail, "the summary comes first: {plain}");
+    assert!(plain[summary..detail].contains("Webshop: 1 Datensatz") && plain[summary..detail].contains("Newsletter: Prüfung läuft noch, Ergebnis spätestens bis zum 16.12.2026"), "{plain}");
+    assert!(!plain.contains("AES-256"), "no encryption claimed unless chosen: {plain}");
+    let (encrypted, _) = text(&d, LetterKind::AccessResponse, Language::En, LetterExtra { encrypted_bundle: true, ..Default::default() });
+    assert!(encrypted.contains("ZIP archive encrypted with AES-256") && encrypted.contains("by a separate channel") && encrypted.contains("7-Zip"), "{encrypted}");
+}

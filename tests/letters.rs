@@ -86,7 +86,7 @@ fn compose(d: &Desk, kind: LetterKind, lang: Language, extra: LetterExtra, templ
 }
 
 fn reasons() -> LetterExtra {
-    LetterExtra { reasons: Some("Grund eins / reason one.\n\nGrund zwei / reason two.".into()), notes: Some("Notiz / note.".into()), ground: Some(letters::RefusalGround::Art12Unfounded), fee: Some("25,00 EUR".into()) }
+    LetterExtra { reasons: Some("Grund eins / reason one.\n\nGrund zwei / reason two.".into()), notes: Some("Notiz / note.".into()), ground: Some(letters::RefusalGround::Art12Unfounded), fee: Some("25,00 EUR".into()), encrypted_bundle: true }
 }
 
 fn write_pdf(pdf: &[u8]) -> (tempfile::TempDir, PathBuf) {
@@ -272,7 +272,7 @@ fn letters_that_need_reasons_are_refused_without_them() {
 fn subject_text_with_markup_template_syntax_rtl_and_emoji_is_printed_literally() {
     let hostile = "<script>alert(1)</script> &amp; {{ 7*7 }} {% if true %}x{% endif %} مرحبا שלום 👍";
     let d = desk_with(&data("registers/jaimo.json"), "jaimo", Language::En, hostile, vec![hostile.into()]);
-    let extra = LetterExtra { reasons: Some(hostile.into()), notes: Some(hostile.into()), ground: Some(letters::RefusalGround::Art12Unfounded), fee: Some(hostile.into()) };
+    let extra = LetterExtra { reasons: Some(hostile.into()), notes: Some(hostile.into()), ground: Some(letters::RefusalGround::Art12Unfounded), fee: Some(hostile.into()), encrypted_bundle: false };
     let composed = compose(&d, LetterKind::Refusal, Language::En, extra, &Templates::builtin()).unwrap();
     let l = &composed.letter;
     assert!(l.text.contains(&format!("Dear {hostile},")), "{}", l.text);
@@ -514,7 +514,9 @@ fn an_art_49_derogation_is_shown_with_the_transfers_not_among_the_legal_bases() 
     let d = desk("websmart", Language::En);
     let l = compose(&d, LetterKind::AccessResponse, Language::En, LetterExtra::default(), &Templates::builtin()).unwrap().letter;
     // The CRM lists art49-1-b among its bases without a transfer marked art49.
-    let crm = l.text.split("Kunden- und Vertragsverwaltung").nth(1).expect("the CRM's block");
+    // Past the summary at the top, which names the systems too.
+    let detail = l.text.split("Information about the processing").nth(1).expect("the detail");
+    let crm = detail.split("Kunden- und Vertragsverwaltung").nth(1).expect("the CRM's block");
     let basis = crm.split("Legal basis:").nth(1).and_then(|t| t.split("Recipients:").next()).unwrap_or("");
     assert!(!basis.contains("Art. 49"), "among the legal bases: {basis}");
     let transfers = crm.split("Transfers to third countries:").nth(1).and_then(|t| t.split("Automated").next()).unwrap_or("");

@@ -246,6 +246,7 @@ fn every_letter_kind_and_language_extracts_as_its_composed_text() {
         notes: Some("Notiz / note.".into()),
         ground: Some(letters::RefusalGround::Art12Unfounded),
         fee: Some("25,00 EUR".into()),
+        encrypted_bundle: true,
     };
     let mut failures = Vec::new();
     let mut checked = 0;

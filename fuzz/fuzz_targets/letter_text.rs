@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     let grounds = letters::RefusalGround::ALL;
     let pick = usize::from(input.language) / Language::ALL.len() % (grounds.len() + 1);
     let ground = pick.checked_sub(1).map(|i| grounds[i]);
-    let extra = LetterExtra { reasons: input.reasons, notes: input.notes, ground, fee: None };
+    let extra = LetterExtra { reasons: input.reasons, notes: input.notes, ground, fee: None, encrypted_bundle: false };
     let letter_input = LetterInput {
         kind,
         case: &case,

@@ -42,6 +42,10 @@ pub struct LetterTextDto {
     #[serde(default)]
     #[ts(optional)]
     pub fee: Option<String>,
+    /// The copy goes out as an encrypted bundle (the letter says how it is opened).
+    #[serde(default)]
+    #[ts(optional)]
+    pub encrypted_bundle: Option<bool>,
 }
 
 impl LetterTextDto {
@@ -51,7 +55,7 @@ impl LetterTextDto {
         // The window offers only valid codes; anything else counts as no ground, which the
         // core then refuses for a refusal with its own message.
         let ground = keep(self.ground).and_then(|g| g.parse().ok());
-        dsar::letters::LetterExtra { reasons: keep(self.reasons), notes: keep(self.notes), ground, fee: keep(self.fee) }
+        dsar::letters::LetterExtra { reasons: keep(self.reasons), notes: keep(self.notes), ground, fee: keep(self.fee), encrypted_bundle: self.encrypted_bundle.unwrap_or(false) }
     }
 }
 

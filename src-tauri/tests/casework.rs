@@ -188,9 +188,9 @@ fn a_refusal_needs_reasons_and_carries_them_into_the_letter() {
     let ground = Some("art12-5-unfounded".to_string());
     let e = api::preview_letter(&desk, reference.clone(), "refusal".into(), Some("en".into()), LetterTextDto { ground: ground.clone(), ..Default::default() }).unwrap_err();
     assert!(e.message.starts_with("reasons"), "{}", e.message);
-    let blank = LetterTextDto { reasons: Some("   ".into()), notes: None, ground: ground.clone(), fee: None };
+    let blank = LetterTextDto { reasons: Some("   ".into()), notes: None, ground: ground.clone(), fee: None, encrypted_bundle: None };
     assert!(api::preview_letter(&desk, reference.clone(), "refusal".into(), Some("en".into()), blank).is_err(), "blank reasons count as none");
-    let text = LetterTextDto { reasons: Some("It repeats a request answered last week.".into()), notes: None, ground, fee: None };
+    let text = LetterTextDto { reasons: Some("It repeats a request answered last week.".into()), notes: None, ground, fee: None, encrypted_bundle: None };
     let preview = api::preview_letter(&desk, reference.clone(), "refusal".into(), Some("en".into()), text.clone()).unwrap();
     assert!(preview.body_text.contains("manifestly unfounded"), "{}", preview.body_text);
     let pdf = dir.path().join("refusal.pdf");

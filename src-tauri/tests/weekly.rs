@@ -43,7 +43,7 @@ fn shop(path: &Path) {
 fn register(dir: &Path) -> serde_json::Value {
     let system = |id: &str, name: &str, connector: serde_json::Value| {
         json!({"id": id, "name": name, "role": "internal", "purposes": ["Verkauf"], "data_categories": ["Kontaktdaten"],
-               "legal_bases": ["art6-1-b"], "retention": {"description": "Für die Dauer der Kundenbeziehung"}, "recipients": [],
+               "legal_bases": ["art6-1-b"], "retention": {"description": "Für die Dauer der Kundenbeziehung"}, "recipients": [], "no_recipients": true,
                "transfers": [], "source": "data-subject", "automated_decision_making": false, "connector": connector})
     };
     let mut shop = system("shop", "Webshop", json!({"kind": "sqlite", "path": dir.join("shop.sqlite"),

@@ -183,6 +183,10 @@ pub struct LetterArgs {
     /// The fee of a fee notice (Art. 12(5)(a)), as it should read, e.g. "25,00 EUR".
     #[arg(long)]
     pub fee: Option<String>,
+    /// The copy goes out as an encrypted bundle (export --password-file): the letter says how
+    /// it is delivered and opened.
+    #[arg(long = "encrypted-bundle")]
+    pub encrypted_bundle: bool,
     /// Folder of the firm's letter templates (<dir>/<lang>/<kind>.j2); default: templates/ beside the database.
     #[arg(long, env = "DSAR_TEMPLATES", value_name = "DIR")]
     pub templates: Option<PathBuf>,

@@ -30,7 +30,7 @@ pub fn letter_cmd(cli: &Cli, a: &LetterArgs) -> Result<(), Failure> {
         (k, Some(_)) if k != LetterKind::Refusal => return Err(Failure::user("--ground: only a refusal takes a ground")),
         _ => {}
     }
-    let req = LetterRequest { reference: a.reference.clone(), kind, language, extra: LetterExtra { reasons: a.reasons.clone(), notes: a.notes.clone(), ground, fee: a.fee.clone() } };
+    let req = LetterRequest { reference: a.reference.clone(), kind, language, extra: LetterExtra { reasons: a.reasons.clone(), notes: a.notes.clone(), ground, fee: a.fee.clone(), encrypted_bundle: a.encrypted_bundle } };
     // Where the file may go is checked before anything else is said about the letter.
     dsar::output::check_target(store.path(), &a.out).map_err(|e| Failure::user(format!("--out: {e}")))?;
     if a.draft {

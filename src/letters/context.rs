@@ -187,6 +187,8 @@ struct ExtraCtx {
     ground: Option<String>,
     /// The fee asked (fee notice), as written.
     fee: Option<String>,
+    /// The copy is sent as an encrypted bundle.
+    encrypted_bundle: bool,
 }
 
 #[derive(Serialize)]
@@ -484,6 +486,7 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
             notes: paragraphs(input.extra.notes.as_deref()),
             ground: input.extra.ground.filter(|_| kind == LetterKind::Refusal).map(|g| g.text(lang, law)),
             fee: input.extra.fee.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(clean),
+            encrypted_bundle: input.extra.encrypted_bundle,
         },
         systems,
         searched,

@@ -82,6 +82,9 @@ pub struct LetterExtra {
     /// The fee asked for a manifestly unfounded or excessive request, as written (e.g.
     /// "25,00 EUR"); required for a fee notice.
     pub fee: Option<String>,
+    /// The copy goes out as an AES-256 encrypted bundle: the letter says how it is delivered,
+    /// that the password comes separately and which programs open it.
+    pub encrypted_bundle: bool,
 }
 
 /// A rendered letter.

@@ -20,4 +20,8 @@ ground: string | null,
 /**
  * The fee of a fee notice, as written (e.g. "25,00 EUR").
  */
-fee?: string, };
+fee?: string, 
+/**
+ * The copy goes out as an encrypted bundle (the letter says how it is opened).
+ */
+encrypted_bundle?: boolean, };
