@@ -110,6 +110,7 @@ fn case() -> Case {
         extension_reason: None,
         pauses: vec![],
         requester: None,
+        salutation: None,
     }
 }
 

@@ -306,3 +306,31 @@ fn an_access_answer_opens_with_a_summary_and_says_how_an_encrypted_copy_is_opene
     let (encrypted, _) = text(&d, LetterKind::AccessResponse, Language::En, LetterExtra { encrypted_bundle: true, ..Default::default() });
     assert!(encrypted.contains("ZIP archive encrypted with AES-256") && encrypted.contains("by a separate channel") && encrypted.contains("7-Zip"), "{encrypted}");
 }
+
+#[test]
+fn the_greeting_is_neutral_by_default_and_formal_when_the_case_has_a_salutation() {
+    let d = desk(german(), false, &["access"]);
+    let (de, _) = text(&d, LetterKind::Acknowledgement, Language::De, LetterExtra::default());
+    assert!(de.starts_with("Guten Tag Erika Muster,"), "{de}");
+    ok(d.db.dsar(&["case", "salutation", &d.reference, "--form", "ms"]));
+    let (de, _) = text(&d, LetterKind::Acknowledgement, Language::De, LetterExtra::default());
+    assert!(de.starts_with("Sehr geehrte Frau Muster,"), "{de}");
+    let (en, _) = text(&d, LetterKind::Acknowledgement, Language::En, LetterExtra::default());
+    assert!(en.starts_with("Dear Ms Muster,"), "{en}");
+    ok(d.db.dsar(&["case", "salutation", &d.reference, "--form", "mr", "--family-name", "van der Berg"]));
+    let (nl, _) = text(&d, LetterKind::Acknowledgement, Language::Nl, LetterExtra::default());
+    assert!(nl.starts_with("Geachte heer Van der Berg,"), "{nl}");
+    let shown: Value = serde_json::from_str(&ok(d.db.dsar(&["case", "show", &d.reference, "--json"]))).expect("json");
+    assert_eq!(shown["salutation"], json!({"form": "mr", "family_name": "van der Berg"}));
+    ok(d.db.dsar(&["case", "salutation", &d.reference, "--form", "none"]));
+    let (de, _) = text(&d, LetterKind::Acknowledgement, Language::De, LetterExtra::default());
+    assert!(de.starts_with("Guten Tag Erika Muster,"), "{de}");
+    let bad = d.db.dsar(&["case", "salutation", &d.reference, "--form", "dr"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("unknown salutation 'dr': use one of ms, mr"), "{}", stderr(&bad));
+    // A new case may carry it from the start.
+    let r = ok(d.db.dsar(&["case", "new", "--right", "access", "--name", "Otto Normal", "--email", "otto@example.org", "--received", "2026-11-16", "--salutation", "mr"]));
+    let store = d.db.open();
+    let case = dsar::cases::get(&store, r.trim()).expect("case");
+    assert_eq!(case.salutation.map(|s| s.family_name), Some("Normal".to_string()));
+}

@@ -195,5 +195,6 @@ pub fn case(subject: dsar::domain::Subject, language: dsar::domain::Language, ex
         extension_reason,
         pauses: Vec::new(),
         requester: None,
+        salutation: None,
     }
 }

@@ -5,6 +5,7 @@ mod listing;
 pub mod links;
 pub mod queue;
 pub mod requester;
+pub mod salutation;
 mod record;
 mod stats;
 
@@ -242,6 +243,7 @@ fn insert_case(tx: &Transaction<'_>, ctx: &Context, p: &Prepared, overrides: &Ca
         extension_reason: None,
         pauses: vec![],
         requester: None,
+        salutation: None,
     };
     let dl = case.deadline(overrides)?;
     let now = ctx.now.to_rfc3339();

@@ -44,6 +44,8 @@ pub struct Case {
     pub pauses: Vec<Pause>,
     /// Who made the request, when not the subject: letters go to them.
     pub requester: Option<super::requester::Requester>,
+    /// A formal salutation for the subject, when known.
+    pub salutation: Option<super::salutation::Salutation>,
 }
 
 impl Case {
@@ -150,6 +152,7 @@ pub(super) fn load(conn: &Connection, reference: &str) -> Result<Case> {
         extension_reason,
         pauses,
         requester: super::requester::load(conn, &id)?,
+        salutation: super::salutation::load(conn, &id)?,
         id,
     })
 }

@@ -571,6 +571,16 @@ pub enum CaseCmd {
     Identity(IdentityArgs),
     /// Who made the request for the subject (a representative): letters go to them.
     Requester(RequesterArgs),
+    /// The formal salutation letters use (ms, mr), or none for the neutral greeting.
+    Salutation {
+        reference: String,
+        /// ms, mr or none.
+        #[arg(long)]
+        form: String,
+        /// The family name as the salutation prints it (default: the last word of the name).
+        #[arg(long = "family-name")]
+        family_name: Option<String>,
+    },
     /// Link two cases that belong together (a repeated request, two channels).
     Link {
         reference: String,
@@ -715,6 +725,12 @@ pub struct NewCaseArgs {
     /// email, letter, web-form, phone, in-person, other.
     #[arg(long, default_value = "email")]
     pub channel: String,
+    /// A formal salutation for letters: ms or mr (default: a neutral greeting by full name).
+    #[arg(long)]
+    pub salutation: Option<String>,
+    /// The family name the salutation prints (default: the last word of --name).
+    #[arg(long = "family-name", requires = "salutation")]
+    pub family_name: Option<String>,
     /// The request was made by a representative: their name (letters go to them).
     #[arg(long = "requester-name", requires = "authority")]
     pub requester_name: Option<String>,

@@ -328,11 +328,15 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
                 )?),
                 None => None,
             };
+            let form = a.salutation.as_deref().map(super::identity::salutation_form).transpose()?.flatten();
             let mut store = open(cli)?;
             let case = match &rep {
                 Some(r) => cases::requester::create_case(&mut store, &c, new, r)?,
                 None => cases::create(&mut store, &c, new)?,
             };
+            if form.is_some() {
+                cases::salutation::set(&mut store, &c, &case.reference.to_string(), form, a.family_name.as_deref())?;
+            }
             if let Some(d) = dsar::intake::duplicates::find(store.conn(), &case.subject.identifiers, c.today, Some(&case.id))? {
                 eprintln!("dsar: note: {} has an identifier of {d} (open or closed within 12 months) — link or close one of them", case.reference);
             }
@@ -417,6 +421,7 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
         }
         CaseCmd::Identity(a) => super::identity::identity(&mut open(cli)?, &c, a),
         CaseCmd::Requester(a) => super::identity::set_requester(&mut open(cli)?, &c, a),
+        CaseCmd::Salutation { reference, form, family_name } => super::identity::salutation(&mut open(cli)?, &c, reference, form, family_name.as_deref()),
         CaseCmd::Link { reference, other } => super::identity::link(&mut open(cli)?, &c, reference, other, false),
         CaseCmd::Unlink { reference, other } => super::identity::link(&mut open(cli)?, &c, reference, other, true),
         CaseCmd::Evidence { reference, system, json } => super::pull::case_evidence(&open(cli)?, reference, system.as_deref(), *json),

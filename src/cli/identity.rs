@@ -152,6 +152,23 @@ pub(super) fn set_requester(store: &mut Store, c: &Context, a: &RequesterArgs) -
     Ok(())
 }
 
+/// `ms`, `mr`, or `none` (the neutral greeting).
+pub(super) fn salutation_form(v: &str) -> Result<Option<dsar::domain::SalutationForm>, Failure> {
+    if v.trim().eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    v.parse().map(Some).map_err(|e: dsar::domain::UnknownCode| Failure::user(format!("--salutation: {e}, or none")))
+}
+
+pub(super) fn salutation(store: &mut Store, c: &Context, reference: &str, form: &str, family_name: Option<&str>) -> Result<(), Failure> {
+    let form = salutation_form(form)?;
+    match cases::salutation::set(store, c, reference, form, family_name)? {
+        Some(s) => println!("letters greet: {}", s.greeting(cases::get(store, reference)?.language)),
+        None => println!("letters greet neutrally by the full name"),
+    }
+    Ok(())
+}
+
 pub(super) fn link(store: &mut Store, c: &Context, reference: &str, other: &str, remove: bool) -> Result<(), Failure> {
     let now = if remove { links::unlink(store, c, reference, other)? } else { links::link(store, c, reference, other)? };
     if now.is_empty() {
@@ -174,6 +191,7 @@ pub(super) fn show_json(store: &Store, case: &cases::Case) -> Result<Value, Fail
             "authority_note": r.authority_note, "document": r.document_id.is_some(),
         })),
         "identity": {"established": !checks.is_empty(), "checks": checks.iter().map(check_json).collect::<Vec<_>>()},
+        "salutation": case.salutation.as_ref().map(|s| json!({"form": s.form.code(), "family_name": s.family_name})),
         "linked": linked.iter().map(|l| json!({"reference": l.reference.to_string(), "received": l.received, "status": l.status.code()})).collect::<Vec<_>>(),
         "possible_repeat_of": repeat.map(|l| l.reference.to_string()),
     }))

@@ -149,6 +149,16 @@ code_enum!(
 );
 
 code_enum!(
+    /// A formal salutation (letters are neutral without one).
+    SalutationForm, "salutation", {
+        /// "Frau", "Ms", "mevrouw".
+        Ms => "ms",
+        /// "Herr", "Mr", "heer".
+        Mr => "mr",
+    }
+);
+
+code_enum!(
     /// What entitles a representative to make the request for the subject.
     Authority, "authority", {
         /// A written power of attorney.

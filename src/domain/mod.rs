@@ -5,7 +5,7 @@ pub mod reference;
 pub mod status;
 pub mod subject;
 
-pub use codes::{Authority, Channel, IdentityMethod, Language, Outcome, Right, UnknownCode};
+pub use codes::{Authority, Channel, IdentityMethod, Language, Outcome, Right, SalutationForm, UnknownCode};
 pub use reference::CaseRef;
 pub use status::{Status, TransitionError};
 pub use subject::{Identifier, IdentifierError, IdentifierKind, Subject};

@@ -77,6 +77,9 @@ pub(super) struct Ctx {
     subject: SubjectCtx,
     /// Who made the request for the subject, when not the subject: the letter goes to them.
     requester: Option<RequesterCtx>,
+    /// The greeting line without its comma: neutral by default, formal when the case has a
+    /// salutation; a requester is greeted by name.
+    greeting: String,
     case: CaseCtx,
     dates: DatesCtx,
     extra: ExtraCtx,
@@ -449,6 +452,11 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
         subject: SubjectCtx {
             name: clean(&input.case.subject.name),
             address: input.case.subject.address.iter().map(|l| clean(l)).collect(),
+        },
+        greeting: match (&input.case.requester, &input.case.salutation) {
+            (Some(r), _) => crate::cases::salutation::neutral(&clean(&r.name), lang),
+            (None, Some(s)) => clean(&s.greeting(lang)),
+            (None, None) => crate::cases::salutation::neutral(&clean(&input.case.subject.name), lang),
         },
         requester: input.case.requester.as_ref().map(|r| RequesterCtx {
             name: clean(&r.name),
