@@ -105,6 +105,7 @@ fn intake_of(store: &Store, today: chrono::NaiveDate, case: &Case) -> Result<Cas
         possible_repeat,
         suggested_link,
         yielded,
+        salutation: case.salutation.as_ref().map(|s| crate::dto_intake::SalutationDto { form: s.form.code().into(), family_name: s.family_name.clone() }),
     })
 }
 
@@ -221,6 +222,18 @@ pub fn set_requester(desk: &Desk, reference: String, input: RequesterInput) -> R
 /// Removes the requester: the subject asked themself.
 pub fn clear_requester(desk: &Desk, reference: String) -> Result<CaseIntakeDto, ApiError> {
     on_case(desk, &reference, |s, ctx| requester::clear(s, ctx, &reference).map_err(at_field))
+}
+
+/// Sets the formal salutation (`ms`, `mr`) or, with an empty form, the neutral greeting.
+pub fn set_salutation(desk: &Desk, reference: String, form: String, family_name: Option<String>) -> Result<CaseIntakeDto, ApiError> {
+    let form = match form.trim() {
+        "" | "none" => None,
+        f => Some(f.parse::<dsar::domain::SalutationForm>().map_err(|e| ApiError::input("salutation", e.to_string()))?),
+    };
+    on_case(desk, &reference, |s, ctx| {
+        cases::salutation::set(s, ctx, &reference, form, family_name.as_deref()).map_err(at_field)?;
+        Ok(())
+    })
 }
 
 /// Links the case with `other`.

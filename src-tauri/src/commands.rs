@@ -416,6 +416,12 @@ pub async fn clear_requester(desk: Shared<'_>, reference: String) -> Result<crat
     blocking(&desk, move |d| crate::case_intake::clear_requester(d, reference)).await
 }
 
+/// See [`crate::case_intake::set_salutation`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_salutation(desk: Shared<'_>, reference: String, form: String, family_name: Option<String>) -> Result<crate::dto_intake::CaseIntakeDto, ApiError> {
+    blocking(&desk, move |d| crate::case_intake::set_salutation(d, reference, form, family_name)).await
+}
+
 /// See [`crate::case_intake::link_case`].
 #[tauri::command(rename_all = "snake_case")]
 pub async fn link_case(desk: Shared<'_>, reference: String, other: String) -> Result<crate::dto_intake::CaseIntakeDto, ApiError> {

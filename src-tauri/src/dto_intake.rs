@@ -114,6 +114,17 @@ pub struct CaseIntakeDto {
     pub suggested_link: Option<crate::dto_inbox::DuplicateDto>,
     /// Identifiers found on the way, with their source.
     pub yielded: Vec<YieldedDto>,
+    /// The formal salutation letters use (`ms`/`mr` and the family name); none: neutral.
+    pub salutation: Option<SalutationDto>,
+}
+
+/// A formal salutation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SalutationDto {
+    /// `ms` or `mr`.
+    pub form: String,
+    /// The family name as printed.
+    pub family_name: String,
 }
 
 /// A check as the DPO enters it.

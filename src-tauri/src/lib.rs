@@ -124,6 +124,7 @@ pub fn run() {
             commands::record_identity,
             commands::set_requester,
             commands::clear_requester,
+            commands::set_salutation,
             commands::link_case,
             commands::unlink_case,
             commands::drop_yielded,

@@ -169,3 +169,17 @@ fn identifiers_found_on_the_way_are_listed_with_their_source_and_dropped() {
     let e = intake::drop_yielded(&desk, reference, "customer_id".into(), "K-9".into()).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict, "{e:?}");
 }
+
+#[test]
+fn a_formal_salutation_is_set_from_the_letter_panel_and_greets_in_the_letter() {
+    let (_dir, desk, reference) = pulled_case();
+    let next = intake::set_salutation(&desk, reference.clone(), "ms".into(), None).unwrap();
+    let s = next.salutation.expect("salutation");
+    assert_eq!((s.form.as_str(), s.family_name.as_str()), ("ms", "Mustermann"));
+    let preview = api::preview_letter(&desk, reference.clone(), "acknowledgement".into(), Some("de".into()), Default::default()).unwrap();
+    assert!(preview.body_text.starts_with("Sehr geehrte Frau Mustermann,"), "{}", preview.body_text);
+    let next = intake::set_salutation(&desk, reference.clone(), "".into(), None).unwrap();
+    assert_eq!(next.salutation, None);
+    let e = intake::set_salutation(&desk, reference, "dr".into(), None).unwrap_err();
+    assert!(e.code == ErrorCode::InvalidInput && e.message.contains("unknown salutation 'dr'"), "{e:?}");
+}

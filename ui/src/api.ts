@@ -321,6 +321,8 @@ export const api = {
   recordIdentity: (reference: string, input: IdentityInput) => call<CaseIntakeDto>('record_identity', { reference, input }),
   setRequester: (reference: string, input: RequesterInput) => call<CaseIntakeDto>('set_requester', { reference, input }),
   clearRequester: (reference: string) => call<CaseIntakeDto>('clear_requester', { reference }),
+  setSalutation: (reference: string, form: string, familyName: string | null) =>
+    call<CaseIntakeDto>('set_salutation', { reference, form, family_name: familyName }),
   linkCase: (reference: string, other: string) => call<CaseIntakeDto>('link_case', { reference, other }),
   unlinkCase: (reference: string, other: string) => call<CaseIntakeDto>('unlink_case', { reference, other }),
   dropYielded: (reference: string, kind: string, value: string) => call<CaseIntakeDto>('drop_yielded', { reference, kind, value }),

@@ -4,6 +4,7 @@ import type { IdentityCheckDto } from "./IdentityCheckDto";
 import type { LinkedDto } from "./LinkedDto";
 import type { MatchedInDto } from "./MatchedInDto";
 import type { RequesterDto } from "./RequesterDto";
+import type { SalutationDto } from "./SalutationDto";
 import type { YieldedDto } from "./YieldedDto";
 
 /**
@@ -48,4 +49,8 @@ suggested_link: DuplicateDto | null,
 /**
  * Identifiers found on the way, with their source.
  */
-yielded: Array<YieldedDto>, };
+yielded: Array<YieldedDto>, 
+/**
+ * The formal salutation letters use (`ms`/`mr` and the family name); none: neutral.
+ */
+salutation: SalutationDto | null, };
