@@ -63,8 +63,11 @@ fn every_kind_in_every_language_for_three_controllers_matches_its_snapshot() {
         let conn = rusqlite::Connection::open(&file).expect("db");
         conn.execute_batch("CREATE TABLE kunden (email TEXT); INSERT INTO kunden VALUES ('erika@example.org');").expect("rows");
         drop(conn);
+        let mut newsletter = system("newsletter", ["Newsletter", "Newsletter", "Nieuwsbrief"], "art6-1-a", &file);
+        // A transfer under each kind of safeguard: a UK letter must word them as UK law does.
+        newsletter["transfers"] = json!([{"country": "US", "safeguard": "dpf"}, {"country": "IN", "safeguard": "scc"}, {"country": "CH", "safeguard": "adequacy"}]);
         let reg = json!({"format": "dsar-register", "version": 1, "controller": controller,
-            "systems": [system("shop", ["Webshop", "Web shop", "Webwinkel"], "art6-1-b", &file), system("newsletter", ["Newsletter", "Newsletter", "Nieuwsbrief"], "art6-1-a", &file)]});
+            "systems": [system("shop", ["Webshop", "Web shop", "Webwinkel"], "art6-1-b", &file), newsletter]});
         let mut store = db.create();
         register_store::import_text(&mut store, &ctx(TODAY), &reg.to_string(), db.dir.path(), "register.json").expect("register");
         drop(store);
@@ -98,7 +101,7 @@ fn every_kind_in_every_language_for_three_controllers_matches_its_snapshot() {
             // The subject line never carries the subject; a UK letter never EU terms.
             assert!(!composed.letter.subject_line.contains("Erika"), "{dir}/{kind}");
             if dir.starts_with("uk") {
-                for eu in ["Member State", "European Commission", "EU standard contractual"] {
+                for eu in ["Member State", "European Commission", "EU standard contractual", "EU SCC", "Art. 45 GDPR", "Art. 46(2)(c) GDPR"] {
                     assert!(!text.contains(eu), "{dir}/{kind}: {eu}");
                 }
             }

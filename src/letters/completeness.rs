@@ -83,6 +83,8 @@ fn check_system(s: &System, lang: Language, ctl: Language, gaps: &mut Vec<Gap>) 
     }
     if is_placeholder(s.source.pick(lang, ctl)) {
         gaps.push(gap(id, "source", "the source of the data is not named", "write data-subject, automatic, or where the data came from (Art. 15(1)(g))"));
+    } else if is_vague_source(s.source.pick(lang, ctl)) {
+        gaps.push(gap(id, "source", "the source is named only as \"third parties\" or the like", "name where the data came from, e.g. \"Creditreform Köln (credit check)\" (Art. 15(1)(g))"));
     }
     if s.automated_decision_making && s.logic.as_ref().is_none_or(|l| is_placeholder(l.pick(lang, ctl))) {
         gaps.push(gap(id, "logic", "automated decision-making without its logic", "explain the logic involved and its consequences for the subject (Art. 15(1)(h))"));
@@ -160,6 +162,16 @@ fn gap(system: Option<&str>, field: &str, problem: &str, fix: &str) -> Gap {
     Gap { system_id: system.map(str::to_string), field: field.to_string(), problem: problem.to_string(), fix: fix.to_string() }
 }
 
+/// A source that names no one: Art. 15(1)(g) asks for "any available information" on it.
+fn is_vague_source(s: &str) -> bool {
+    let t: String = s.trim().to_lowercase().chars().filter(|c| c.is_alphanumeric() || *c == ' ').collect();
+    const VAGUE: &[&str] = &[
+        "third parties", "third party", "other sources", "external sources", "dritte", "dritter", "dritten", "externe quellen", "andere quellen",
+        "derden", "derde partijen", "externe bronnen", "andere bronnen", "public sources", "öffentliche quellen", "openbare bronnen",
+    ];
+    VAGUE.contains(&t.as_str())
+}
+
 /// Texts registers use when they have nothing to say ("Keine Angabe", "n/a", "onbekend").
 fn is_placeholder(s: &str) -> bool {
     let t: String = s.trim().to_lowercase().chars().filter(|c| !matches!(c, '.' | ' ' | '-' | '/' | '?' | '…')).collect();
@@ -173,6 +185,16 @@ fn is_placeholder(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_source_that_names_no_one_is_vague() {
+        for s in ["Dritte", "third parties", " Derden.", "Öffentliche Quellen"] {
+            assert!(is_vague_source(s), "{s}");
+        }
+        for s in ["Creditreform Köln (Bonitätsauskunft)", "data-subject", "Partner-Shop Müller GmbH"] {
+            assert!(!is_vague_source(s), "{s}");
+        }
+    }
 
     #[test]
     fn placeholders_are_recognised_but_real_criteria_are_not() {

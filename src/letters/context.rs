@@ -377,7 +377,11 @@ pub(super) fn build(input: &LetterInput<'_>, kind: LetterKind) -> Ctx {
                 .iter()
                 .map(|t| TransferCtx {
                     country: words::country(&t.country, lang),
-                    safeguard: words::safeguard(t.safeguard, lang),
+                    safeguard: if input.case.jurisdiction == crate::deadline::Jurisdiction::UkGdpr {
+                        words::safeguard_uk(t.safeguard, lang)
+                    } else {
+                        words::safeguard(t.safeguard, lang)
+                    },
                     safeguard_code: t.safeguard.code(),
                     note: t.note.as_ref().map(&pick),
                     derogations: if t.safeguard == crate::register::Safeguard::Art49 {

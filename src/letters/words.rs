@@ -129,6 +129,40 @@ pub fn safeguard(s: Safeguard, lang: Language) -> &'static str {
     words[lang_index(lang)]
 }
 
+/// A transfer safeguard under the UK GDPR: UK adequacy regulations, the IDTA or the UK
+/// Addendum, the UK extension of the Data Privacy Framework — never the Commission's terms.
+pub fn safeguard_uk(s: Safeguard, lang: Language) -> &'static str {
+    let words: [&str; 3] = match s {
+        Safeguard::Adequacy => [
+            "Angemessenheitsvorschriften des Vereinigten Königreichs (Art. 45 UK GDPR)",
+            "UK adequacy regulations (Art. 45 UK GDPR)",
+            "adequaatheidsregels van het Verenigd Koninkrijk (art. 45 UK GDPR)",
+        ],
+        Safeguard::Scc => [
+            "International Data Transfer Agreement (IDTA) oder UK Addendum (Art. 46 UK GDPR)",
+            "the International Data Transfer Agreement (IDTA) or the UK Addendum (Art. 46 UK GDPR)",
+            "International Data Transfer Agreement (IDTA) of UK Addendum (art. 46 UK GDPR)",
+        ],
+        Safeguard::Dpf => [
+            "Zertifizierung des Empfängers nach der UK-Erweiterung des Data Privacy Framework (UK-US Data Bridge, Art. 45 UK GDPR)",
+            "the recipient's certification under the UK Extension to the Data Privacy Framework (UK-US data bridge, Art. 45 UK GDPR)",
+            "certificering van de ontvanger onder de Britse uitbreiding van het Data Privacy Framework (UK-US data bridge, art. 45 UK GDPR)",
+        ],
+        Safeguard::Bcr => [
+            "verbindliche interne Datenschutzvorschriften (Art. 47 UK GDPR)",
+            "binding corporate rules (Art. 47 UK GDPR)",
+            "bindende bedrijfsvoorschriften (art. 47 UK GDPR)",
+        ],
+        Safeguard::Art49 => [
+            "Ausnahme für bestimmte Fälle (Art. 49 UK GDPR)",
+            "derogation for a specific situation (Art. 49 UK GDPR)",
+            "afwijking voor een specifieke situatie (art. 49 UK GDPR)",
+        ],
+        Safeguard::None => return safeguard(s, lang),
+    };
+    words[lang_index(lang)]
+}
+
 /// A legal basis as the language cites it, with what it means:
 /// `Art. 6 Abs. 1 lit. b DSGVO (Vertrag)`.
 pub fn legal_basis(b: LegalBasis, lang: Language, law: &str) -> String {
