@@ -184,6 +184,15 @@ pub fn run(
 
     let pulled_at = ctx.now.to_rfc3339();
     let answer_by = processor_answer_by(ctx.today, due);
+    // Whoever searches a manual system by hand gets the identifiers found on the way too (a
+    // customer number the CRM holds finds the paper file keyed by it).
+    let mut asked_for = case.subject.clone();
+    for (kind, values) in found_on_the_way.iter() {
+        let kind = crate::domain::IdentifierKind::from_key(kind).unwrap_or_else(|_| crate::domain::IdentifierKind::Other(kind.to_string()));
+        for v in values {
+            asked_for.add(crate::domain::Identifier { kind: kind.clone(), value: v.clone() });
+        }
+    }
     let case_ref = case.reference.to_string();
     let cancelled = searched.iter().any(|s| s.as_ref().is_none_or(|s| s.status == PullStatus::Cancelled));
     let mut report = PullReport { reference: case_ref.clone(), systems: Vec::with_capacity(jobs.len()), cancelled };
@@ -214,7 +223,7 @@ pub fn run(
                     controller: &register.controller,
                     system: job.system,
                     reference: &case_ref,
-                    subject: &case.subject,
+                    subject: &asked_for,
                     language: case.language,
                     answer_by,
                 });

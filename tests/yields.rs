@@ -373,3 +373,18 @@ fn an_erasure_plan_acts_on_the_invoices_found_by_the_yielded_customer_number() {
     assert!(!left.contains("R-900;K-1001") && !left.contains("R-902") && !left.contains("R-904"), "the subject's invoices are gone");
     assert!(left.contains("R-901;K-10011") && left.contains("R-903;K-1002"), "the near-misses stay");
 }
+
+#[test]
+fn the_manual_search_email_names_the_identifiers_found_on_the_way() {
+    let mut d = desk(firm_systems());
+    pull_all(&mut d);
+    let tasks = dsar::tasks::for_case(&d.store, &d.reference).unwrap();
+    let post = tasks.iter().find(|t| t.system_id.as_deref() == Some("post")).expect("the manual system's task");
+    assert!(post.body.contains(CUSTOMER) && post.body.contains("C-77"), "{}", post.body);
+    // A dropped one is not asked for.
+    yields::drop(&mut d.store, &ctx(TODAY), &d.reference, "chat_ref", "C-77").unwrap();
+    pull_all(&mut d);
+    let tasks = dsar::tasks::for_case(&d.store, &d.reference).unwrap();
+    let post = tasks.iter().find(|t| t.system_id.as_deref() == Some("post")).unwrap();
+    assert!(post.body.contains(CUSTOMER) && !post.body.contains("C-77"), "{}", post.body);
+}
