@@ -158,6 +158,9 @@ fn store(
     }
     let action = if new.sent_at.is_some() { "letter.sent" } else { "document.saved" };
     audit::append(tx, Some(&case.id), &ctx.actor, action, &details, ctx.now)?;
+    if new.sent_at.is_some() {
+        crate::cases::start_work(tx, ctx, &case.id, "letter")?;
+    }
     Ok(Document {
         id,
         case_id: case.id.clone(),

@@ -255,6 +255,7 @@ pub fn run(
             "systems": audit_systems,
         });
         audit::append(tx, Some(&case.id), &ctx.actor, "case.pulled", &details, ctx.now)?;
+        crate::cases::start_work(tx, ctx, &case.id, "pulled")?;
         Ok::<_, Error>(())
     })?;
     Ok(report)

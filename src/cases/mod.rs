@@ -20,7 +20,7 @@ use crate::domain::{CaseRef, Channel, Identifier, IdentifierKind, Language, Outc
 use crate::error::{Error, InputError, Result};
 use crate::store::Store;
 
-pub use listing::{list, CaseSummary, ListQuery, Page, Sort};
+pub use listing::{export_csv, list, write_csv, CaseSummary, Direction, ListQuery, Page, Sort, CSV_COLUMNS};
 pub use record::Case;
 pub use queue::{this_week, NextStep, QueueItem, Why};
 pub use stats::{dashboard, Dashboard, MonthCount, MONTHS};
@@ -466,6 +466,27 @@ pub fn set_status(store: &mut Store, ctx: &Context, reference: &str, to: Status)
         case.status = case.status.transition(to)?;
         Ok(("case.status-changed", json!({"from": from.code(), "to": to.code()})))
     })
+}
+
+/// Moves a case from `new` to `in-progress` when work on it starts — its first search of the
+/// systems or its first letter — inside the caller's transaction, so the CLI and the app move
+/// it alike and the DPO never sees "New" on a case already worked on. `because` (`pulled`,
+/// `letter`) goes into the audit event. Any other status is left as it is (a paused case
+/// stays paused; a closed one closed). Returns whether the status changed.
+pub(crate) fn start_work(tx: &Transaction<'_>, ctx: &Context, case_id: &str, because: &str) -> Result<bool> {
+    use rusqlite::OptionalExtension;
+    let found: Option<(String, String, String)> = tx
+        .query_row("SELECT reference, status, effective_due FROM cases WHERE id = ?1", [case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((reference, status, due)) = found else { return Ok(false) };
+    if status != Status::New.code() {
+        return Ok(false);
+    }
+    let to = Status::New.transition(Status::InProgress)?;
+    tx.execute("UPDATE cases SET status = ?1, updated_at = ?2 WHERE id = ?3", params![to.code(), ctx.now.to_rfc3339(), case_id])?;
+    let details = json!({"from": Status::New.code(), "to": to.code(), "because": because, "reference": reference, "status": to.code(), "due": due});
+    audit::append(tx, Some(case_id), &ctx.actor, "case.status-changed", &details, ctx.now)?;
+    Ok(true)
 }
 
 /// Closes a case with its outcome.

@@ -344,6 +344,10 @@ pub enum RegisterCmd {
     Import {
         /// The register file.
         file: PathBuf,
+        /// Only show what the import would change (systems added, removed, changed; the
+        /// controller), and change nothing.
+        #[arg(long = "dry-run")]
+        dry_run: bool,
     },
     /// Print the current register as JSON, or write it to FILE.
     Export {
@@ -413,6 +417,13 @@ pub enum CaseCmd {
         /// Order: due, received, reference.
         #[arg(long, default_value = "due")]
         sort: String,
+        /// Reverse the order (due: latest first; received: oldest first; reference: newest first).
+        #[arg(long)]
+        reverse: bool,
+        /// Write every matching case (not one page) to FILE as CSV for the yearly report:
+        /// reference, received, rights, status, due, closed, outcome — no names or identifiers.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<std::path::PathBuf>,
         /// Rows per page.
         #[arg(long, default_value_t = 50)]
         limit: u32,

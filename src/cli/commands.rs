@@ -149,7 +149,31 @@ fn deadline_cmd(a: &DeadlineArgs) -> Result<(), Failure> {
 fn register_cmd(cli: &Cli, r: &RegisterCmd) -> Result<(), Failure> {
     let mut store = open(cli)?;
     match r {
-        RegisterCmd::Import { file } => {
+        RegisterCmd::Import { file, dry_run: true } => {
+            let p = dsar::register_diff::preview(&store, file)?;
+            if !p.replaces {
+                println!("no register yet: the import adds {} systems", p.added.len());
+            } else if p.is_empty() {
+                println!("the file is the current register: nothing would change");
+            }
+            for s in &p.added {
+                println!("  added     {}  {}", s.id, s.name);
+            }
+            if p.replaces {
+                for s in &p.removed {
+                    println!("  removed   {}  {}  (no longer searched)", s.id, s.name);
+                }
+                for c in &p.changed {
+                    println!("  changed   {}  {}: {}", c.system.id, c.system.name, c.fields.join(", "));
+                }
+                if !p.controller.is_empty() {
+                    println!("  controller: {}", p.controller.join(", "));
+                }
+                println!("  unchanged {} system(s)", p.unchanged);
+            }
+            Ok(())
+        }
+        RegisterCmd::Import { file, dry_run: false } => {
             let reg = register_store::import_file(&mut store, &ctx(cli), file)?;
             println!("imported register of {} with {} systems", reg.controller.name, reg.systems.len());
             Ok(())
@@ -347,7 +371,7 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
                 Ok(())
             }
         }
-        CaseCmd::List { json, status, overdue, open: open_only, right, search, sort, limit, offset } => {
+        CaseCmd::List { json, status, overdue, open: open_only, right, search, sort, reverse, csv, limit, offset } => {
             let mut q = ListQuery::new(c.today);
             q.status = status.as_deref().map(code::<Status>).transpose()?;
             q.right = right.as_deref().map(code::<Right>).transpose()?;
@@ -362,7 +386,18 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
                 "reference" => cases::Sort::Reference,
                 other => return Err(Failure::user(format!("--sort: unknown order '{other}': use due, received or reference"))),
             };
+            if *reverse {
+                q.direction = match q.sort {
+                    cases::Sort::Received => cases::Direction::Ascending,
+                    _ => cases::Direction::Descending,
+                };
+            }
             let store = open(cli)?;
+            if let Some(file) = csv {
+                let n = cases::export_csv(&store, &q, file)?;
+                println!("{n} cases written to {}", file.display());
+                return Ok(());
+            }
             let page = cases::list(&store, &q)?;
             if *json {
                 let items: Vec<_> = page.items.iter().map(SummaryJson::new).collect();

@@ -357,6 +357,7 @@ pub fn record_saved_accepting(store: &mut Store, ctx: &Context, composed: &Compo
     }
     store.write(|tx| {
         crate::audit::append(tx, Some(&composed.case.id), &ctx.actor, "letter.saved", &details, ctx.now)?;
+        crate::cases::start_work(tx, ctx, &composed.case.id, "letter")?;
         Ok(())
     })
 }
