@@ -20,8 +20,9 @@ const PLAIN_HEADER: &[u8] = b"SQLite format 3\0";
 /// Why a backup or restore did not happen. Nothing was replaced in any case.
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
-    /// The backup file cannot be written.
-    #[error("cannot write the backup to {path}: {source} — choose a folder you can write to")]
+    /// The backup file cannot be written. The message names the chosen file and the cause in
+    /// words (no OS error text, no temporary file); the OS error stays the `source`.
+    #[error("cannot write the backup to {path}: {} — {}", write_problem(source.kind()).0, write_problem(source.kind()).1)]
     Output {
         /// The chosen file.
         path: PathBuf,
@@ -72,7 +73,46 @@ pub enum BackupError {
     Store(#[from] StoreError),
 }
 
+/// A failed write in words: what happened and what to do.
+fn write_problem(kind: std::io::ErrorKind) -> (&'static str, &'static str) {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::NotFound => ("the folder does not exist", "choose an existing folder"),
+        K::PermissionDenied | K::ReadOnlyFilesystem => ("no permission to write in this folder", "choose a folder you can write to, e.g. your documents or a USB stick"),
+        K::StorageFull | K::QuotaExceeded => ("the disk is full", "free some space or choose another drive"),
+        K::IsADirectory => ("a folder has this name", "choose a file name, e.g. dsar-backup.db"),
+        _ => ("the file could not be written", "choose another folder, e.g. your documents or a USB stick"),
+    }
+}
+
 impl BackupError {
+    /// A stable code for the kind of failure (the desktop app words it in the user's
+    /// language): `backup.no-folder`, `backup.not-allowed`, `backup.disk-full`,
+    /// `backup.is-folder`, `backup.write-failed`, `backup.same-file`, `backup.not-encrypted`,
+    /// `restore.missing`, `restore.wrong-passphrase`, `restore.damaged`, `restore.audit-broken`,
+    /// `restore.too-new`, `restore.swap`, `store`.
+    pub fn reason(&self) -> &'static str {
+        use std::io::ErrorKind as K;
+        match self {
+            BackupError::Output { source, .. } => match source.kind() {
+                K::NotFound => "backup.no-folder",
+                K::PermissionDenied | K::ReadOnlyFilesystem => "backup.not-allowed",
+                K::StorageFull | K::QuotaExceeded => "backup.disk-full",
+                K::IsADirectory => "backup.is-folder",
+                _ => "backup.write-failed",
+            },
+            BackupError::SameFile => "backup.same-file",
+            BackupError::NotEncrypted => "backup.not-encrypted",
+            BackupError::Missing { .. } => "restore.missing",
+            BackupError::WrongPassphrase => "restore.wrong-passphrase",
+            BackupError::Damaged { .. } => "restore.damaged",
+            BackupError::AuditBroken { .. } => "restore.audit-broken",
+            BackupError::TooNew => "restore.too-new",
+            BackupError::Swap { .. } => "restore.swap",
+            BackupError::Store(_) => "store",
+        }
+    }
+
     /// Whether the user can fix this (exit code 1) rather than a fault of the program (2).
     pub fn is_user_error(&self) -> bool {
         match self {
@@ -94,6 +134,16 @@ pub struct BackupDone {
 
 fn io_out(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
     move |source| BackupError::Output { path: path.to_path_buf(), source }
+}
+
+/// The I/O kind behind SQLite's failure to write the copy, if it is the folder's fault.
+fn vacuum_io_kind(e: &rusqlite::Error) -> Option<std::io::ErrorKind> {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code()? {
+        C::DiskFull => Some(std::io::ErrorKind::StorageFull),
+        C::CannotOpen | C::PermissionDenied | C::ReadOnly => Some(std::io::ErrorKind::PermissionDenied),
+        _ => None,
+    }
 }
 
 /// Whether `path` starts like an unencrypted SQLite file.
@@ -121,7 +171,12 @@ pub fn backup(store: &mut Store, ctx: &Context, out: &Path) -> Result<BackupDone
     std::fs::remove_file(&tmp_path).map_err(io_out(out))?;
     let target = tmp_path.to_string_lossy().into_owned();
     // The path is a bound parameter; SQLCipher writes the copy with the open database's key.
-    store.conn().execute("VACUUM INTO ?1", [&target]).map_err(StoreError::from)?;
+    // SQLite opens the copy itself: its "cannot open" or "disk full" is the folder's problem,
+    // said in words like the OS's own refusals.
+    store.conn().execute("VACUUM INTO ?1", [&target]).map_err(|e| match vacuum_io_kind(&e) {
+        Some(kind) => BackupError::Output { path: out.to_path_buf(), source: std::io::Error::new(kind, e.to_string()) },
+        None => BackupError::Store(StoreError::from(e)),
+    })?;
     if is_plain_sqlite(&tmp_path).map_err(io_out(out))? {
         return Err(BackupError::NotEncrypted);
     }
@@ -134,6 +189,8 @@ pub fn backup(store: &mut Store, ctx: &Context, out: &Path) -> Result<BackupDone
     let bytes = std::fs::metadata(out).map_err(io_out(out))?.len();
     store.write(|tx| {
         audit::append(tx, None, &ctx.actor, "store.backup", &json!({"bytes": bytes}), ctx.now)?;
+        // Read by `settings::last_backup`: the desk reminds when this gets old.
+        crate::store::put_setting(tx, crate::settings::LAST_BACKUP_KEY, &ctx.now.to_rfc3339())?;
         Ok::<_, BackupError>(())
     })?;
     Ok(BackupDone { path: out.to_path_buf(), bytes })

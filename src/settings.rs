@@ -461,3 +461,69 @@ pub fn imap_password(store: &Store, settings: &ImapIntakeSettings) -> Result<zer
         Some((value, _)) => Ok(zeroize::Zeroizing::new(String::from_utf8_lossy(&value).into_owned())),
     }
 }
+
+const IDLE_LOCK_KEY: &str = "idle_lock_minutes";
+
+/// Minutes without mouse or keyboard input after which the desktop app locks the desk, until
+/// the user sets another time.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 15;
+
+/// The shortest idle time allowed (a minute: shorter would lock while the user reads a letter).
+pub const MIN_IDLE_LOCK_MINUTES: u32 = 1;
+
+/// The longest idle time allowed (a working day); a desk holding requesters' data never stays
+/// open indefinitely.
+pub const MAX_IDLE_LOCK_MINUTES: u32 = 480;
+
+/// Minutes of no input after which the desk locks ([`DEFAULT_IDLE_LOCK_MINUTES`] until set).
+pub fn idle_lock_minutes(store: &Store) -> Result<u32> {
+    match store.setting(IDLE_LOCK_KEY)? {
+        None => Ok(DEFAULT_IDLE_LOCK_MINUTES),
+        Some(text) => text.parse().map_err(|_| StoreError::Corrupt { what: "settings.idle_lock_minutes".into() }.into()),
+    }
+}
+
+/// Stores the idle time before the desk locks (between [`MIN_IDLE_LOCK_MINUTES`] and
+/// [`MAX_IDLE_LOCK_MINUTES`]); audit event `settings.idle-lock` with the minutes.
+pub fn set_idle_lock_minutes(store: &mut Store, ctx: &Context, minutes: u32) -> Result<()> {
+    if !(MIN_IDLE_LOCK_MINUTES..=MAX_IDLE_LOCK_MINUTES).contains(&minutes) {
+        return Err(InputError::new(
+            "idle_lock_minutes",
+            format!("{minutes} minutes is outside {MIN_IDLE_LOCK_MINUTES} to {MAX_IDLE_LOCK_MINUTES}"),
+            format!("give a number of minutes from {MIN_IDLE_LOCK_MINUTES} to {MAX_IDLE_LOCK_MINUTES}, e.g. {DEFAULT_IDLE_LOCK_MINUTES}"),
+        )
+        .into());
+    }
+    store.write(|tx| {
+        put_setting(tx, IDLE_LOCK_KEY, &minutes.to_string())?;
+        audit::append(tx, None, &ctx.actor, "settings.idle-lock", &json!({"minutes": minutes}), ctx.now)?;
+        Ok::<_, Error>(())
+    })
+}
+
+/// The settings key under which [`crate::backup::backup`] records when it last succeeded.
+pub(crate) const LAST_BACKUP_KEY: &str = "last_backup";
+
+/// How old a backup may get before the desk reminds the user to make one.
+pub const BACKUP_REMINDER_DAYS: i64 = 7;
+
+/// When the last backup of this desk was written successfully (`None`: never). Backups made
+/// before the time was recorded are found in the audit trail (`store.backup`).
+pub fn last_backup(store: &Store) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let corrupt = || Error::from(StoreError::Corrupt { what: "settings.last_backup".into() });
+    if let Some(text) = store.setting(LAST_BACKUP_KEY)? {
+        return chrono::DateTime::parse_from_rfc3339(&text).map(|t| Some(t.with_timezone(&chrono::Utc))).map_err(|_| corrupt());
+    }
+    // Desk-wide events have no case: the case index keeps this to them.
+    let at: Option<String> = store
+        .conn()
+        .query_row("SELECT max(at) FROM audit_events WHERE case_id IS NULL AND action = 'store.backup'", [], |r| r.get(0))
+        .map_err(StoreError::from)?;
+    at.map(|t| chrono::DateTime::parse_from_rfc3339(&t).map(|t| t.with_timezone(&chrono::Utc)).map_err(|_| corrupt())).transpose()
+}
+
+/// Whether the user should be reminded to make a backup at `now`: never made, or older than
+/// [`BACKUP_REMINDER_DAYS`].
+pub fn backup_due(last: Option<chrono::DateTime<chrono::Utc>>, now: chrono::DateTime<chrono::Utc>) -> bool {
+    last.is_none_or(|at| now - at > chrono::Duration::days(BACKUP_REMINDER_DAYS))
+}

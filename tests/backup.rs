@@ -370,3 +370,98 @@ fn restore_waits_for_another_writer_and_nothing_it_commits_is_lost() {
     assert_eq!(case_count(&store), 1);
     assert!(leftovers(&db).iter().all(|n| !n.contains("before-restore")), "{:?}", leftovers(&db));
 }
+
+#[test]
+fn the_last_backup_is_recorded_and_a_reminder_is_due_when_it_is_older_than_seven_days() {
+    let db = TempDb::new();
+    let mut store = with_cases(&db, 1);
+    assert_eq!(settings::last_backup(&store).unwrap(), None, "never backed up");
+    let now = chrono::Utc::now();
+    assert!(settings::backup_due(None, now), "never made: remind");
+    let mut c = ctx("2026-11-21");
+    c.now = chrono::DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z").unwrap().to_utc();
+    backup::backup(&mut store, &c, &db.dir.path().join("b1.db")).unwrap();
+    assert_eq!(settings::last_backup(&store).unwrap(), Some(c.now));
+    // A refused backup leaves the record as it was.
+    let mut later = c.clone();
+    later.now = c.now + chrono::Duration::days(1);
+    assert!(backup::backup(&mut store, &later, &db.path).is_err());
+    assert_eq!(settings::last_backup(&store).unwrap(), Some(c.now));
+    assert!(!settings::backup_due(Some(c.now), c.now + chrono::Duration::days(7)), "seven days: still fine");
+    assert!(settings::backup_due(Some(c.now), c.now + chrono::Duration::days(7) + chrono::Duration::minutes(1)), "older than seven days");
+    // The copy was written before the record: restored, it says no backup of it was made.
+    let copy = Store::open(&db.dir.path().join("b1.db"), PASS).unwrap();
+    assert_eq!(settings::last_backup(&copy).unwrap(), None);
+}
+
+#[test]
+fn a_backup_made_before_the_time_was_recorded_is_found_in_the_audit_trail() {
+    let db = TempDb::new();
+    let mut store = with_cases(&db, 1);
+    let c = ctx("2026-11-21");
+    backup::backup(&mut store, &c, &db.dir.path().join("b.db")).unwrap();
+    store.conn().execute("DELETE FROM settings WHERE key = 'last_backup'", []).unwrap();
+    let found = settings::last_backup(&store).unwrap().expect("from the audit trail");
+    assert!((found - c.now).num_seconds().abs() < 1);
+}
+
+#[test]
+fn backup_errors_name_the_problem_in_words_without_os_text_or_temporary_files() {
+    let db = TempDb::new();
+    let mut store = with_cases(&db, 1);
+    let c = ctx("2026-11-21");
+    let check = |e: BackupError, reason: &str, words: &str| {
+        assert_eq!(e.reason(), reason);
+        let m = e.to_string();
+        assert!(m.contains(words), "{m}");
+        assert!(!m.contains("os error") && !m.contains(".dsar-backup-"), "{m}");
+    };
+    let missing = db.dir.path().join("no such folder").join("b.db");
+    check(backup::backup(&mut store, &c, &missing).unwrap_err(), "backup.no-folder", "the folder does not exist — choose an existing folder");
+    check(backup::backup(&mut store, &c, &db.path).unwrap_err(), "backup.same-file", "choose another file name");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ro = db.dir.path().join("read-only");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o500)).unwrap();
+        // Root writes anywhere: the check holds only for an ordinary user.
+        if std::fs::write(ro.join("probe"), b"").is_err() {
+            check(backup::backup(&mut store, &c, &ro.join("b.db")).unwrap_err(), "backup.not-allowed", "no permission to write in this folder");
+        }
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    assert_eq!(settings::last_backup(&store).unwrap(), None, "no backup was made");
+}
+
+#[test]
+fn idle_lock_minutes_default_to_fifteen_and_are_checked() {
+    let db = TempDb::new();
+    let mut store = db.create();
+    let c = ctx("2026-11-21");
+    assert_eq!(settings::idle_lock_minutes(&store).unwrap(), 15);
+    settings::set_idle_lock_minutes(&mut store, &c, 1).unwrap();
+    assert_eq!(settings::idle_lock_minutes(&store).unwrap(), 1);
+    for bad in [0, 481] {
+        match settings::set_idle_lock_minutes(&mut store, &c, bad) {
+            Err(dsar::Error::Input(i)) => assert_eq!(i.field, "idle_lock_minutes"),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    settings::set_idle_lock_minutes(&mut store, &c, 480).unwrap();
+    drop(store);
+    let store = db.open();
+    assert_eq!(settings::idle_lock_minutes(&store).unwrap(), 480);
+    assert!(actions(&store).iter().filter(|a| *a == "settings.idle-lock").count() == 2);
+}
+
+#[test]
+fn only_a_demo_desk_carries_the_demo_marker() {
+    let db = TempDb::new();
+    let store = db.create();
+    assert!(!dsar::demo::is_demo_store(&store).unwrap());
+    drop(store);
+    let demo = db.dir.path().join("demo.db");
+    dsar::demo::create(&demo, PASS, &ctx("2026-11-21"), false).unwrap();
+    assert!(dsar::demo::is_demo_store(&Store::open(&demo, PASS).unwrap()).unwrap());
+}

@@ -39,6 +39,11 @@ pub fn is_demo(path: &Path, passphrase: &str) -> bool {
     Store::open(path, passphrase).and_then(|s| s.setting(MARKER)).is_ok_and(|v| v.as_deref() == Some("1"))
 }
 
+/// Whether the open `store` is a demo desk (the desktop app shows a banner while it is open).
+pub fn is_demo_store(store: &Store) -> std::result::Result<bool, StoreError> {
+    Ok(store.setting(MARKER)?.as_deref() == Some("1"))
+}
+
 enum Step {
     Work,
     Ready,
