@@ -106,6 +106,21 @@ pub fn dashboard(desk: &Desk) -> Result<Dashboard, ApiError> {
 
 /// One page of the case list, filtered and sorted in SQL.
 pub fn list_cases(desk: &Desk, query: CaseQuery) -> Result<CasePage, ApiError> {
+    let q = list_query(desk, query)?;
+    desk.with_store(|s| {
+        let page = cases::list(s, &q)?;
+        Ok(CasePage { total: page.total, items: page.items.iter().map(CaseRow::from).collect() })
+    })
+}
+
+/// Every case matching the list's filter (not one page), in its order, as the yearly-report
+/// CSV at `path` (see [`cases::export_csv`]); returns the number of cases written.
+pub fn export_cases_csv(desk: &Desk, query: CaseQuery, path: String) -> Result<u64, ApiError> {
+    let q = list_query(desk, query)?;
+    desk.with_store(|s| Ok(cases::export_csv(s, &q, Path::new(&path))?))
+}
+
+fn list_query(desk: &Desk, query: CaseQuery) -> Result<ListQuery, ApiError> {
     let mut q = ListQuery::new(desk.context().today);
     q.status = opt_code::<Status>("status", query.status.as_deref())?;
     q.right = opt_code::<Right>("right", query.right.as_deref())?;
@@ -120,10 +135,13 @@ pub fn list_cases(desk: &Desk, query: CaseQuery) -> Result<CasePage, ApiError> {
         "reference" => cases::Sort::Reference,
         _ => return Err(ApiError::input("sort", "unknown order: use due, received or reference")),
     };
-    desk.with_store(|s| {
-        let page = cases::list(s, &q)?;
-        Ok(CasePage { total: page.total, items: page.items.iter().map(CaseRow::from).collect() })
-    })
+    q.direction = match query.direction.as_deref() {
+        None | Some("") => cases::Direction::Natural,
+        Some("asc") => cases::Direction::Ascending,
+        Some("desc") => cases::Direction::Descending,
+        Some(_) => return Err(ApiError::input("direction", "unknown direction: use asc or desc")),
+    };
+    Ok(q)
 }
 
 /// System names in the controller's language, by id.

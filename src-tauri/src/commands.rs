@@ -73,6 +73,12 @@ pub async fn list_cases(desk: Shared<'_>, query: CaseQuery) -> Result<CasePage, 
     blocking(&desk, move |d| api::list_cases(d, query)).await
 }
 
+/// See [`api::export_cases_csv`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_cases_csv(desk: Shared<'_>, query: CaseQuery, path: String) -> Result<u64, ApiError> {
+    blocking(&desk, move |d| api::export_cases_csv(d, query, path)).await
+}
+
 /// See [`api::get_case`].
 #[tauri::command(rename_all = "snake_case")]
 pub async fn get_case(desk: Shared<'_>, reference: String) -> Result<CaseDetail, ApiError> {

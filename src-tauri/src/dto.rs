@@ -102,6 +102,11 @@ pub struct CaseQuery {
     pub search: Option<String>,
     /// `due`, `received` or `reference`.
     pub sort: String,
+    /// `asc` or `desc`; absent: the sort's natural way (due and reference ascending,
+    /// received newest first).
+    #[serde(default)]
+    #[ts(optional)]
+    pub direction: Option<String>,
     /// Page size (1–1000).
     pub limit: u32,
     /// Rows to skip.

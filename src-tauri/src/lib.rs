@@ -74,6 +74,7 @@ pub fn run() {
             commands::open_demo,
             commands::dashboard,
             commands::list_cases,
+            commands::export_cases_csv,
             commands::get_case,
             commands::create_case,
             commands::pause_case,

@@ -141,6 +141,27 @@ fn the_case_list_pages_filters_and_searches() {
     assert_eq!(overdue.total, all.items.iter().filter(|r| r.overdue).count() as u64);
 }
 
+#[test]
+fn the_case_list_sorts_both_ways_and_exports_every_matching_case_as_csv() {
+    let (dir, desk) = fresh_desk();
+    for (i, name) in ["Anna Alt", "Bert Bunt", "Carla Cord"].iter().enumerate() {
+        api::create_case(&desk, new_case(name, &format!("p{i}@example.org"), &format!("2026-10-0{}", i + 1))).unwrap();
+    }
+    let refs = |q: CaseQuery| api::list_cases(&desk, q).unwrap().items.into_iter().map(|r| r.reference).collect::<Vec<_>>();
+    let desc = refs(CaseQuery { sort: "reference".into(), direction: Some("desc".into()), ..query() });
+    assert_eq!(desc, ["DSAR-2026-0003", "DSAR-2026-0002", "DSAR-2026-0001"]);
+    let oldest = refs(CaseQuery { sort: "received".into(), direction: Some("asc".into()), ..query() });
+    assert_eq!(oldest[0], "DSAR-2026-0001");
+    let e = api::list_cases(&desk, CaseQuery { direction: Some("up".into()), ..query() }).unwrap_err();
+    assert!(e.message.starts_with("direction: "), "{}", e.message);
+    let path = dir.path().join("report.csv");
+    let q = CaseQuery { limit: 1, sort: "reference".into(), ..query() };
+    assert_eq!(api::export_cases_csv(&desk, q, path.to_string_lossy().into()).unwrap(), 3);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("reference,received,rights,status,due,closed,outcome\nDSAR-2026-0001,2026-10-01,access,new,"), "{text}");
+    assert!(!text.contains("Anna") && !text.contains("example.org"), "{text}");
+}
+
 fn total(desk: &Desk, q: CaseQuery) -> u64 {
     api::list_cases(desk, CaseQuery { limit: 1, ..q }).unwrap().total
 }
@@ -265,7 +286,7 @@ fn started_with_demo_the_first_status_opens_the_demo_desk_once() {
     assert!(status.unlocked, "the demo is open");
     assert!(dir.path().join("demo").join("dsar-demo.db").exists());
     assert!(api::dashboard(&desk).unwrap().overdue > 0, "the demo has overdue cases");
-    assert_eq!(api::list_cases(&desk, dsar_desk::dto::CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 100, offset: 0 }).unwrap().total, 30);
+    assert_eq!(api::list_cases(&desk, dsar_desk::dto::CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, direction: None, sort: "due".into(), limit: 100, offset: 0 }).unwrap().total, 30);
 }
 
 #[test]
@@ -274,7 +295,7 @@ fn locking_closes_the_desk_and_returns_to_the_users_own_database() {
     let desk = desk_in(dir.path());
     api::open_demo(&desk).unwrap();
     assert!(api::desk_status(&desk).unwrap().db_path.ends_with("dsar-demo.db"));
-    let reference = api::list_cases(&desk, CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 1, offset: 0 }).unwrap().items[0].reference.clone();
+    let reference = api::list_cases(&desk, CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, direction: None, sort: "due".into(), limit: 1, offset: 0 }).unwrap().items[0].reference.clone();
 
     // Not while work runs on a second connection.
     let running = desk.start_export(&reference).unwrap();

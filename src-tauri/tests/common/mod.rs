@@ -46,7 +46,7 @@ pub fn with_register() -> (tempfile::TempDir, Desk) {
 
 /// Every case, open first by due date, 50 a page.
 pub fn query() -> CaseQuery {
-    CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), limit: 50, offset: 0 }
+    CaseQuery { status: None, overdue: false, open_only: false, right: None, search: None, sort: "due".into(), direction: None, limit: 50, offset: 0 }
 }
 
 /// An access request by e-mail.

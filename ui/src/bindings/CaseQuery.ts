@@ -29,6 +29,11 @@ search: string | null,
  */
 sort: string, 
 /**
+ * `asc` or `desc`; absent: the sort's natural way (due and reference ascending,
+ * received newest first).
+ */
+direction?: string, 
+/**
  * Page size (1–1000).
  */
 limit: number, 
