@@ -37,12 +37,17 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// What happened and what to do.
     pub message: String,
+    /// For failures the UI words itself in the user's language: a stable code of the exact
+    /// problem (e.g. `backup.not-allowed`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
 }
 
 impl ApiError {
     /// An error with `code` and `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError { code, message: message.into() }
+        ApiError { code, message: message.into(), reason: None }
     }
 
     /// Bad input in `field`: the message starts with the field name, so the UI can place it.
@@ -91,6 +96,12 @@ impl From<StoreError> for ApiError {
 }
 
 impl ApiError {
+    /// The same error with a stable `reason` code the UI words in the user's language.
+    pub fn with_reason(mut self, reason: &str) -> ApiError {
+        self.reason = Some(reason.to_string());
+        self
+    }
+
     /// The same error under another code.
     pub fn with_code(mut self, code: ErrorCode) -> ApiError {
         self.code = code;
@@ -143,11 +154,13 @@ impl From<dsar::connectors::ConnectorError> for ApiError {
 impl From<dsar::backup::BackupError> for ApiError {
     fn from(e: dsar::backup::BackupError) -> ApiError {
         use dsar::backup::BackupError as B;
-        match e {
-            B::Store(s) => s.into(),
+        let reason = e.reason();
+        let api = match e {
+            B::Store(s) => return s.into(),
             B::WrongPassphrase => ApiError::input("passphrase", e.to_string()).with_code(ErrorCode::WrongPassphrase),
             B::Output { .. } | B::SameFile | B::Missing { .. } | B::Damaged { .. } | B::AuditBroken { .. } | B::TooNew => ApiError::input("path", e.to_string()),
             other => ApiError::internal(other.to_string()),
-        }
+        };
+        api.with_reason(reason)
     }
 }

@@ -143,6 +143,8 @@ pub fn run() {
             settings_commands::list_secrets,
             settings_commands::set_secret,
             settings_commands::allow_secret,
+            settings_commands::safety_status,
+            settings_commands::save_idle_lock,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

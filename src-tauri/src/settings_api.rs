@@ -384,3 +384,31 @@ pub fn set_secret(desk: &Desk, name: String, value: String) -> Result<Vec<Secret
     desk.with_store(|s| Ok(secrets::set(s, &ctx, &name, &value)?))?;
     list_secrets(desk)
 }
+
+/// The open desk's everyday safety: demo or not, the idle time before it locks, the last
+/// backup and whether a reminder is due.
+pub fn safety_status(desk: &Desk) -> Result<SafetyDto, ApiError> {
+    let now = desk.context().now;
+    desk.with_store(|s| {
+        let last = settings::last_backup(s)?;
+        Ok(SafetyDto {
+            demo: dsar::demo::is_demo_store(s)?,
+            idle_lock_minutes: settings::idle_lock_minutes(s)?,
+            last_backup: last.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            backup_due: settings::backup_due(last, now),
+        })
+    })
+}
+
+/// Stores the idle time before the desk locks itself; a number out of range is refused at the
+/// field.
+pub fn save_idle_lock(desk: &Desk, minutes: u32) -> Result<SafetyDto, ApiError> {
+    let ctx = desk.context();
+    desk.with_store(|s| {
+        settings::set_idle_lock_minutes(s, &ctx, minutes).map_err(|e| match e {
+            dsar::Error::Input(i) => ApiError::input(&i.field, format!("{} — {}", i.problem, i.fix)),
+            other => other.into(),
+        })
+    })?;
+    safety_status(desk)
+}

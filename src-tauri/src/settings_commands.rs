@@ -89,3 +89,15 @@ pub async fn allow_secret(desk: Shared<'_>, name: String, system: String) -> Res
 pub async fn set_secret(desk: Shared<'_>, name: String, value: String) -> Result<Vec<SecretDto>, ApiError> {
     blocking(&desk, move |d| settings_api::set_secret(d, name, value)).await
 }
+
+/// See [`settings_api::safety_status`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn safety_status(desk: Shared<'_>) -> Result<SafetyDto, ApiError> {
+    blocking(&desk, settings_api::safety_status).await
+}
+
+/// See [`settings_api::save_idle_lock`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_idle_lock(desk: Shared<'_>, minutes: u32) -> Result<SafetyDto, ApiError> {
+    blocking(&desk, move |d| settings_api::save_idle_lock(d, minutes)).await
+}

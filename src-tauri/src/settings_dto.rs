@@ -191,6 +191,20 @@ pub struct RestoreDto {
     pub cases: u64,
 }
 
+/// What keeps the open desk safe in everyday use: whether it is the demo, when it locks
+/// itself, and how old the last backup is.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SafetyDto {
+    /// The demo desk is open (the app shows a banner: not for real requests).
+    pub demo: bool,
+    /// Minutes without mouse or keyboard input after which the app locks the desk.
+    pub idle_lock_minutes: u32,
+    /// When the last backup was written (RFC 3339, UTC); `null`: never.
+    pub last_backup: Option<String>,
+    /// Never backed up, or the last backup is older than seven days: remind.
+    pub backup_due: bool,
+}
+
 /// Writes the TypeScript of these types into `dir`.
 pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     SettingsDto::export_all_to(dir)?;
@@ -201,5 +215,6 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     RestoreDto::export_all_to(dir)?;
     SecretDto::export_all_to(dir)?;
     SecretBlockDto::export_all_to(dir)?;
+    SafetyDto::export_all_to(dir)?;
     Ok(())
 }

@@ -225,3 +225,45 @@ fn a_secret_blocked_after_an_import_moved_its_system_is_listed_and_allowed_from_
     let e = settings_api::allow_secret(&desk, "cleverreach_token".into(), "gmail".into()).unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput, "{}", e.message);
 }
+
+#[test]
+fn safety_status_tells_demo_from_real_the_idle_lock_and_the_last_backup() {
+    let (dir, desk) = fresh_desk();
+    let s = settings_api::safety_status(&desk).unwrap();
+    assert!(!s.demo, "a real desk");
+    assert_eq!(s.idle_lock_minutes, 15);
+    assert_eq!(s.last_backup, None);
+    assert!(s.backup_due, "never backed up: remind");
+
+    let s = settings_api::save_idle_lock(&desk, 1).unwrap();
+    assert_eq!(s.idle_lock_minutes, 1);
+    let e = settings_api::save_idle_lock(&desk, 0).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message.starts_with("idle_lock_minutes:"), "{}", e.message);
+    assert_eq!(settings_api::safety_status(&desk).unwrap().idle_lock_minutes, 1);
+
+    settings_api::backup_database(&desk, dir.path().join("b.db").display().to_string()).unwrap();
+    let s = settings_api::safety_status(&desk).unwrap();
+    assert!(!s.backup_due);
+    let at = chrono::DateTime::parse_from_rfc3339(s.last_backup.as_deref().unwrap()).unwrap();
+    assert!((chrono::Utc::now() - at.to_utc()).num_seconds().abs() < 60);
+
+    api::lock_desk(&desk).unwrap();
+    assert_eq!(settings_api::safety_status(&desk).unwrap_err().code, ErrorCode::Locked);
+    api::open_demo(&desk).unwrap();
+    assert!(settings_api::safety_status(&desk).unwrap().demo, "the demo desk");
+}
+
+#[test]
+fn a_backup_error_carries_a_reason_code_and_no_os_text_or_temporary_path() {
+    let (dir, desk) = fresh_desk();
+    let e = settings_api::backup_database(&desk, dir.path().join("missing").join("b.db").display().to_string()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert_eq!(e.reason.as_deref(), Some("backup.no-folder"));
+    assert!(!e.message.contains("os error") && !e.message.contains(".dsar-backup-"), "{}", e.message);
+    let json = serde_json::to_value(&e).unwrap();
+    assert_eq!(json["reason"], "backup.no-folder");
+    // Other errors keep the plain {code, message} shape.
+    let json = serde_json::to_value(settings_api::save_idle_lock(&desk, 0).unwrap_err()).unwrap();
+    assert!(json.get("reason").is_none(), "{json}");
+}

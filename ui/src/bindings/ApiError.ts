@@ -12,4 +12,9 @@ code: ErrorCode,
 /**
  * What happened and what to do.
  */
-message: string, };
+message: string, 
+/**
+ * For failures the UI words itself in the user's language: a stable code of the exact
+ * problem (e.g. `backup.not-allowed`); absent otherwise.
+ */
+reason?: string, };
