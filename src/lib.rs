@@ -23,6 +23,7 @@ pub mod pull;
 pub mod mail;
 pub mod output;
 pub mod register;
+pub mod register_diff;
 pub mod register_store;
 pub mod reminders;
 pub mod secrets;

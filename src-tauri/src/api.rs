@@ -422,6 +422,32 @@ pub fn import_register(desk: &Desk, path: String) -> Result<u64, ApiError> {
     })
 }
 
+/// What importing the file would change; changes nothing.
+pub fn preview_register_import(desk: &Desk, path: String) -> Result<RegisterImportPreviewDto, ApiError> {
+    desk.with_store(|s| {
+        let p = dsar::register_diff::preview(s, Path::new(&path))?;
+        let named = |n: &dsar::register_diff::Named| SystemNameDto { id: n.id.clone(), name: n.name.clone() };
+        Ok(RegisterImportPreviewDto {
+            replaces: p.replaces,
+            added: p.added.iter().map(named).collect(),
+            removed: p.removed.iter().map(named).collect(),
+            changed: p.changed.iter().map(|c| SystemChangeDto { id: c.system.id.clone(), name: c.system.name.clone(), fields: c.fields.clone() }).collect(),
+            unchanged: u32::try_from(p.unchanged).unwrap_or(u32::MAX),
+            controller: p.controller,
+            sha256: p.sha256,
+        })
+    })
+}
+
+/// Imports the file the user previewed and confirmed; refused when it changed since.
+pub fn import_register_previewed(desk: &Desk, path: String, sha256: String) -> Result<u64, ApiError> {
+    let ctx = desk.context();
+    desk.with_store(|s| {
+        let reg = dsar::register_diff::import_confirmed(s, &ctx, Path::new(&path), &sha256)?;
+        Ok(u64::try_from(reg.systems.len()).unwrap_or(u64::MAX))
+    })
+}
+
 /// Tests the systems' connections (all when `ids` is empty) on a connection of its own:
 /// a server that does not answer holds up only this call.
 pub fn test_systems(desk: &Desk, ids: Vec<String>) -> Result<Vec<SystemTestDto>, ApiError> {

@@ -172,6 +172,18 @@ pub async fn register_systems(desk: Shared<'_>) -> Result<Vec<SystemRow>, ApiErr
     blocking(&desk, api::register_systems).await
 }
 
+/// See [`api::preview_register_import`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn preview_register_import(desk: Shared<'_>, path: String) -> Result<crate::dto::RegisterImportPreviewDto, ApiError> {
+    blocking(&desk, move |d| api::preview_register_import(d, path)).await
+}
+
+/// See [`api::import_register_previewed`].
+#[tauri::command(rename_all = "snake_case")]
+pub async fn import_register_previewed(desk: Shared<'_>, path: String, sha256: String) -> Result<u64, ApiError> {
+    blocking(&desk, move |d| api::import_register_previewed(d, path, sha256)).await
+}
+
 /// See [`api::import_register`].
 #[tauri::command(rename_all = "snake_case")]
 pub async fn import_register(desk: Shared<'_>, path: String) -> Result<u64, ApiError> {

@@ -466,6 +466,45 @@ pub struct SystemRow {
     pub connector: String,
 }
 
+/// What importing a register file would change (shown before the register is replaced).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RegisterImportPreviewDto {
+    /// A register is imported already (without one, everything is added).
+    pub replaces: bool,
+    /// Systems only in the file.
+    pub added: Vec<SystemNameDto>,
+    /// Systems only in the current register (no longer searched after the import).
+    pub removed: Vec<SystemNameDto>,
+    /// Systems in both that differ, with the fields that differ.
+    pub changed: Vec<SystemChangeDto>,
+    /// Systems in both, the same.
+    pub unchanged: u32,
+    /// Controller fields that differ.
+    pub controller: Vec<String>,
+    /// The file's SHA-256 as previewed (the confirmed import refuses a changed file).
+    pub sha256: String,
+}
+
+/// A system by id and name.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SystemNameDto {
+    /// System id.
+    pub id: String,
+    /// Name in the controller's language.
+    pub name: String,
+}
+
+/// A changed system.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SystemChangeDto {
+    /// System id.
+    pub id: String,
+    /// Name in the controller's language.
+    pub name: String,
+    /// Register fields that differ (codes, e.g. `purposes`).
+    pub fields: Vec<String>,
+}
+
 /// The result of testing one system's connection.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SystemTestDto {
@@ -514,6 +553,7 @@ impl From<dsar::cases::QueueItem> for QueueItemDto {
 /// Writes the TypeScript of every wire type (and what they use) into `dir`, one file per type.
 pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     DeskStatus::export_all_to(dir)?;
+    RegisterImportPreviewDto::export_all_to(dir)?;
     Dashboard::export_all_to(dir)?;
     QueueItemDto::export_all_to(dir)?;
     CaseQuery::export_all_to(dir)?;

@@ -90,6 +90,8 @@ pub fn run() {
             commands::cancel_export,
             commands::register_systems,
             commands::import_register,
+            commands::preview_register_import,
+            commands::import_register_previewed,
             commands::test_systems,
             commands::ui_ready,
             commands::case_evidence,

@@ -116,6 +116,7 @@ test('a new desk with the firm’s register and an erasure request, pulled', asy
   await app.click('nav-register');
   await app.type('register-import-path', register);
   await app.click('register-import');
+  await app.click('register-import-confirm');
   await app.textMatching('register-table', /newsletter/);
 
   await app.click('nav-new-case');

@@ -70,10 +70,36 @@ test('register: a broken file is refused at the field, the fixture register is i
 
   await app.type('register-import-path', register);
   await app.click('register-import');
-  await app.textMatching('register-table', /dashboard/);
+  // Nothing is imported before the user has seen what the file adds.
   const systems = JSON.parse(readFileSync(register, 'utf8')).systems;
+  const added = await app.text('register-import-preview');
+  assert.match(added, /^The import adds these systems/);
+  assert.equal((added.match(/^New: /gm) ?? []).length, systems.length, added);
+  assert.deepEqual(sql(db, PASS, 'SELECT count(*) FROM register_versions'), [[0]]);
+  await app.click('register-import-confirm');
+  await app.textMatching('register-table', /dashboard/);
   for (const s of systems) assert.match(await app.text('register-table'), new RegExp(s.id), `system ${s.id} listed`);
   await app.screenshot('05-register');
+
+  // A second file that drops a system and changes another: shown, then cancelled — nothing changes.
+  const changed = JSON.parse(readFileSync(register, 'utf8'));
+  const dropped = changed.systems.pop();
+  changed.systems[0].purposes = ['Verwaltung von Stages'];
+  const changedPath = path.join(path.dirname(register), 'jaimo-changed.json');
+  writeFileSync(changedPath, JSON.stringify(changed));
+  await app.type('register-import-path', changedPath);
+  await app.click('register-import');
+  const diff = await app.text('register-import-preview');
+  const name = (s) => (typeof s.name === 'string' ? s.name : s.name.de);
+  assert.match(diff, /^What the import changes/);
+  assert.ok(diff.includes(`Removed: ${name(dropped)} — no longer searched`), diff);
+  assert.ok(diff.includes(`Changed: ${name(changed.systems[0])} (purposes)`), diff);
+  assert.match(diff, new RegExp(`${changed.systems.length - 1} system\\(s\\) unchanged`));
+  await app.screenshot('05b-register-import-diff');
+  await app.click('register-import-cancel');
+  assert.deepEqual(sql(db, PASS, 'SELECT count(*) FROM register_versions'), [[1]], 'cancelled: no new version');
+  assert.match(await app.text('register-table'), new RegExp(dropped.id), 'the dropped system is still there');
+  await app.type('register-import-path', '');
 });
 
 let reference;

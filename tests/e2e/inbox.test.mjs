@@ -183,6 +183,7 @@ test('a new German desk with the firm register', async () => {
   await app.click('nav-register');
   await app.type('register-import-path', register);
   await app.click('register-import');
+  await app.click('register-import-confirm');
   await app.textMatching('register-table', /shop/);
 });
 

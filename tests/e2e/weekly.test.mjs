@@ -131,6 +131,7 @@ test('a new desk: nothing needs you, and the dashboard says so in words', async 
   await app.click('nav-register');
   await app.type('register-import-path', register);
   await app.click('register-import');
+  await app.click('register-import-confirm');
   await app.textMatching('register-table', /payroll/);
 });
 

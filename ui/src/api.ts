@@ -29,6 +29,7 @@ export type { RightCount } from './bindings/RightCount';
 export type { SubjectDto } from './bindings/SubjectDto';
 export type { SystemResultDto } from './bindings/SystemResultDto';
 export type { SystemRow } from './bindings/SystemRow';
+export type { RegisterImportPreviewDto } from './bindings/RegisterImportPreviewDto';
 export type { SystemTestDto } from './bindings/SystemTestDto';
 export type { TaskDto } from './bindings/TaskDto';
 export type { TimelineEvent } from './bindings/TimelineEvent';
@@ -45,6 +46,7 @@ import type { NewCaseInput } from './bindings/NewCaseInput';
 import type { PullProgress } from './bindings/PullProgress';
 import type { PullSummary } from './bindings/PullSummary';
 import type { SystemRow } from './bindings/SystemRow';
+import type { RegisterImportPreviewDto } from './bindings/RegisterImportPreviewDto';
 import type { SystemTestDto } from './bindings/SystemTestDto';
 export type { EvidenceDto } from './bindings/EvidenceDto';
 export type { LetterPreview } from './bindings/LetterPreview';
@@ -246,6 +248,8 @@ export const api = {
   cancelExport: (reference: string) => call<null>('cancel_export', { reference }),
   registerSystems: () => call<SystemRow[]>('register_systems'),
   importRegister: (path: string) => call<number>('import_register', { path }),
+  previewRegisterImport: (path: string) => call<RegisterImportPreviewDto>('preview_register_import', { path }),
+  importRegisterPreviewed: (path: string, sha256: string) => call<number>('import_register_previewed', { path, sha256 }),
   testSystems: (ids: string[]) => call<SystemTestDto[]>('test_systems', { ids }),
   // Case screen: record preview, tasks, letter preview and e-mail.
   caseEvidence: (reference: string, system: string | null) =>
