@@ -98,6 +98,7 @@ export type { RemindersDto } from './bindings/RemindersDto';
 export type { RestoreDto } from './bindings/RestoreDto';
 export type { SettingsDto } from './bindings/SettingsDto';
 export type { SecretDto } from './bindings/SecretDto';
+export type { SafetyDto } from './bindings/SafetyDto';
 export type { SecretBlockDto } from './bindings/SecretBlockDto';
 export type { SmtpDto } from './bindings/SmtpDto';
 export type { SmtpInput } from './bindings/SmtpInput';
@@ -109,6 +110,7 @@ import type { RemindersDto } from './bindings/RemindersDto';
 import type { RestoreDto } from './bindings/RestoreDto';
 import type { SettingsDto } from './bindings/SettingsDto';
 import type { SecretDto } from './bindings/SecretDto';
+import type { SafetyDto } from './bindings/SafetyDto';
 import type { SmtpDto } from './bindings/SmtpDto';
 import type { SmtpInput } from './bindings/SmtpInput';
 
@@ -152,6 +154,8 @@ import type { RequesterInput } from './bindings/RequesterInput';
 export interface ApiErrorBody {
   code: ErrorCode;
   message: string;
+  /** A stable code of the exact problem the UI words itself (backup and restore errors). */
+  reason?: string;
 }
 
 export type CaseSort = 'due' | 'received' | 'reference';
@@ -170,10 +174,12 @@ const CODES: readonly ErrorCode[] = [
 /** A failed command, with the shell's closed error code. */
 export class ApiError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly reason?: string;
+  constructor(code: ErrorCode, message: string, reason?: string) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    this.reason = reason;
   }
 }
 
@@ -185,9 +191,9 @@ export class ApiError extends Error {
 export function toApiError(raw: unknown): ApiError {
   if (raw instanceof ApiError) return raw;
   if (typeof raw === 'object' && raw !== null && 'code' in raw && 'message' in raw) {
-    const { code, message } = raw as { code: unknown; message: unknown };
+    const { code, message, reason } = raw as { code: unknown; message: unknown; reason?: unknown };
     if (typeof code === 'string' && (CODES as readonly string[]).includes(code)) {
-      return new ApiError(code as ErrorCode, String(message));
+      return new ApiError(code as ErrorCode, String(message), typeof reason === 'string' ? reason : undefined);
     }
   }
   if (raw instanceof Error) return new ApiError('internal', raw.message);
@@ -335,6 +341,9 @@ export const api = {
   listSecrets: () => call<SecretDto[]>('list_secrets'),
   setSecret: (name: string, value: string) => call<SecretDto[]>('set_secret', { name, value }),
   allowSecret: (name: string, system: string) => call<SecretDto[]>('allow_secret', { name, system }),
+  /** Demo or not, the idle time before the desk locks, the last backup. */
+  safetyStatus: () => call<SafetyDto>('safety_status'),
+  saveIdleLock: (minutes: number) => call<SafetyDto>('save_idle_lock', { minutes }),
   saveController: (controller: ControllerDto) => call<ControllerDto>('save_controller', { controller }),
   saveCaseDefaults: (defaults: CaseDefaultsDto) => call<CaseDefaultsDto>('save_case_defaults', { defaults }),
   saveSmtp: (input: SmtpInput) => call<SmtpDto>('save_smtp', { input }),
