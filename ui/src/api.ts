@@ -229,6 +229,8 @@ export const api = {
   openDemo: () => call<null>('open_demo'),
   dashboard: () => call<Dashboard>('dashboard'),
   listCases: (query: CaseQuery) => call<CasePage>('list_cases', { query }),
+  /** Every case matching the list's filter (not one page) as the yearly-report CSV; returns the count. */
+  exportCasesCsv: (query: CaseQuery, path: string) => call<number>('export_cases_csv', { query, path }),
   getCase: (reference: string) => call<CaseDetail>('get_case', { reference }),
   createCase: (input: NewCaseInput) => call<string>('create_case', { input }),
   pauseCase: (reference: string, reason: string, from: string) =>

@@ -37,9 +37,11 @@ export const caseFilters = $state<{
   openOnly: boolean;
   overdueOnly: boolean;
   sort: 'due' | 'received' | 'reference';
+  /** Which way the order runs; '' is the order's natural way (set by a column header). */
+  direction: '' | 'asc' | 'desc';
   search: string;
   offset: number;
-}>({ status: '', right: '', openOnly: true, overdueOnly: false, sort: 'due', search: '', offset: 0 });
+}>({ status: '', right: '', openOnly: true, overdueOnly: false, sort: 'due', direction: '', search: '', offset: 0 });
 
 /** Set by the `/` shortcut; the Cases screen focuses its search box and clears it. */
 export const searchRequest = $state<{ pending: boolean }>({ pending: false });

@@ -5,7 +5,7 @@ import { render } from 'svelte/server';
 import Unlock from './Unlock.svelte';
 import NewCase from './NewCase.svelte';
 import { todayIso } from '../lib/dates';
-import { RIGHTS } from '../lib/codes';
+import { CCPA_RIGHTS, GDPR_RIGHTS } from '../lib/codes';
 
 describe('Unlock', () => {
   it('asks for the passphrase twice on first run and offers the demo', () => {
@@ -28,9 +28,11 @@ describe('Unlock', () => {
 });
 
 describe('NewCase', () => {
-  it('offers every right and defaults the received date to today', () => {
+  it('offers the GDPR rights of a GDPR desk (no CCPA rights) and defaults the received date to today', () => {
     const { body } = render(NewCase);
-    for (const r of RIGHTS) expect(body).toContain(`data-testid="right-${r}"`);
+    for (const r of GDPR_RIGHTS) expect(body).toContain(`data-testid="right-${r}"`);
+    for (const r of CCPA_RIGHTS) expect(body).not.toContain(`data-testid="right-${r}"`);
+    expect(body).toContain('placeholder="YYYY-MM-DD"');
     expect(body).toMatch(new RegExp(`data-testid="received"[^>]*value="${todayIso()}"|value="${todayIso()}"[^>]*data-testid="received"`));
   });
 });
