@@ -294,6 +294,21 @@ fn lock_with_empty_wal(current: &Store, db: &Path) -> Result<(), BackupError> {
     Err(StoreError::Busy.into())
 }
 
+/// Whether `current` is the only connection to its file. In WAL mode every open connection
+/// holds a shared lock on the database file for as long as it is open, so an exclusive lock
+/// (exclusive locking mode, no waiting) is granted only to the last one. Ends the write
+/// transaction `current` held.
+fn alone_on(current: &Store) -> bool {
+    let c = current.conn();
+    let _ = c.execute_batch("ROLLBACK");
+    if c.busy_timeout(std::time::Duration::ZERO).is_err() {
+        return false;
+    }
+    let alone = c.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; ROLLBACK;").is_ok();
+    let _ = c.execute_batch("ROLLBACK");
+    alone
+}
+
 /// `path`, or `path-2`, `path-3`, … whichever does not exist yet: two restores within one
 /// second must not overwrite the first one's kept database.
 fn unused(path: &Path) -> PathBuf {
@@ -346,12 +361,17 @@ impl VerifiedBackup {
         if let Err(e) = copy.persist(&db) {
             return Err(BackupError::Swap { what: "moving the backup into place; the current database is unchanged".into(), source: e.error });
         }
+        // Whether another program (a `dsar` pull, the app) still has the old file open: its
+        // next commit goes to the kept -wal, which must then stay (deleted, that commit would
+        // vanish with the process).
+        let alone = alone_on(&current);
         // The old connection (and its lock) goes with the kept file.
         drop(current);
         // Its -wal is empty (checkpointed under the lock) and its -shm only an index: the kept
-        // file is whole without them, so they are not left as clutter beside it.
+        // file is whole without them, so they are not left as clutter beside it — unless
+        // another connection still writes through them.
         let kept_wal = with_suffix(&kept, "-wal");
-        if std::fs::metadata(&kept_wal).is_ok_and(|m| m.len() == 0) {
+        if alone && std::fs::metadata(&kept_wal).is_ok_and(|m| m.len() == 0) {
             let _ = std::fs::remove_file(&kept_wal);
             let _ = std::fs::remove_file(with_suffix(&kept, "-shm"));
         }

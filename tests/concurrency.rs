@@ -215,3 +215,54 @@ fn the_cli_writing_while_this_process_holds_the_write_lock_waits_or_says_the_des
     // And the CLI works again once the lock is free, numbering on.
     assert_eq!(ok(db.dsar(&["case", "new", "--right", "access", "--name", "Dritte Person", "--email", "c@example.org", "--received", "2026-11-04"])).trim(), "DSAR-2026-0003");
 }
+
+/// A restore by one `dsar` process while another `dsar` process pulls the same desk: the app's
+/// in-process rule (refused while a pull runs) cannot see another process. The pull's commit
+/// lands in the replaced file (kept as `<desk>.before-restore-<time>`, whose name the restore
+/// prints), never in the restored desk and never nowhere. Before the fix the restore deleted
+/// the kept file's empty `-wal` while the pulling process still had it open, and the pull,
+/// which reported 40 records stored, left them in neither file.
+#[test]
+fn a_cli_restore_while_another_process_pulls_keeps_the_pulls_records_in_the_replaced_file() {
+    let db = TempDb::new();
+    let peer = SlowPeer::start();
+    let mut app = db.create();
+    let c = ctx("2026-11-21");
+    dsar::register_store::import_file(&mut app, &c, &register(db.dir.path(), peer.port)).unwrap();
+    let case = cases::create(&mut app, &c, new_case("Jana Beispiel", EMAIL)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let bak = dir.path().join("before.bak");
+    dsar::backup::backup(&mut app, &c, &bak).unwrap();
+    drop(app);
+
+    let pull = dsar_cmd()
+        .env("DSAR_DB", &db.path)
+        .env("DSAR_PASSPHRASE", PASS)
+        .args(["case", "pull", &case.reference.to_string(), "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    peer.wait_asked();
+    let restored = ok(db.dsar(&["restore", bak.to_str().unwrap()]));
+    peer.release.store(true, Ordering::SeqCst);
+    let pulled = pull.wait_with_output().unwrap();
+    let report: serde_json::Value = serde_json::from_str(&ok(pulled)).unwrap();
+    assert_eq!(report["systems"][0]["records"], RECORDS, "{report}");
+
+    // The restored desk is whole and is the backup (the pull is not in it).
+    let store = db.open();
+    assert_eq!(store.integrity_check().unwrap(), Ok(()));
+    assert!(audit::verify(store.conn()).unwrap().is_intact());
+    assert_eq!(evidence::for_case(store.conn(), &case.id).unwrap().len(), 0);
+    drop(store);
+    // The replaced file, named by the restore, holds the pull's records and its audit event.
+    let kept = restored.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(kept.contains("before-restore-"), "{restored}");
+    let old = Store::open(std::path::Path::new(&kept), PASS).unwrap();
+    assert_eq!(old.integrity_check().unwrap(), Ok(()));
+    assert_eq!(count(&old, "SELECT count(*) FROM evidence"), RECORDS as i64, "the pull's records are lost");
+    assert!(audit::verify(old.conn()).unwrap().is_intact());
+    let actions: Vec<String> = audit::for_case(old.conn(), &case.id).unwrap().into_iter().map(|e| e.action).collect();
+    assert!(actions.iter().any(|a| a == "case.pulled"), "{actions:?}");
+}
