@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Key, TODAY, dsar, launch, sql, tempDesk } from './harness.mjs';
+import { Key, dsar, launch, sql, tempDesk } from './harness.mjs';
 
 const PASS = 'correct horse battery staple';
 const { tmp, db, env } = tempDesk('lists');
@@ -100,19 +100,19 @@ test('the case list sorts by clicking the due date (both ways), then the referen
   await app.click('nav-cases');
   const soonest = refsBy('effective_due, seq');
   await listIs(soonest, 'open cases, soonest due first');
-  assert.equal(await (await app.find('sort-due')).getText(), 'Frist ▲');
+  assert.equal(await (await app.find('sort-due')).getText(), 'Frist▲');
 
   await app.click('sort-due');
   const latest = refsBy('effective_due DESC, seq DESC');
   await listIs(latest, 'a click on "Frist" reverses the order');
-  assert.equal(await (await app.find('sort-due')).getText(), 'Frist ▼');
+  assert.equal(await (await app.find('sort-due')).getText(), 'Frist▼');
   assert.equal(await app.session.executeScript(() => document.querySelector('[data-testid="sort-due"]').closest('th').getAttribute('aria-sort')), 'descending');
   assert.deepEqual(latest.slice(0, 2), ['DSAR-2026-0003', 'DSAR-2026-0005'], 'Carla (received 16.11.) and Erika (09.11.) are due last');
 
   await app.click('sort-reference');
   await listIs(refsBy('seq'), 'by reference');
   assert.deepEqual((await rowRefs()).slice(0, 3), ['DSAR-2026-0001', 'DSAR-2026-0002', 'DSAR-2026-0003']);
-  assert.equal(await (await app.find('sort-reference')).getText(), 'Aktenzeichen ▲');
+  assert.equal(await (await app.find('sort-reference')).getText(), 'Aktenzeichen▲');
   assert.equal(await (await app.find('sort-due')).getText(), 'Frist', 'only the sorted column has an arrow');
   await app.click('sort-reference');
   await listIs(refsBy('seq DESC'), 'by reference, newest first');
@@ -141,11 +141,15 @@ test('"Als CSV exportieren" writes every matching case (not one page) with codes
   await app.select('filter-right', 'access');
   const expected = sql(db, PASS, "SELECT reference, received, replace(rights, ',', ';'), status, effective_due, COALESCE(closed_on, ''), COALESCE(outcome, '') FROM cases WHERE (',' || rights || ',') LIKE '%,access,%' ORDER BY year, seq");
   await listIs(expected.map((r) => r[0]), 'the access requests, closed ones too');
-  // The native Save-as window answers with the path a DPO would choose there.
+  // The native Save-as window answers with the path a DPO would choose there: its IPC call
+  // (a fetch to ipc://localhost/plugin:dialog|save) gets that path as the reply; every other
+  // command reaches the app as before.
   await app.session.executeScript((target) => {
-    const internals = window.__TAURI_INTERNALS__;
-    const invoke = internals.invoke.bind(internals);
-    internals.invoke = (cmd, args, options) => (cmd === 'plugin:dialog|save' ? Promise.resolve(target) : invoke(cmd, args, options));
+    const real = window.fetch.bind(window);
+    window.fetch = (url, init) =>
+      String(url).includes(encodeURIComponent('plugin:dialog|save'))
+        ? Promise.resolve(new Response(JSON.stringify(target), { headers: { 'Tauri-Response': 'ok', 'Content-Type': 'application/json' } }))
+        : real(url, init);
   }, csvOut);
   assert.equal(await app.text('export-csv'), 'Als CSV exportieren');
   await app.click('export-csv');
@@ -179,7 +183,9 @@ test('New case on a GDPR desk: GDPR rights only, the Länder defaulted to the co
   assert.ok(regions.includes('DE-BY=Bayern') && regions.includes('NL=Niederlande'), regions.join(', '));
   const received = await app.find('received');
   assert.equal(await received.getAttribute('placeholder'), 'TT.MM.JJJJ');
-  assert.equal(await app.value('received'), '21.11.2026', 'today, written the German way');
+  const now = new Date();
+  const today = `${String(now.getDate()).padStart(2, '0')}.${String(now.getMonth() + 1).padStart(2, '0')}.${now.getFullYear()}`;
+  assert.equal(await app.value('received'), today, "this machine's today, written the German way");
   assert.match(await app.session.executeScript(() => document.querySelector('[data-testid="received"]').closest('.field').textContent), /Eingegangen am\s*\(TT\.MM\.JJJJ\)/);
 
   // A CCPA case has CCPA rights and a Californian calendar; back to the GDPR.
