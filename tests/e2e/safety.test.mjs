@@ -77,6 +77,7 @@ test('sections keep each other\'s unsaved edits: saving one and coming back lose
   assert.equal(await app.value('settings-default-channel'), 'letter', 'and still after coming back');
   assert.equal(await app.value('settings-reminders-days'), '10, 3');
   assert.equal(await app.text('settings-defaults-unsaved'), 'Noch nicht gespeichert');
+  await app.screenshot('62a-safety-unsaved-section', 'settings-defaults-form');
   await app.click('settings-save-defaults');
   await app.find('settings-defaults-done');
   assert.equal((await app.all('settings-defaults-unsaved')).length, 0);
