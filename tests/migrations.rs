@@ -192,7 +192,7 @@ fn committed_v1_v4_v7_desks_open_with_every_case_the_search_index_and_the_audit_
             let mut q = cases::ListQuery::new(date("2026-11-21"));
             q.search = Some((*surname).into());
             let found: Vec<String> = cases::list(&store, &q).unwrap().items.iter().map(|c| c.reference.to_string()).collect();
-            assert_eq!(found, [reference.clone()], "V{level}: search for {surname}");
+            assert_eq!(found, [reference.as_str()], "V{level}: search for {surname}");
             let mut q = cases::ListQuery::new(date("2026-11-21"));
             q.search = Some((*email).into());
             assert_eq!(cases::list(&store, &q).unwrap().items.len(), 1, "V{level}: search for {email}");
@@ -257,7 +257,7 @@ fn an_edited_earlier_migration_is_noticed_not_applied_over_an_old_desk() {
     }
     let pages = |p: &Path| -> Vec<String> { std::fs::read(p).unwrap().chunks(4096).map(|c| hex::encode(&Sha256::digest(c)[..6])).collect() };
     let before = pages(&path);
-    let e = Store::open(&path, OLD_PASS).err().expect("a desk whose applied V1 differs from this build's V1 must not open silently");
+    let Err(e) = Store::open(&path, OLD_PASS) else { panic!("a desk whose applied V1 differs from this build's V1 must not open silently") };
     eprintln!("refused: {e}");
     assert_eq!(schema_level(&path, OLD_PASS), 4, "nothing migrated");
     let after = pages(&path);
