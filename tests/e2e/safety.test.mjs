@@ -62,6 +62,17 @@ test('backup: an error in German words, then the date of the last backup and no 
   const stored = sql(db, PASS, "SELECT value FROM settings WHERE key = 'last_backup'")[0][0];
   assert.ok(Math.abs(Date.parse(stored) - Date.now()) < 120000, stored);
   await app.screenshot('62-safety-last-backup', 'settings-backup-last');
+
+  // A restore with the wrong passphrase: the sentence in German, nothing replaced.
+  await app.type('settings-restore-path', backup);
+  await app.type('settings-restore-pass', 'nicht die Passphrase');
+  await app.click('settings-restore');
+  await app.click('settings-restore-confirm');
+  assert.equal(
+    await app.fieldError('settings-restore-pass', 30000),
+    'Diese Passphrase öffnet die Sicherung nicht, oder die Datei ist keine Sicherung von DSAR desk. Bitte die Passphrase eingeben, die der Desk beim Sichern hatte.',
+  );
+  await app.screenshot('62b-safety-restore-error', 'settings-restore-form');
 });
 
 test('sections keep each other\'s unsaved edits: saving one and coming back loses nothing', async () => {
