@@ -202,6 +202,7 @@ test('New case on a GDPR desk: GDPR rights only, the Länder defaulted to the co
   assert.equal(await app.fieldError('received'), 'Datum als TT.MM.JJJJ eingeben, z. B. 05.03.2026.');
   await app.type('received', '18.11.2026');
   await app.checkbox('right-access', true);
+  assert.equal((await app.session.executeScript(() => [...document.querySelectorAll('[data-testid="new-case-form"] .field-error')].map((e) => e.textContent.trim()))).length, 0, 'fixed fields lose their errors');
   await app.screenshot('lists-04-new-case-gdpr', 'new-case-form');
   await app.click('create-case');
   const reference = await app.textMatching('case-reference', /^DSAR-2026-\d{4}$/);
