@@ -315,7 +315,9 @@ fn deliver_letter_sends_with_the_stored_password_and_records_documents_and_audit
 
     let events = actions(&d.store, &d.case);
     let names: Vec<&str> = events.iter().map(|(a, _)| a.as_str()).collect();
-    assert_eq!(names, ["document.saved", "letter.sent"]);
+    // Sending the answer starts the work on a new case (cases::start_work).
+    assert_eq!(names, ["document.saved", "letter.sent", "case.status-changed"]);
+    assert_eq!(events[2].1["to"], "in-progress");
     let sent = &events[1].1;
     assert_eq!((sent["kind"].as_str(), sent["message_id"].as_str(), sent["sha256"].as_str()), (Some("access-response"), Some(id.as_str()), Some(email_doc.sha256.as_str())));
     let all = serde_json::to_string(&events).unwrap();
