@@ -12,7 +12,7 @@ const en = {
   'nav.register': 'Register',
   'nav.lock': 'Lock',
   'nav.lock_title': 'Close the database and forget the passphrase',
-  'nav.lock_hint': 'Shortcuts: n new case · / search · j/k next/previous case',
+  'nav.lock_hint': 'Shortcuts: n new case · / search · j/k or ↑/↓ next/previous case · Enter open',
   'lang.label': 'Language',
 
   'common.loading': 'Loading…',
@@ -843,7 +843,7 @@ const de: Record<Key, string> = {
   'nav.register': 'Verarbeitungsverzeichnis',
   'nav.lock': 'Sperren',
   'nav.lock_title': 'Datenbank schließen und Passphrase vergessen',
-  'nav.lock_hint': 'Tasten: n neuer Fall · / Suche · j/k nächster/vorheriger Fall',
+  'nav.lock_hint': 'Tasten: n neuer Fall · / Suche · j/k oder ↑/↓ nächster/vorheriger Fall · Enter öffnen',
   'lang.label': 'Sprache',
 
   'common.loading': 'Lädt…',
