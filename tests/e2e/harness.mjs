@@ -99,8 +99,18 @@ export class App {
 
   async click(id) {
     const el = await this.find(id);
+    await this.reveal(el);
     await el.click();
     return el;
+  }
+
+  /**
+   * Scrolls the element to the middle of the window, as a user brings a control into view
+   * before using it: WebDriver's own scrolling stops at the window's edge, where a fixed
+   * header (the case screen's) may cover the control and intercept the click.
+   */
+  async reveal(el) {
+    await this.session.executeScript((e) => e.scrollIntoView({ block: 'center', inline: 'nearest' }), el);
   }
 
   /** Clears the field and types `text` as a user would, key by key. */
@@ -134,7 +144,10 @@ export class App {
   /** Ticks (or unticks) a checkbox by clicking it, as a user would. */
   async checkbox(id, on) {
     const el = await this.find(id);
-    if ((await el.isSelected()) !== on) await el.click();
+    if ((await el.isSelected()) !== on) {
+      await this.reveal(el);
+      await el.click();
+    }
   }
 
   async select(id, value) {
