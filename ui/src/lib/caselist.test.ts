@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ariaSort, arrowDelta, clickHeader, csvFileName, effectiveDir, sortArrow } from './caselist';
+import { ariaSort, arrowDelta, clickHeader, csvFileName, effectiveDir, pageStep, sortArrow } from './caselist';
 
 describe('sorting by column header', () => {
   it('starts a new column its natural way: received newest first, due and reference ascending', () => {
@@ -34,5 +34,19 @@ describe('list keys and the CSV file name', () => {
 
   it('proposes a dated file name', () => {
     expect(csvFileName('2026-12-03')).toBe('dsar-cases-2026-12-03.csv');
+  });
+});
+
+describe('arrow keys across pages', () => {
+  const at = { selected: 49, rows: 50, offset: 0, total: 120, pageSize: 50 };
+  it('moves within the page, then on to the next or previous page', () => {
+    expect(pageStep({ ...at, selected: 3 }, 1)).toEqual({ offset: 0, select: 4 });
+    expect(pageStep(at, 1)).toEqual({ offset: 50, select: 'first' });
+    expect(pageStep({ ...at, selected: 0, offset: 50 }, -1)).toEqual({ offset: 0, select: 'last' });
+  });
+
+  it('stops at the first and the last case', () => {
+    expect(pageStep({ ...at, selected: 0 }, -1)).toEqual({ offset: 0, select: 0 });
+    expect(pageStep({ ...at, selected: 19, rows: 20, offset: 100 }, 1)).toEqual({ offset: 100, select: 19 });
   });
 });

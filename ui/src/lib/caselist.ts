@@ -54,3 +54,16 @@ export function arrowDelta(key: string): number | null {
 export function csvFileName(today: string): string {
   return `dsar-cases-${today}.csv`;
 }
+
+/** Where an arrow key leads in a paged list: another row of this page, or the first row of
+ *  the next page / the last row of the previous one when it runs past the page's edge. */
+export function pageStep(
+  at: { selected: number; rows: number; offset: number; total: number; pageSize: number },
+  delta: number,
+): { offset: number; select: number | 'first' | 'last' } {
+  const { selected, rows, offset, total, pageSize } = at;
+  if (delta > 0 && selected >= rows - 1 && offset + rows < total) return { offset: offset + pageSize, select: 'first' };
+  if (delta < 0 && selected <= 0 && offset > 0) return { offset: Math.max(0, offset - pageSize), select: 'last' };
+  if (rows <= 0) return { offset, select: -1 };
+  return { offset, select: Math.min(rows - 1, Math.max(0, selected + delta)) };
+}
