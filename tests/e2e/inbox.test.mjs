@@ -323,7 +323,8 @@ test('New case: a duplicate hint with her reference, a representative recorded a
   assert.notEqual(second, erika);
 
   assert.equal(await shown('requester-shown'), 'Rechtsanwältin Dr. Petra Berger\nBerger & Partner\nRingstraße 5\n50672 Köln\np.berger@kanzlei-berger.example\nBerechtigung: Rechtsanwalt — Vollmacht vom 18. November 2026');
-  assert.match(await shown('linked-row'), new RegExp(`^${erika}\\s+Auskunft · 17\\.11\\.2026 · Neu`));
+  // Her first case was searched (identity by the shop's data), so it is in progress.
+  assert.match(await shown('linked-row'), new RegExp(`^${erika}\\s+Auskunft · 17\\.11\\.2026 · In Bearbeitung`));
   await app.select('letter-kind', 'refusal');
   const repeat = await shown('letter-repeat-hint');
   assert.match(repeat, new RegExp(`^Mögliche Wiederholung von ${erika} \\(eingegangen am 17\\.11\\.2026\\): .*das entscheiden Sie, nichts wird automatisch angewendet\\.$`));
