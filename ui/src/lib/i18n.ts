@@ -1049,7 +1049,7 @@ const de: Record<Key, string> = {
   'reg.diff_changed': 'Geändert: {name} ({fields})',
   'reg.diff_controller': 'Verantwortlicher geändert: {fields}',
   'reg.diff_unchanged': '{n} System(e) unverändert',
-  'reg.diff_confirm': 'Verzeichnis ersetzen',
+  'reg.diff_confirm': 'Verarbeitungsverzeichnis ersetzen',
   'reg.diff_cancel': 'Abbrechen',
   'reg.field.name': 'Name',
   'reg.field.role': 'Rolle',
