@@ -395,7 +395,7 @@ fn case_cmd(cli: &Cli, cmd: &CaseCmd) -> Result<(), Failure> {
             let store = open(cli)?;
             if let Some(file) = csv {
                 let n = cases::export_csv(&store, &q, file)?;
-                println!("{n} cases written to {}", file.display());
+                println!("{n} {} written to {}", if n == 1 { "case" } else { "cases" }, file.display());
                 return Ok(());
             }
             let page = cases::list(&store, &q)?;
