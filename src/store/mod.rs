@@ -158,6 +158,26 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Sets up SQLCipher's crypto provider once per process, on one thread, before any desk is
+/// keyed: a throw-away file (in-memory databases are not encrypted) is keyed with one KDF
+/// round and written, which loads the cipher and seeds the random source, then deleted.
+/// Concurrent first use is where the rare codec failures were seen.
+fn warm_up_cipher() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let file = std::env::temp_dir().join(format!("dsar-warm-{}-{nanos}.db", std::process::id()));
+        if let Ok(conn) = Connection::open(&file) {
+            let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+            let _ = conn.pragma_update(None, "key", "warm-up only");
+            let _ = conn.execute_batch("PRAGMA kdf_iter = 1; CREATE TABLE warm (x INTEGER); INSERT INTO warm VALUES (1);");
+        }
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    });
+}
+
 impl Store {
     /// Creates a new encrypted database at `path` (parent folders too).
     pub fn create(path: &Path, passphrase: &str) -> Result<Store, StoreError> {
@@ -176,18 +196,26 @@ impl Store {
         Store::unlock_retrying(conn, path, passphrase, flags)
     }
 
-    /// [`Store::unlock`], once more on a fresh connection when SQLCipher could not set up its
-    /// codec for the key: seen once in thousands of opens while many test threads opened
-    /// databases at the same moment ("An error occurred with PRAGMA key or rekey"), never with
-    /// a wrong passphrase (that fails later, at the first read).
+    /// [`Store::unlock`], again on a fresh connection when SQLCipher could not set up its
+    /// codec for the key ("An error occurred with PRAGMA key or rekey"): seen a few times in
+    /// thousands of opens while many test threads opened databases at the same moment, twice
+    /// in a row once, never with a wrong passphrase (that fails later, at the first read).
+    /// The crypto library is warmed up once per process first ([`warm_up_cipher`]); the
+    /// retries back off a little so a contended moment can pass.
     fn unlock_retrying(conn: Connection, path: &Path, passphrase: &str, flags: OpenFlags) -> Result<Store, StoreError> {
-        match Store::unlock(conn, path, passphrase) {
-            Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(_, Some(msg)))) if msg.contains("PRAGMA key or rekey") => {
-                let again = Connection::open_with_flags(path, flags)?;
-                Store::unlock(again, path, passphrase)
+        warm_up_cipher();
+        let mut result = Store::unlock(conn, path, passphrase);
+        for pause_ms in [5, 25, 100, 250] {
+            match &result {
+                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(_, Some(msg)))) if msg.contains("PRAGMA key or rekey") => {
+                    std::thread::sleep(std::time::Duration::from_millis(pause_ms));
+                    let again = Connection::open_with_flags(path, flags)?;
+                    result = Store::unlock(again, path, passphrase);
+                }
+                _ => break,
             }
-            other => other,
         }
+        result
     }
 
     /// Opens an existing database; never creates one (a typo in `--db` must not silently
