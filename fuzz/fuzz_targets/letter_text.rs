@@ -47,7 +47,10 @@ fuzz_target!(|data: &[u8]| {
     let grounds = letters::RefusalGround::ALL;
     let pick = usize::from(input.language) / Language::ALL.len() % (grounds.len() + 1);
     let ground = pick.checked_sub(1).map(|i| grounds[i]);
-    let extra = LetterExtra { reasons: input.reasons, notes: input.notes, ground, fee: None, encrypted_bundle: false };
+    // A fee notice takes its fee from the notes (hostile text there too); the copy's
+    // encryption paragraph rides on the firm byte's upper bit.
+    let fee = input.notes.clone();
+    let extra = LetterExtra { reasons: input.reasons, notes: input.notes, ground, fee, encrypted_bundle: input.firm >= 128 };
     let letter_input = LetterInput {
         kind,
         case: &case,
@@ -68,9 +71,16 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             // The built-in templates never fail on user text (a PDF error is a program
-            // fault, `is_user_error` says); only missing reasons or a ground of another law may be refused.
+            // fault, `is_user_error` says); only missing reasons, a missing fee or a ground of
+            // another law may be refused.
             assert!(
-                matches!(e, letters::LetterError::MissingReasons { .. } | letters::LetterError::MissingGround | letters::LetterError::GroundNotApplicable { .. }),
+                matches!(
+                    e,
+                    letters::LetterError::MissingReasons { .. }
+                        | letters::LetterError::MissingFee
+                        | letters::LetterError::MissingGround
+                        | letters::LetterError::GroundNotApplicable { .. }
+                ),
                 "built-in template failed on user text: {e}"
             );
         }
