@@ -24,6 +24,36 @@ pub mod media {
     pub const EMAIL: &str = "message/rfc822";
     /// An export bundle.
     pub const ZIP: &str = "application/zip";
+
+    /// The media type recorded for a file the user attached (an authority, an ID seen, a
+    /// processor's reply): what its first bytes say, else its extension.
+    pub fn of(file_name: &str, content: &[u8]) -> &'static str {
+        if content.starts_with(b"%PDF") {
+            return PDF;
+        }
+        if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            return "image/jpeg";
+        }
+        if content.starts_with(b"\x89PNG") {
+            return "image/png";
+        }
+        match file_name.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
+            Some("eml") => EMAIL,
+            Some("pdf") => PDF,
+            Some("txt") => "text/plain",
+            _ => "application/octet-stream",
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn media_types_come_from_the_bytes_first() {
+            assert_eq!(super::of("scan.txt", b"%PDF-1.7"), "application/pdf");
+            assert_eq!(super::of("a.jpg", &[0xFF, 0xD8, 0xFF, 0xE0]), "image/jpeg");
+            assert_eq!(super::of("a.bin", b"xx"), "application/octet-stream");
+        }
+    }
 }
 
 /// A document to store.

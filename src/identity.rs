@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::audit;
-use crate::cases::{self, requester::media_type_of, Case, Context};
+use crate::cases::{self, Case, Context};
 use crate::documents::{self, NewDocument};
 use crate::domain::{IdentityMethod, Identifier};
 use crate::error::{Error, InputError, Result};
@@ -99,7 +99,7 @@ pub fn record(store: &mut Store, ctx: &Context, reference: &str, new: &NewCheck)
                     kind: DOCUMENT_KIND,
                     language: case.language,
                     file_name: &d.file_name,
-                    media_type: media_type_of(&d.file_name, &d.content),
+                    media_type: documents::media::of(&d.file_name, &d.content),
                     content: &d.content,
                     sent_at: None,
                     message_id: None,

@@ -79,6 +79,12 @@ pub struct SmtpSettings {
     pub ca_file: Option<PathBuf>,
 }
 
+/// Whether `host` (trimmed) can be a host name or an IP address: what a server setting accepts.
+fn is_host_name(host: &str) -> bool {
+    let host = host.trim();
+    !host.is_empty() && host.len() <= 253 && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
 /// Whether `host` is this machine, the only place an unencrypted connection is allowed.
 pub fn is_local_host(host: &str) -> bool {
     let h = host.trim().trim_start_matches('[').trim_end_matches(']');
@@ -88,17 +94,13 @@ pub fn is_local_host(host: &str) -> bool {
 impl SmtpSettings {
     /// Checks every field; the error names the flag and the fix (never echoes values).
     pub fn validate(&self) -> Result<(), InputError> {
-        let host = self.host.trim();
-        let host_ok = !host.is_empty()
-            && host.len() <= 253
-            && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-        if !host_ok {
+        if !is_host_name(&self.host) {
             return Err(InputError::new("--host", "not a host name or IP address", "e.g. --host smtp.example.com"));
         }
         if self.port == 0 {
             return Err(InputError::new("--port", "0 is not a port", "use 587 for starttls, 465 for tls"));
         }
-        if self.security == Security::None && !is_local_host(host) {
+        if self.security == Security::None && !is_local_host(&self.host) {
             return Err(InputError::new(
                 "--security",
                 "none sends letters and passwords unencrypted, allowed only for a mail relay on this machine (localhost, 127.0.0.1, ::1)",
@@ -330,11 +332,7 @@ pub struct ImapIntakeSettings {
 impl ImapIntakeSettings {
     /// Checks every field; the error names the flag and the fix (never echoes values).
     pub fn validate(&self) -> Result<(), InputError> {
-        let host = self.host.trim();
-        let host_ok = !host.is_empty()
-            && host.len() <= 253
-            && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-        if !host_ok {
+        if !is_host_name(&self.host) {
             return Err(InputError::new("--host", "not a host name or IP address", "e.g. --host imap.example.com"));
         }
         match self.port {

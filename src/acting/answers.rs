@@ -83,12 +83,7 @@ pub fn record(store: &mut Store, ctx: &Context, task_id: &str, on: NaiveDate, co
     store.write(|tx| {
         let document = match &reply {
             Some(r) => {
-                let media_type = match r.file_name.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
-                    Some("eml") => "message/rfc822",
-                    Some("pdf") => "application/pdf",
-                    Some("txt") => "text/plain",
-                    _ => "application/octet-stream",
-                };
+                let media_type = documents::media::of(&r.file_name, &r.content);
                 let new = NewDocument { kind: "processor-reply", language: case.language, file_name: &r.file_name, media_type, content: &r.content, sent_at: None, message_id: None };
                 Some(documents::insert(tx, ctx, &case, &new, json!({"task": task.id}))?.id)
             }

@@ -114,7 +114,7 @@ pub(super) fn store_in(tx: &Transaction<'_>, ctx: &Context, case: &Case, new: &N
                 kind: AUTHORITY_DOCUMENT,
                 language: case.language,
                 file_name: &a.file_name,
-                media_type: media_type_of(&a.file_name, &a.content),
+                media_type: documents::media::of(&a.file_name, &a.content),
                 content: &a.content,
                 sent_at: None,
                 message_id: None,
@@ -174,24 +174,6 @@ pub fn clear(store: &mut Store, ctx: &Context, reference: &str) -> Result<()> {
     })
 }
 
-/// The media type the desk records for a file the user attached.
-pub(crate) fn media_type_of(file_name: &str, content: &[u8]) -> &'static str {
-    if content.starts_with(b"%PDF") {
-        return "application/pdf";
-    }
-    if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return "image/jpeg";
-    }
-    if content.starts_with(b"\x89PNG") {
-        return "image/png";
-    }
-    match file_name.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
-        Some("eml") => "message/rfc822",
-        Some("txt") => "text/plain",
-        _ => "application/octet-stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,10 +208,4 @@ mod tests {
         assert!(err.contains("neither a postal address nor an e-mail"), "{err}");
     }
 
-    #[test]
-    fn media_types_come_from_the_bytes_first() {
-        assert_eq!(media_type_of("scan.txt", b"%PDF-1.7"), "application/pdf");
-        assert_eq!(media_type_of("a.jpg", &[0xFF, 0xD8, 0xFF, 0xE0]), "image/jpeg");
-        assert_eq!(media_type_of("a.bin", b"xx"), "application/octet-stream");
-    }
 }
