@@ -46,15 +46,17 @@ impl Names {
 /// the message names the app's field and what to do in the window.
 fn in_app(e: dsar::Error) -> ApiError {
     let dsar::Error::Input(i) = &e else { return e.into() };
+    let (reason, params) = crate::reason_text::input_reason(&i.field, &i.problem);
+    let coded = |a: ApiError| a.with(reason, params.clone());
     match i.field.as_str() {
-        "--plan" | "plan" => ApiError::new(ErrorCode::Conflict, format!("plan: {} — press Plan, check the new plan, then approve it", i.problem)),
+        "--plan" | "plan" => coded(ApiError::new(ErrorCode::Conflict, format!("plan: {} — press Plan, check the new plan, then approve it", i.problem))),
         "--system" => ApiError::input("systems", &i.problem),
         "--channel" => ApiError::input("channel", format!("{} — say how it was sent, e.g. e-mail or letter", i.problem)),
         "--reason" => ApiError::input("reason", format!("{} — {}", i.problem, i.fix)),
-        "notice" => ApiError::new(ErrorCode::NotFound, format!("notice: {} — reload the case", i.problem)),
+        "notice" => coded(ApiError::new(ErrorCode::NotFound, format!("notice: {} — reload the case", i.problem))),
         "--on" => ApiError::input("on", format!("{} — give the day the answer arrived", i.problem)),
         "--confirmed" => ApiError::input("confirmed", format!("{} — choose what they confirmed", i.problem)),
-        "task" | "TASK_ID" => ApiError::new(ErrorCode::Conflict, format!("task: {} — reload the case", i.problem)),
+        "task" | "TASK_ID" => coded(ApiError::new(ErrorCode::Conflict, format!("task: {} — reload the case", i.problem))),
         "rectification" => ApiError::input("rectification", format!("{} — note what to correct under Corrections first", i.problem)),
         _ => e.into(),
     }
@@ -95,7 +97,7 @@ pub(crate) fn task_body_in_window(body: &str, reference: &str) -> String {
 /// A run the user stopped is reported as cancelled, whatever the core says about it.
 fn stopped(e: dsar::Error, cancel: &Cancel, what: &str) -> ApiError {
     if cancel.is_cancelled() {
-        return ApiError::new(ErrorCode::Cancelled, format!("{what} cancelled"));
+        return ApiError::new(ErrorCode::Cancelled, format!("{what} cancelled")).because(crate::reason::Reason::Cancelled);
     }
     in_app(e)
 }
@@ -249,12 +251,12 @@ pub fn update_notice(
         "sent" => NoticeUpdate::Sent { on: opt_date("on", on.as_deref())?.unwrap_or(ctx.today), channel: channel.unwrap_or_default() },
         "impossible" => closed(NoticeStatus::Impossible),
         "disproportionate" => closed(NoticeStatus::Disproportionate),
-        _ => return Err(ApiError::input("status", "use sent, impossible or disproportionate")),
+        _ => return Err(ApiError::input("status", "use sent, impossible or disproportionate").at(crate::reason::Reason::InputChoiceUnknown, "status")),
     };
     desk.with_store(|s| {
         // A notice id from another case (a stale screen) must not be recorded here.
         if !acting::notices(s, &reference)?.iter().any(|n| n.id == notice_id) {
-            return Err(ApiError::new(ErrorCode::NotFound, "this notice is not one of the case's notices: reload the case"));
+            return Err(ApiError::new(ErrorCode::NotFound, "this notice is not one of the case's notices: reload the case").because(crate::reason::Reason::NoticeNotFound));
         }
         acting::update_notice(s, &ctx, &notice_id, update).map_err(in_app)?;
         actions(s, &reference)
@@ -297,14 +299,14 @@ fn read_reply(path: &str) -> Result<Reply, ApiError> {
             std::io::ErrorKind::PermissionDenied => "this account may not read the file",
             _ => "the file cannot be read",
         };
-        ApiError::input("reply_path", format!("{why} — check the path or choose the file again"))
+        ApiError::input("reply_path", format!("{why} — check the path or choose the file again")).at(crate::reason::Reason::FileUnreadable, "reply_path")
     };
     let meta = std::fs::metadata(path).map_err(unreadable)?;
     if !meta.is_file() {
-        return Err(ApiError::input("reply_path", "this is not a file — choose the reply itself (.eml, .pdf, .txt)"));
+        return Err(ApiError::input("reply_path", "this is not a file — choose the reply itself (.eml, .pdf, .txt)").at(crate::reason::Reason::FileNotAFile, "reply_path"));
     }
     if meta.len() > MAX_REPLY_BYTES {
-        return Err(ApiError::input("reply_path", "the file is larger than 64 MB — keep it outside the desk and say in the note where it is"));
+        return Err(ApiError::input("reply_path", "the file is larger than 64 MB — keep it outside the desk and say in the note where it is").with(crate::reason::Reason::FileTooLarge, crate::reason::params([("field", "reply_path".to_string()), ("max_mb", "64".to_string())])));
     }
     let content = std::fs::read(path).map_err(unreadable)?;
     let file_name = path.file_name().map_or_else(|| "reply".to_string(), |n| n.to_string_lossy().into_owned());
@@ -333,7 +335,7 @@ pub fn record_answer(
         let case = dsar::cases::get(s, &reference)?;
         // A task id from another case (a stale screen) must not be answered here.
         if !dsar::tasks::for_case(s, &reference)?.iter().any(|t| t.id == task_id) {
-            return Err(ApiError::new(ErrorCode::NotFound, "this task is not one of the case's tasks: reload the case"));
+            return Err(ApiError::new(ErrorCode::NotFound, "this task is not one of the case's tasks: reload the case").because(crate::reason::Reason::TaskNotFound));
         }
         answers::record(s, &ctx, &task_id, on, confirmed, note.as_deref(), reply).map_err(in_app)?;
         detail(s, ctx.today, &case)

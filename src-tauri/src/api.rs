@@ -26,7 +26,7 @@ pub use crate::casework::*;
 pub const MAX_PAGE: u32 = 1000;
 
 pub(crate) fn date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| ApiError::input(field, "not a date: use YYYY-MM-DD, e.g. 2026-11-21"))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| ApiError::input(field, "not a date: use YYYY-MM-DD, e.g. 2026-11-21").at(crate::reason::Reason::DateMalformed, field))
 }
 
 pub(crate) fn opt_date(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
@@ -34,7 +34,10 @@ pub(crate) fn opt_date(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>
 }
 
 pub(crate) fn code<T: FromStr<Err = UnknownCode>>(field: &str, s: &str) -> Result<T, ApiError> {
-    s.parse::<T>().map_err(|e| ApiError::input(field, e))
+    s.parse::<T>().map_err(|e| {
+        let params = crate::reason::params([("field", field.to_string()), ("given", e.given.chars().take(40).collect()), ("allowed", e.allowed.clone())]);
+        ApiError::input(field, e).with(crate::reason::Reason::InputCodeUnknown, params)
+    })
 }
 
 pub(crate) fn opt_code<T: FromStr<Err = UnknownCode>>(field: &str, s: Option<&str>) -> Result<Option<T>, ApiError> {
@@ -133,13 +136,13 @@ fn list_query(desk: &Desk, query: CaseQuery) -> Result<ListQuery, ApiError> {
         "due" | "" => cases::Sort::Due,
         "received" => cases::Sort::Received,
         "reference" => cases::Sort::Reference,
-        _ => return Err(ApiError::input("sort", "unknown order: use due, received or reference")),
+        _ => return Err(ApiError::input("sort", "unknown order: use due, received or reference").at(crate::reason::Reason::InputChoiceUnknown, "sort")),
     };
     q.direction = match query.direction.as_deref() {
         None | Some("") => cases::Direction::Natural,
         Some("asc") => cases::Direction::Ascending,
         Some("desc") => cases::Direction::Descending,
-        Some(_) => return Err(ApiError::input("direction", "unknown direction: use asc or desc")),
+        Some(_) => return Err(ApiError::input("direction", "unknown direction: use asc or desc").at(crate::reason::Reason::InputChoiceUnknown, "direction")),
     };
     Ok(q)
 }
@@ -202,8 +205,8 @@ fn new_case(input: NewCaseInput) -> Result<NewCase, ApiError> {
         identifiers.push((IdentifierKind::Phone, p));
     }
     for pair in input.ids.iter().filter(|p| !p.trim().is_empty()) {
-        let (k, v) = pair.split_once('=').ok_or_else(|| ApiError::input("ids", "write each identifier as KEY=VALUE, e.g. customer_id=K-1001"))?;
-        let kind = IdentifierKind::from_key(k).map_err(|e| ApiError::input("ids", e))?;
+        let (k, v) = pair.split_once('=').ok_or_else(|| ApiError::input("ids", "write each identifier as KEY=VALUE, e.g. customer_id=K-1001").because(crate::reason::Reason::IdentifierNotKeyValue))?;
+        let kind = IdentifierKind::from_key(k).map_err(|e| ApiError::input("ids", e).because(crate::reason::Reason::IdentifierBadKey))?;
         identifiers.push((kind, v.to_string()));
     }
     Ok(NewCase {
@@ -233,7 +236,9 @@ fn at_field(e: dsar::Error) -> ApiError {
                 I::Phone => "phone",
                 _ => "ids",
             };
-            ApiError::input(field, i)
+            let (reason, params) = crate::error::identifier_reason(i);
+            let params = if params.contains_key("field") { crate::reason::params([("field", field.to_string())]) } else { params };
+            ApiError::input(field, i).with(reason, params)
         }
         _ => e.into(),
     }
@@ -263,7 +268,7 @@ fn in_requester(e: &ApiError) -> ApiError {
         return e.clone();
     }
     let (field, rest) = e.message.split_once(": ").unwrap_or(("requester", &e.message));
-    ApiError::new(e.code, format!("requester_{field}: {rest}"))
+    ApiError { message: format!("requester_{field}: {rest}"), ..e.clone() }
 }
 
 /// Runs `change` on the case and returns the case screen's data after it.
@@ -363,7 +368,7 @@ pub fn save_letter(
         let composed = letters::compose(s, ctx.today, &req, &templates)?;
         crate::casework::refuse_unrecorded(&composed)?;
         let accepted = crate::casework::refuse_gaps(&composed, accepted.as_deref())?;
-        dsar::output::write_atomic(s.path(), &out, &composed.letter.pdf).map_err(|e| ApiError::input("out_path", e))?;
+        dsar::output::write_atomic(s.path(), &out, &composed.letter.pdf).map_err(|e| crate::error::output_error("out_path", e))?;
         letters::record_saved_accepting(s, &ctx, &composed, accepted)?;
         let l = &composed.letter;
         let parts = mail::LetterParts { kind: l.kind.code(), language: l.language, subject_line: &l.subject_line, text: &l.text, pdf: &l.pdf, file_name: &l.file_name };
@@ -456,8 +461,11 @@ pub fn test_systems(desk: &Desk, ids: Vec<String>) -> Result<Vec<SystemTestDto>,
     Ok(pull::test_systems(&store, &ids)?
         .into_iter()
         .map(|t| match t.outcome {
-            Ok(message) => SystemTestDto { id: t.system_id, ok: true, message },
-            Err(e) => SystemTestDto { id: t.system_id, ok: false, message: e.to_string() },
+            Ok(message) => SystemTestDto { id: t.system_id, ok: true, message, reason: None, params: crate::reason::Params::new() },
+            Err(e) => {
+                let (reason, params) = crate::error::connector_reason(&e);
+                SystemTestDto { id: t.system_id, ok: false, message: e.to_string(), reason: Some(reason), params }
+            }
         })
         .collect())
 }

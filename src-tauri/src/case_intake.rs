@@ -13,7 +13,8 @@ use dsar::{identity, pull};
 use crate::api::{code, date, system_names};
 use crate::desk::Desk;
 use crate::dto_intake::*;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{input_as, ApiError, ErrorCode};
+use crate::reason::{params, Reason};
 
 /// Largest document file (ID scan, power of attorney) the desk takes.
 const MAX_DOCUMENT: u64 = 25 * 1024 * 1024;
@@ -145,14 +146,14 @@ fn at_field(e: dsar::Error) -> ApiError {
 /// Reads a document the DPO chose (at most 25 MB).
 fn read_document(field: &str, path: &str) -> Result<(String, Vec<u8>), ApiError> {
     let p = Path::new(path.trim());
-    let meta = std::fs::metadata(p).map_err(|e| ApiError::input(field, format!("cannot read the file ({}) — choose it again", e.kind())))?;
+    let meta = std::fs::metadata(p).map_err(|e| ApiError::input(field, format!("cannot read the file ({}) — choose it again", e.kind())).at(Reason::FileUnreadable, field))?;
     if !meta.is_file() {
-        return Err(ApiError::input(field, "this is not a file — choose the scanned document"));
+        return Err(ApiError::input(field, "this is not a file — choose the scanned document").at(Reason::FileNotAFile, field));
     }
     if meta.len() > MAX_DOCUMENT {
-        return Err(ApiError::input(field, "the file is larger than 25 MB — scan it at a lower resolution"));
+        return Err(ApiError::input(field, "the file is larger than 25 MB — scan it at a lower resolution").with(Reason::FileTooLarge, params([("field", field.to_string()), ("max_mb", "25".to_string())])));
     }
-    let bytes = std::fs::read(p).map_err(|e| ApiError::input(field, format!("cannot read the file ({}) — choose it again", e.kind())))?;
+    let bytes = std::fs::read(p).map_err(|e| ApiError::input(field, format!("cannot read the file ({}) — choose it again", e.kind())).at(Reason::FileUnreadable, field))?;
     let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
     Ok((name, bytes))
 }
@@ -176,7 +177,7 @@ pub fn record_identity(desk: &Desk, reference: String, input: IdentityInput) -> 
             let (file_name, content) = read_document("document_path", &path)?;
             Some(identity::SeenDocument { file_name, content, keep_reason })
         }
-        None if keep_reason.is_some() => return Err(ApiError::input("document_path", "a reason to keep a copy needs the document — choose its file, or leave the reason empty")),
+        None if keep_reason.is_some() => return Err(ApiError::input("document_path", "a reason to keep a copy needs the document — choose its file, or leave the reason empty").because(Reason::IdentityKeepNeedsDocument)),
         None => None,
     };
     let new = identity::NewCheck {
@@ -228,7 +229,7 @@ pub fn clear_requester(desk: &Desk, reference: String) -> Result<CaseIntakeDto, 
 pub fn set_salutation(desk: &Desk, reference: String, form: String, family_name: Option<String>) -> Result<CaseIntakeDto, ApiError> {
     let form = match form.trim() {
         "" | "none" => None,
-        f => Some(f.parse::<dsar::domain::SalutationForm>().map_err(|e| ApiError::input("salutation", e.to_string()))?),
+        f => Some(f.parse::<dsar::domain::SalutationForm>().map_err(|e| ApiError::input("salutation", e.to_string()).at(Reason::InputChoiceUnknown, "salutation"))?),
     };
     on_case(desk, &reference, |s, ctx| {
         cases::salutation::set(s, ctx, &reference, form, family_name.as_deref()).map_err(at_field)?;
@@ -241,7 +242,7 @@ pub fn link_case(desk: &Desk, reference: String, other: String) -> Result<CaseIn
     let other = other.trim().to_uppercase();
     on_case(desk, &reference, |s, ctx| {
         links::link(s, ctx, &reference, &other).map_err(|e| match e {
-            dsar::Error::CaseNotFound(_) => ApiError::input("other", format!("there is no case {other} — check the reference")),
+            dsar::Error::CaseNotFound(_) => ApiError::input("other", format!("there is no case {other} — check the reference")).because(Reason::LinkNoSuchCase),
             other => at_field(other),
         })?;
         Ok(())
@@ -260,7 +261,7 @@ pub fn unlink_case(desk: &Desk, reference: String, other: String) -> Result<Case
 pub fn drop_yielded(desk: &Desk, reference: String, kind: String, value: String) -> Result<CaseIntakeDto, ApiError> {
     on_case(desk, &reference, |s, ctx| {
         pull::yields::drop(s, ctx, &reference, &kind, &value).map_err(|e| match e {
-            dsar::Error::Input(i) => ApiError::new(ErrorCode::Conflict, format!("{} — {}", i.problem, i.fix)),
+            dsar::Error::Input(i) => input_as(ErrorCode::Conflict, &i),
             other => other.into(),
         })?;
         Ok(())

@@ -13,7 +13,8 @@ use crate::api::{code, detail, opt_code, templates};
 use crate::desk::Desk;
 use crate::dto::{CaseDetail, LetterSaved};
 use crate::dto_casework::*;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{mail_reason, output_error, ApiError, ErrorCode};
+use crate::reason::{params, Reason};
 
 fn record_fields(record: &serde_json::Value) -> Vec<RecordField> {
     let text = |v: &serde_json::Value| match v {
@@ -45,7 +46,7 @@ pub fn complete_task(desk: &Desk, reference: String, task_id: String) -> Result<
         let case = cases::get(s, &reference)?;
         // A task id from another case (a stale screen) must not be ticked off here.
         if !tasks::for_case(s, &reference)?.iter().any(|t| t.id == task_id) {
-            return Err(ApiError::new(ErrorCode::NotFound, "this task is not one of the case's tasks: reload the case"));
+            return Err(ApiError::new(ErrorCode::NotFound, "this task is not one of the case's tasks: reload the case").because(Reason::TaskNotFound));
         }
         tasks::mark_done(s, &ctx, &task_id)?;
         detail(s, ctx.today, &case)
@@ -66,7 +67,8 @@ pub(crate) fn refuse_unrecorded(c: &Composed) -> Result<(), ApiError> {
     }
     let reference = c.case.reference.to_string();
     let missing: Vec<String> = c.unrecorded.iter().map(|u| crate::acting_api::in_window(u, &reference)).collect();
-    Err(ApiError::new(ErrorCode::Conflict, format!("This letter confirms what the desk has not recorded: {}", missing.join("; "))))
+    Err(ApiError::new(ErrorCode::Conflict, format!("This letter confirms what the desk has not recorded: {}", missing.join("; ")))
+        .with(Reason::LetterUnconfirmed, params([("count", missing.len().to_string())])))
 }
 
 /// The DPO's reason for sending a final letter despite register gaps: none given is `None`; a
@@ -74,7 +76,7 @@ pub(crate) fn refuse_unrecorded(c: &Composed) -> Result<(), ApiError> {
 pub(crate) fn accepted_reason(accept_gaps: Option<String>) -> Result<Option<String>, ApiError> {
     match accept_gaps {
         None => Ok(None),
-        Some(r) if r.trim().is_empty() => Err(ApiError::input("accept_gaps", "say why the gaps are accepted — the reason goes into the audit trail")),
+        Some(r) if r.trim().is_empty() => Err(ApiError::input("accept_gaps", "say why the gaps are accepted — the reason goes into the audit trail").because(Reason::LetterGapsReasonEmpty)),
         Some(r) => Ok(Some(r.trim().to_string())),
     }
 }
@@ -96,7 +98,8 @@ pub(crate) fn refuse_gaps<'a>(c: &Composed, accepted: Option<&'a str>) -> Result
                 c.letter.kind.code(),
                 gap_lines(&c.gaps).join("\n")
             ),
-        )),
+        )
+        .with(Reason::LetterGaps, params([("count", c.gaps.len().to_string())]))),
     }
 }
 
@@ -116,14 +119,14 @@ fn compose(desk: &Desk, reference: String, kind: &str, lang: Option<&str>, text:
 pub fn save_letter_draft(desk: &Desk, reference: String, kind: String, lang: Option<String>, text: LetterTextDto, out_path: String) -> Result<LetterSaved, ApiError> {
     let out = PathBuf::from(out_path.trim());
     if out.as_os_str().is_empty() {
-        return Err(ApiError::input("out_path", "choose where to write the draft"));
+        return Err(ApiError::input("out_path", "choose where to write the draft").at(Reason::OutputPathMissing, "out_path"));
     }
     let req = request(reference, &kind, lang.as_deref(), text)?;
     let db = desk.db_path()?;
     let templates = templates(&db);
     let today = desk.context().today;
     let c = desk.with_store(|s| Ok(letters::compose_draft(s, today, &req, &templates)?))?;
-    dsar::output::write_atomic(&db, &out, &c.letter.pdf).map_err(|e| ApiError::input("out_path", e))?;
+    dsar::output::write_atomic(&db, &out, &c.letter.pdf).map_err(|e| output_error("out_path", e))?;
     let reference = c.case.reference.to_string();
     let mut gaps: Vec<String> = c.unrecorded.iter().map(|u| format!("not recorded: {}", crate::acting_api::in_window(u, &reference))).collect();
     gaps.extend(gap_lines(&c.gaps));
@@ -159,13 +162,14 @@ pub fn send_letter(
     let accepted = accepted_reason(accept_gaps)?;
     let eml_path = eml_path.filter(|p| !p.trim().is_empty()).map(PathBuf::from);
     if !send && eml_path.is_none() {
-        return Err(ApiError::input("eml_path", "choose where to save the e-mail, or send it"));
+        return Err(ApiError::input("eml_path", "choose where to save the e-mail, or send it").at(Reason::OutputPathMissing, "eml_path"));
     }
     if send && desk.with_store(|s| Ok(settings::smtp(s)?))?.is_none() {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             "no mail server configured: fill in Settings → SMTP (server, port, sender address) first, or save the e-mail as .eml and send it from your mail program",
-        ));
+        )
+        .because(Reason::MailNotConfigured));
     }
     let composed = compose(desk, reference, &kind, lang.as_deref(), text)?;
     refuse_unrecorded(&composed)?;
@@ -177,7 +181,10 @@ pub fn send_letter(
         let parts = mail::LetterParts { kind: l.kind.code(), language: l.language, subject_line: &l.subject_line, text: &l.text, pdf: &l.pdf, file_name: &l.file_name };
         let delivery = mail::Delivery { eml: eml_path.as_deref(), send, bundle: None };
         let done = mail::deliver_letter(s, &ctx, &composed.case, &parts, &delivery).map_err(|e| match e {
-            mail::MailError::Io { .. } | mail::MailError::Target(_) => ApiError::input("eml_path", e),
+            mail::MailError::Io { .. } | mail::MailError::Target(_) => {
+                let (reason, params) = mail_reason(&e);
+                ApiError::input("eml_path", e).with(reason, params)
+            }
             other => other.into(),
         })?;
         Ok(LetterSent { file_name: l.file_name.clone(), sent: done.sent, eml_path: done.eml.map(|p| p.display().to_string()), gaps: gap_lines(&composed.gaps) })
@@ -189,14 +196,14 @@ pub fn send_letter(
 pub fn export_register(desk: &Desk, out_path: String) -> Result<RegisterExported, ApiError> {
     let out = PathBuf::from(out_path.trim());
     if out.as_os_str().is_empty() {
-        return Err(ApiError::input("out_path", "choose a file to write the register to"));
+        return Err(ApiError::input("out_path", "choose a file to write the register to").at(Reason::OutputPathMissing, "out_path"));
     }
     let (text, systems) = desk.with_store(|s| {
-        let text = register_store::export(s).map_err(|_| ApiError::new(ErrorCode::Conflict, "no register imported yet: import the firm's register first"))?;
+        let text = register_store::export(s).map_err(|_| ApiError::new(ErrorCode::Conflict, "no register imported yet: import the firm's register first").because(Reason::RegisterNone))?;
         let systems = register_store::current(s)?.map_or(0, |r| r.systems.len());
         Ok((text, systems))
     })?;
-    dsar::output::write_atomic(&desk.db_path()?, &out, text.as_bytes()).map_err(|e| ApiError::input("out_path", e))?;
+    dsar::output::write_atomic(&desk.db_path()?, &out, text.as_bytes()).map_err(|e| output_error("out_path", e))?;
     Ok(RegisterExported { path: out.display().to_string(), systems: u64::try_from(systems).unwrap_or(u64::MAX) })
 }
 
@@ -223,7 +230,10 @@ fn version(v: i64) -> Result<u64, ApiError> {
 
 fn not_found(e: dsar::Error) -> ApiError {
     match e {
-        dsar::Error::Input(i) => ApiError::new(ErrorCode::NotFound, format!("{}: {} — {}", i.field, i.problem, i.fix)),
+        dsar::Error::Input(i) => {
+            let (reason, params) = crate::reason_text::input_reason(&i.field, &i.problem);
+            ApiError::new(ErrorCode::NotFound, format!("{}: {} — {}", i.field, i.problem, i.fix)).with(reason, params)
+        }
         other => other.into(),
     }
 }
@@ -246,7 +256,8 @@ fn at_fields(e: dsar::Error) -> ApiError {
         dsar::Error::Register(RegisterError { problems }) => ApiError::new(
             ErrorCode::InvalidInput,
             problems.iter().map(|p| format!("{}: {} — {}", problem_field(&p.path), p.problem, p.fix)).collect::<Vec<_>>().join("\n"),
-        ),
+        )
+        .with(Reason::RegisterInvalid, params([("count", problems.len().to_string())])),
         dsar::Error::Input(i) => ApiError::input(&i.field, format!("{} — {}", i.problem, i.fix)),
         other => other.into(),
     }

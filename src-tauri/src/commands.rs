@@ -379,7 +379,7 @@ fn percent_decoded(s: &str) -> String {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn inbox_add_bytes(desk: Shared<'_>, request: tauri::ipc::Request<'_>) -> Result<crate::dto_inbox::InboxAddedDto, ApiError> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
-        return Err(ApiError::input("message", "the window sent no file content: drop the file again"));
+        return Err(ApiError::input("message", "the window sent no file content: drop the file again").because(crate::reason::Reason::IntakeNoContent));
     };
     let bytes = bytes.clone();
     let name = request.headers().get("x-file-name").and_then(|v| v.to_str().ok()).map(percent_decoded).unwrap_or_default();

@@ -210,7 +210,7 @@ impl Desk {
     fn start(&self, key: String, busy: &str) -> Result<WorkGuard<'_>, ApiError> {
         let mut running = lock(&self.running)?;
         if running.contains_key(&key) {
-            return Err(ApiError::new(crate::error::ErrorCode::Conflict, busy));
+            return Err(ApiError::new(crate::error::ErrorCode::Conflict, busy).because(crate::reason::Reason::DeskWorkRunning));
         }
         let cancel = Cancel::new();
         running.insert(key.clone(), cancel.clone());
@@ -229,7 +229,7 @@ impl Desk {
         if lock(&self.running)?.is_empty() {
             return Ok(());
         }
-        Err(ApiError::new(crate::error::ErrorCode::Conflict, format!("a pull, an export or an action on a case is still running: wait for it or cancel it, then {what}")))
+        Err(ApiError::new(crate::error::ErrorCode::Conflict, format!("a pull, an export or an action on a case is still running: wait for it or cancel it, then {what}")).because(crate::reason::Reason::DeskWorkRunning))
     }
 
     /// Re-encrypts the unlocked database under `new` once `current` is shown to be the
@@ -245,7 +245,7 @@ impl Desk {
         // The current passphrase is checked by deriving its key (one derivation, as at unlock).
         let typed = RawKey::derive(&u.path, current)?;
         if !typed.same_as(&u.key) {
-            return Err(ApiError::input("current", "this is not the current passphrase: type the one you unlock the desk with")
+            return Err(ApiError::input("current", "this is not the current passphrase: type the one you unlock the desk with").because(crate::reason::Reason::PassphraseCurrentWrong)
                 .with_code(crate::error::ErrorCode::WrongPassphrase));
         }
         dsar::backup::change_passphrase(&mut u.store, &ctx, new)?;

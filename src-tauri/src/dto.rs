@@ -512,8 +512,13 @@ pub struct SystemTestDto {
     pub id: String,
     /// Whether it answered.
     pub ok: bool,
-    /// What was checked, or why it failed.
+    /// What was checked, or why it failed (the core's English words).
     pub message: String,
+    /// Why it failed, as a code the window words (`connector.*`, `secret.*`).
+    #[ts(optional = nullable)]
+    pub reason: Option<crate::reason::Reason>,
+    /// The reason's parameters.
+    pub params: crate::reason::Params,
 }
 
 /// One case in the week's work queue (see `dsar::cases::this_week`).
@@ -568,6 +573,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     SystemRow::export_all_to(dir)?;
     SystemTestDto::export_all_to(dir)?;
     crate::error::ApiError::export_all_to(dir)?;
+    std::fs::write(dir.join("ReasonParams.ts"), crate::reason::params_ts()).map_err(ts_rs::ExportError::from)?;
     crate::dto_casework::export_bindings(dir)?;
     crate::dto_inbox::export_bindings(dir)?;
     crate::dto_intake::export_bindings(dir)?;

@@ -17,13 +17,17 @@ pub struct AttachmentDto {
 }
 
 /// A field the DPO should look at before accepting. `message` is the core's English text; the
-/// window puts the known ones into its own words by `field` and the text's start.
+/// window words the warning from `reason` and `params` (`intake.warn.*`).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ProposalWarningDto {
     /// `from`, `received`, `rights`, `language`, `name`.
     pub field: String,
     /// What was found and what was assumed.
     pub message: String,
+    /// The warning as a code (`intake.warn.*`; `intake.warn.other` for one without its own).
+    pub reason: crate::reason::Reason,
+    /// The code's parameters (dates, time zone, language code).
+    pub params: crate::reason::Params,
 }
 
 /// An existing case a new request may repeat (same identifier, open or closed within twelve
@@ -97,6 +101,11 @@ pub struct RefusedFileDto {
     pub file_name: String,
     /// Why (the core's words).
     pub message: String,
+    /// Why, as a code the window words (`intake.*`, `imap.*`).
+    #[ts(optional = nullable)]
+    pub reason: Option<crate::reason::Reason>,
+    /// The code's parameters.
+    pub params: crate::reason::Params,
 }
 
 /// What adding files did: the Inbox afterwards and the files refused (a bad file does not

@@ -122,7 +122,14 @@ fn proposal_dto(store: &Store, today: chrono::NaiveDate, p: &Pending) -> Result<
             .iter()
             .map(|a| AttachmentDto { name: a.name.clone(), size: u64::try_from(a.size).unwrap_or(u64::MAX), media_type: a.media_type.clone() })
             .collect(),
-        warnings: pr.warnings.iter().map(|w| ProposalWarningDto { field: w.field.into(), message: w.message.clone() }).collect(),
+        warnings: pr
+            .warnings
+            .iter()
+            .map(|w| {
+                let (reason, params) = crate::reason_text::warning_reason(w.field, &w.message);
+                ProposalWarningDto { field: w.field.into(), message: w.message.clone(), reason, params }
+            })
+            .collect(),
         sha256: pr.sha256.clone(),
     })
 }
@@ -162,7 +169,7 @@ fn keep(desk: &Desk, db: &Path, file_name: &str, source: &'static str, key: Opti
 /// The message's problem in the window's terms: `message: <problem> — <fix>`.
 fn refused(file_name: &str, e: ApiError) -> RefusedFileDto {
     let message = e.message.strip_prefix("message: ").unwrap_or(&e.message).to_string();
-    RefusedFileDto { file_name: file_name.to_string(), message }
+    RefusedFileDto { file_name: file_name.to_string(), message, reason: e.reason, params: e.params }
 }
 
 /// Adds one message given as bytes (a file dropped on the window): its proposal, or why not.
@@ -229,7 +236,14 @@ pub fn inbox_read_mailbox(desk: &Desk, since: Option<String>, progress: &dyn Fn(
         let name = format!("{}-{}.eml", key.folder, key.uid);
         added.push(keep(desk, &db, &name, "mailbox", Some(key), bytes, proposal)?);
     }
-    let refused = report.failed.into_iter().map(|(key, message)| RefusedFileDto { file_name: key.locator(), message }).collect();
+    let refused = report
+        .failed
+        .into_iter()
+        .map(|(key, message)| {
+            let (reason, params) = crate::reason_text::input_reason("message", &message);
+            RefusedFileDto { file_name: key.locator(), message, reason: Some(reason), params }
+        })
+        .collect();
     Ok(MailboxReadDto {
         items: inbox_list(desk)?,
         added,
@@ -258,7 +272,8 @@ fn mailbox_field(e: dsar::Error) -> ApiError {
                 _ => "imap",
             };
             let fix = if i.fix.contains("dsar settings") { "check the mailbox under Settings → Mailbox".to_string() } else { i.fix.clone() };
-            ApiError::new(ErrorCode::Conflict, format!("{field}: {} — {fix}", i.problem))
+            let (reason, params) = crate::reason_text::input_reason(&i.field, &i.problem);
+            ApiError::new(ErrorCode::Conflict, format!("{field}: {} — {fix}", i.problem)).with(reason, params)
         }
         other => other.into(),
     }
@@ -267,7 +282,7 @@ fn mailbox_field(e: dsar::Error) -> ApiError {
 fn core_field(e: dsar::Error) -> ApiError {
     match e {
         dsar::Error::Input(i) => ApiError::input(&i.field, format!("{} — {}", i.problem, i.fix)),
-        dsar::Error::Identifier(i) => ApiError::input("from", i),
+        dsar::Error::Identifier(i) => ApiError::input("from", i).at(crate::reason::Reason::IdentifierEmail, "from"),
         other => other.into(),
     }
 }
@@ -280,24 +295,24 @@ pub fn inbox_accept(desk: &Desk, id: String, edits: ProposalEdits) -> Result<Str
     let (mut proposal, bytes, file_name, key) = desk
         .inbox
         .with(|pending| pending.iter().find(|p| p.id == id && p.db == db).map(|p| (p.proposal.clone(), p.bytes.clone(), p.file_name.clone(), p.key.clone())))?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "this proposal is no longer in the Inbox: it was accepted or dismissed already"))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "this proposal is no longer in the Inbox: it was accepted or dismissed already").because(crate::reason::Reason::IntakeProposalGone))?;
     if edits.rights.is_empty() {
-        return Err(ApiError::input("rights", "choose at least one right"));
+        return Err(ApiError::input("rights", "choose at least one right").because(crate::reason::Reason::RightNone));
     }
     proposal.rights = edits.rights.iter().map(|r| code::<Right>("rights", r)).collect::<Result<_, _>>()?;
     let name = edits.name.trim();
     if name.is_empty() {
-        return Err(ApiError::input("name", "enter the requester's name"));
+        return Err(ApiError::input("name", "enter the requester's name").at(crate::reason::Reason::InputEmpty, "name"));
     }
     proposal.name = Some(name.to_string());
     let received = date("received", &edits.received)?;
     if received > ctx.today {
-        return Err(ApiError::input("received", "the day is in the future: enter the day the e-mail arrived"));
+        return Err(ApiError::input("received", "the day is in the future: enter the day the e-mail arrived").at(crate::reason::Reason::DateFuture, "received"));
     }
     proposal.received = received;
     proposal.language = code::<Language>("language", &edits.language)?;
     let reference = desk.with_store(|s| {
-        let email = Identifier::new(IdentifierKind::Email, &edits.from, &country(s)?).map_err(|e| ApiError::input("from", e))?;
+        let email = Identifier::new(IdentifierKind::Email, &edits.from, &country(s)?).map_err(|e| ApiError::input("from", e).at(crate::reason::Reason::IdentifierEmail, "from"))?;
         proposal.from = Some(email.value);
         let case = match key {
             // Remembered in the mailbox's records as accepted: not proposed again.
@@ -361,8 +376,8 @@ pub fn save_imap(desk: &Desk, input: ImapInput) -> Result<ImapSettingsDto, ApiEr
         };
         let password = if input.password.is_empty() {
             match &old {
-                Some(o) if o.destination() == new.destination() => dsar::settings::imap_password(s, o).map_err(|_| ApiError::input("password", "enter the mailbox password"))?,
-                _ => return Err(ApiError::input("password", "enter the mailbox password: the server is new")),
+                Some(o) if o.destination() == new.destination() => dsar::settings::imap_password(s, o).map_err(|_| ApiError::input("password", "enter the mailbox password").because(crate::reason::Reason::ImapPasswordNeeded))?,
+                _ => return Err(ApiError::input("password", "enter the mailbox password: the server is new").because(crate::reason::Reason::ImapPasswordNeeded)),
             }
         } else {
             zeroize::Zeroizing::new(input.password.clone())

@@ -16,6 +16,8 @@ pub mod dto_inbox;
 pub mod dto_intake;
 pub mod error;
 pub mod inbox;
+pub mod reason;
+pub mod reason_text;
 pub mod rendering;
 pub mod settings_api;
 pub mod settings_commands;
@@ -28,6 +30,7 @@ use tauri::Manager;
 
 pub use desk::{Desk, DeskConfig};
 pub use error::{ApiError, ErrorCode};
+pub use reason::Reason;
 
 /// The desk's configuration from the environment: `DSAR_DB` (else the CLI's default path),
 /// `DSAR_TODAY` (a fixed day for scripts and end-to-end tests), the demo in `data_dir`, and

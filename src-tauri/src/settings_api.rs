@@ -29,7 +29,7 @@ fn lines(v: Vec<String>) -> Vec<String> {
 }
 
 fn code<T: FromStr<Err = UnknownCode>>(field: &str, s: &str) -> Result<T, ApiError> {
-    s.parse::<T>().map_err(|e| ApiError::input(field, e))
+    crate::api::code(field, s)
 }
 
 fn opt_code<T: FromStr<Err = UnknownCode>>(field: &str, s: Option<String>) -> Result<Option<T>, ApiError> {
@@ -65,7 +65,7 @@ fn controller_from(d: ControllerDto) -> Result<Controller, ApiError> {
             let address = lines(d.dpo_address);
             Some(Dpo { name, email: opt(d.dpo_email).unwrap_or_default(), address: (!address.is_empty()).then_some(address), phone: opt(d.dpo_phone) })
         }
-        None if opt(d.dpo_email.clone()).is_some() => return Err(ApiError::input("dpo_name", "an e-mail without a name: give the DPO's name (a person or a firm), or clear the e-mail")),
+        None if opt(d.dpo_email.clone()).is_some() => return Err(ApiError::input("dpo_name", "an e-mail without a name: give the DPO's name (a person or a firm), or clear the e-mail").because(crate::reason::Reason::SettingsDpoNameMissing)),
         None => None,
     };
     let authority_address = lines(d.authority_address);
@@ -165,7 +165,7 @@ fn save(s: &mut dsar::store::Store, ctx: &dsar::cases::Context, c: &Controller) 
                 None => ApiError::input("name", r.to_string()),
             })
         }
-        Err(dsar::Error::Input(i)) if i.field == "register" => Err(ApiError::new(ErrorCode::Conflict, format!("{} — {}", i.problem, i.fix))),
+        Err(dsar::Error::Input(i)) if i.field == "register" => Err(crate::error::input_as(ErrorCode::Conflict, &i)),
         Err(e) => Err(e.into()),
     }
 }
@@ -204,14 +204,14 @@ fn smtp_field(flag: &str) -> &'static str {
 
 /// Stores the SMTP settings; a new password goes into the secrets table (never shown back).
 pub fn save_smtp(desk: &Desk, input: SmtpInput) -> Result<SmtpDto, ApiError> {
-    let security = input.security.parse::<Security>().map_err(|e| ApiError::input("security", format!("{} — {}", e.problem, e.fix)))?;
+    let security = input.security.parse::<Security>().map_err(|e| ApiError::input("security", format!("{} — {}", e.problem, e.fix)).at(crate::reason::Reason::InputChoiceUnknown, "security"))?;
     let user = opt(input.user);
     let password = input.password.filter(|p| !p.is_empty());
     let ctx = desk.context();
     desk.with_store(|s| {
         let stored = secrets::get(s, SMTP_PASSWORD_SECRET)?.is_some();
         if user.is_some() && password.is_none() && !stored {
-            return Err(ApiError::input("password", "a login needs a password: enter the mailbox password"));
+            return Err(ApiError::input("password", "a login needs a password: enter the mailbox password").because(crate::reason::Reason::MailLoginIncomplete));
         }
         let settings = SmtpSettings {
             host: input.host.trim().to_string(),
@@ -248,10 +248,10 @@ pub fn send_test_email(desk: &Desk) -> Result<String, ApiError> {
     let _work = desk.start_check()?;
     let store = desk.second_connection()?;
     let Some(smtp) = settings::smtp(&store)? else {
-        return Err(ApiError::input("host", "no SMTP server saved yet: fill in the form and save it first"));
+        return Err(ApiError::input("host", "no SMTP server saved yet: fill in the form and save it first").because(crate::reason::Reason::MailNotConfigured));
     };
     let password = match &smtp.password_secret {
-        Some(name) => Some(secrets::smtp_password(&store, name)?.ok_or_else(|| ApiError::input("password", "no password stored: enter it and save"))?),
+        Some(name) => Some(secrets::smtp_password(&store, name)?.ok_or_else(|| ApiError::input("password", "no password stored: enter it and save").because(crate::reason::Reason::MailPasswordMissing))?),
         None => None,
     };
     let me = mail::mailbox(smtp.from_name.as_deref(), &smtp.from_address, "from_address")?;
@@ -313,13 +313,13 @@ pub fn reminders_shown(desk: &Desk) -> Result<DueSoonDto, ApiError> {
 /// least [`MIN_PASSPHRASE`] characters and equal to `repeat`.
 pub fn change_passphrase(desk: &Desk, current: String, new: String, repeat: String) -> Result<(), ApiError> {
     if new.chars().count() < MIN_PASSPHRASE {
-        return Err(ApiError::input("new", format!("too short: use at least {MIN_PASSPHRASE} characters")));
+        return Err(ApiError::input("new", format!("too short: use at least {MIN_PASSPHRASE} characters")).with(crate::reason::Reason::StoreWeakPassphrase, crate::reason::params([("min", MIN_PASSPHRASE.to_string())])));
     }
     if new != repeat {
-        return Err(ApiError::input("repeat", "the two new passphrases differ: type the same one twice"));
+        return Err(ApiError::input("repeat", "the two new passphrases differ: type the same one twice").because(crate::reason::Reason::PassphraseMismatch));
     }
     if new == current {
-        return Err(ApiError::input("new", "the same as the current one: choose a different passphrase"));
+        return Err(ApiError::input("new", "the same as the current one: choose a different passphrase").because(crate::reason::Reason::PassphraseSame));
     }
     desk.change_passphrase(&current, &new)
 }
@@ -378,7 +378,7 @@ pub fn allow_secret(desk: &Desk, name: String, system: String) -> Result<Vec<Sec
 /// refused at the field; the audit trail gets the name only.
 pub fn set_secret(desk: &Desk, name: String, value: String) -> Result<Vec<SecretDto>, ApiError> {
     if value.trim().is_empty() {
-        return Err(ApiError::input("value", "the secret is empty — paste the token or password"));
+        return Err(ApiError::input("value", "the secret is empty — paste the token or password").because(crate::reason::Reason::SecretEmpty));
     }
     let ctx = desk.context();
     desk.with_store(|s| Ok(secrets::set(s, &ctx, &name, &value)?))?;

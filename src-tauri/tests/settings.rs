@@ -259,11 +259,12 @@ fn a_backup_error_carries_a_reason_code_and_no_os_text_or_temporary_path() {
     let (dir, desk) = fresh_desk();
     let e = settings_api::backup_database(&desk, dir.path().join("missing").join("b.db").display().to_string()).unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
-    assert_eq!(e.reason.as_deref(), Some("backup.no-folder"));
+    assert_eq!(e.reason.map(dsar_desk::Reason::code), Some("backup.no-folder"));
     assert!(!e.message.contains("os error") && !e.message.contains(".dsar-backup-"), "{}", e.message);
     let json = serde_json::to_value(&e).unwrap();
     assert_eq!(json["reason"], "backup.no-folder");
-    // Other errors keep the plain {code, message} shape.
+    // Other errors carry their own reason and its parameters.
     let json = serde_json::to_value(settings_api::save_idle_lock(&desk, 0).unwrap_err()).unwrap();
-    assert!(json.get("reason").is_none(), "{json}");
+    assert_eq!(json["reason"], "settings.idle-lock", "{json}");
+    assert!(json["params"]["min"].is_string() && json["params"]["max"].is_string(), "{json}");
 }

@@ -175,12 +175,21 @@ const CODES: readonly ErrorCode[] = [
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly reason?: string;
-  constructor(code: ErrorCode, message: string, reason?: string) {
+  /** The reason's parameters (field names, ids, codes, dates, counts). */
+  readonly params: Readonly<Record<string, string>>;
+  constructor(code: ErrorCode, message: string, reason?: string, params: Readonly<Record<string, string>> = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.reason = reason;
+    this.params = params;
   }
+}
+
+/** The string-valued entries of an error's `params` (anything else is dropped). */
+function stringParams(raw: unknown): Record<string, string> {
+  if (typeof raw !== 'object' || raw === null) return {};
+  return Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 /**
@@ -191,9 +200,9 @@ export class ApiError extends Error {
 export function toApiError(raw: unknown): ApiError {
   if (raw instanceof ApiError) return raw;
   if (typeof raw === 'object' && raw !== null && 'code' in raw && 'message' in raw) {
-    const { code, message, reason } = raw as { code: unknown; message: unknown; reason?: unknown };
+    const { code, message, reason, params } = raw as { code: unknown; message: unknown; reason?: unknown; params?: unknown };
     if (typeof code === 'string' && (CODES as readonly string[]).includes(code)) {
-      return new ApiError(code as ErrorCode, String(message), typeof reason === 'string' ? reason : undefined);
+      return new ApiError(code as ErrorCode, String(message), typeof reason === 'string' ? reason : undefined, stringParams(params));
     }
   }
   if (raw instanceof Error) return new ApiError('internal', raw.message);

@@ -5,35 +5,37 @@ import type { ProposalDto } from '../bindings/ProposalDto';
 const key = (k: string, tag = 'BODY') => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, targetTag: tag, targetEditable: false });
 
 describe('warningText', () => {
-  // The core's own sentences (src/intake/mod.rs), as a proposal carries them.
-  const core: [string, string, RegExp][] = [
-    ['from', 'forwarded as an attachment: sender and date are those of the attached message', /^Als Anhang weitergeleitet/],
-    ['from', 'the subject says forwarded: the sender may be a colleague — enter the subject\'s own address', /^Der Betreff sagt „weitergeleitet“/],
-    ['from', 'the sender is not a usable e-mail address: enter the subject\'s address by hand', /^Der Absender ist keine verwendbare/],
-    ['from', 'the message has no From address: enter the subject\'s address by hand', /^Die Nachricht hat keine Absenderadresse/],
-    ['name', 'no display name in From: the address is used as the name until you correct it', /^Kein Name in der Absenderzeile/],
-    ['received', 'the message has no valid Date: today (2026-11-21) is used — enter the day it arrived', /heute \(2026-11-21\) wurde angenommen/],
-    ['received', "the message's Date (2026-12-24) is in the future: today (2026-11-21) is used — check the sender's clock", /in die Zukunft datiert \(2026-12-24\): heute \(2026-11-21\)/],
-    ['received', 'no register imported: the Date was read in Europe/Berlin (the default region DE-BE)', /Zeitzone Europe\/Berlin gelesen/],
-    ['rights', 'no right recognised in the text: choose them with `dsar case new --right …`', /^Im Text wurde kein Recht erkannt: die geltend gemachten Rechte auswählen\.$/],
-    ['language', "language not recognised: de (the controller's) is assumed", /^Sprache nicht erkannt: DE/],
+  // Warnings as a proposal carries them: the core's sentence and its reason code.
+  const core: [string, string, Record<string, string>, RegExp][] = [
+    ['from', 'intake.warn.forwarded-attachment', {}, /^Als Anhang weitergeleitet/],
+    ['from', 'intake.warn.forwarded-subject', {}, /^Der Betreff sagt „weitergeleitet“/],
+    ['from', 'intake.warn.from-unusable', {}, /^Der Absender ist keine verwendbare/],
+    ['from', 'intake.warn.from-missing', {}, /^Die Nachricht hat keine Absenderadresse/],
+    ['name', 'intake.warn.no-name', {}, /^Kein Name in der Absenderzeile/],
+    ['received', 'intake.warn.no-date', { today: '2026-11-21' }, /heute \(2026-11-21\) wurde angenommen/],
+    ['received', 'intake.warn.future-date', { date: '2026-12-24', today: '2026-11-21' }, /in die Zukunft datiert \(2026-12-24\): heute \(2026-11-21\)/],
+    ['received', 'intake.warn.no-register', { zone: 'Europe/Berlin' }, /Zeitzone Europe\/Berlin gelesen/],
+    ['rights', 'intake.warn.no-right', {}, /^Im Text wurde kein Recht erkannt: die geltend gemachten Rechte auswählen\.$/],
+    ['language', 'intake.warn.language', { lang: 'DE' }, /^Sprache nicht erkannt: DE/],
   ];
-  it.each(core)('puts the core warning on %s into German words', (field, message, want) => {
-    const text = warningText('de', { field, message });
+  it.each(core)('puts the core warning on %s (%s) into German words', (field, reason, params, want) => {
+    const text = warningText('de', { field, message: 'the core sentence', reason, params });
     expect(text).toMatch(want);
     expect(text).not.toMatch(/dsar |the |is used/);
   });
 
-  it('keeps an unknown warning in the core words rather than hiding it', () => {
-    expect(warningText('de', { field: 'from', message: 'something new' })).toBe('something new');
+  it('words a warning without its own code generically in German, in the core words in English', () => {
+    const w = { field: 'from', message: 'something new', reason: 'intake.warn.other', params: { field: 'from' } };
+    expect(warningText('de', w)).toBe('Bitte dieses Feld vor dem Übernehmen prüfen.');
+    expect(warningText('en', w)).toBe('something new');
   });
 });
 
 describe('refusalText', () => {
   it('explains refused files in the UI language', () => {
-    expect(refusalText('de', 'not an e-mail (no header lines such as From: or Date:) — export the message from the mail program as .eml ("Save as")')).toMatch(/^keine E-Mail — .*\.eml speichern/);
-    expect(refusalText('de', 'larger than 25 MB (30000000 bytes) — save …')).toMatch(/^größer als 25 MB/);
-    expect(refusalText('en', 'cannot read the file (permission denied) — check the path and permissions')).toBe('cannot be read (permission denied) — check the path and the permissions.');
+    expect(refusalText('de', { message: 'not an e-mail', reason: 'intake.not-an-email', params: {} })).toMatch(/^Keine E-Mail: .*\.eml speichern/);
+    expect(refusalText('de', { message: 'larger than 25 MB', reason: 'intake.too-large', params: {} })).toMatch(/^Größer als 25 MB/);
+    expect(refusalText('en', { message: 'cannot read the file', reason: 'intake.read', params: {} })).toBe('The file cannot be read. Check the path and the permissions.');
   });
 });
 

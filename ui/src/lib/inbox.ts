@@ -1,60 +1,25 @@
 // The Inbox's rules, kept out of the screen so they are tested: the core's warnings and file
-// refusals (English sentences) in the window's words, the keys of the keyboard-first list,
+// refusals in the window's words (by their reason codes), the keys of the keyboard-first list,
 // the DPO's corrections of a proposal and their checks before Accept.
 
 import type { ProposalDto } from '../bindings/ProposalDto';
 import type { ProposalEdits } from '../bindings/ProposalEdits';
-import { translate, type Key, type Lang } from './i18n';
+import { type Key, type Lang } from './i18n';
+import { reasonText, type Reasoned } from './reasons';
 
-/** A warning of the core: `field` and its English `message`. */
-export interface CoreWarning {
+/** A warning of the core on `field`: its English `message` and its reason code. */
+export interface CoreWarning extends Reasoned {
   field: string;
-  message: string;
 }
 
-// The core's warnings (src/intake/mod.rs `propose`), each with the dictionary key that says
-// the same to the DPO and the parts of the sentence it carries over.
-const WARNINGS: { re: RegExp; key: Key; params?: (m: RegExpMatchArray) => Record<string, string> }[] = [
-  { re: /^forwarded as an attachment/, key: 'inbox.warn.forwarded_attachment' },
-  { re: /^the subject says forwarded/, key: 'inbox.warn.forwarded_subject' },
-  { re: /^the sender is not a usable e-mail address/, key: 'inbox.warn.from_unusable' },
-  { re: /^the message has no From address/, key: 'inbox.warn.from_missing' },
-  { re: /^no display name in From/, key: 'inbox.warn.no_name' },
-  { re: /^the message has no valid Date: today \((\d{4}-\d{2}-\d{2})\)/, key: 'inbox.warn.no_date', params: (m) => ({ today: m[1] ?? '' }) },
-  {
-    re: /^the message's Date \((\d{4}-\d{2}-\d{2})\) is in the future: today \((\d{4}-\d{2}-\d{2})\)/,
-    key: 'inbox.warn.future_date',
-    params: (m) => ({ date: m[1] ?? '', today: m[2] ?? '' }),
-  },
-  { re: /^no register imported: the Date was read in (\S+)/, key: 'inbox.warn.no_register', params: (m) => ({ zone: m[1] ?? '' }) },
-  { re: /^no right recognised/, key: 'inbox.warn.no_right' },
-  { re: /^language not recognised: (\w+)/, key: 'inbox.warn.language', params: (m) => ({ lang: (m[1] ?? '').toUpperCase() }) },
-];
-
-/** A warning in `lang`; one the window does not know yet in the core's words. */
+/** A warning in `lang`, from its reason code (`intake.warn.*`). */
 export function warningText(lang: Lang, w: CoreWarning): string {
-  for (const { re, key, params } of WARNINGS) {
-    const m = w.message.match(re);
-    if (m) return translate(lang, key, params ? params(m) : {});
-  }
-  return w.message;
+  return reasonText(lang, w);
 }
 
-// Why the core refused a file (src/intake/message.rs `IntakeError`).
-const REFUSALS: { re: RegExp; key: Key; params?: (m: RegExpMatchArray) => Record<string, string> }[] = [
-  { re: /^not an e-mail/, key: 'inbox.refused.not_email' },
-  { re: /^larger than 25 MB/, key: 'inbox.refused.too_large' },
-  { re: /^the header section is too large/, key: 'inbox.refused.header' },
-  { re: /^cannot read the file \(([^)]*)\)/, key: 'inbox.refused.read', params: (m) => ({ why: m[1] ?? '' }) },
-];
-
-/** Why a file was not taken in, in `lang`. */
-export function refusalText(lang: Lang, message: string): string {
-  for (const { re, key, params } of REFUSALS) {
-    const m = message.match(re);
-    if (m) return translate(lang, key, params ? params(m) : {});
-  }
-  return message;
+/** Why a file was not taken in, in `lang`, from its reason code (`intake.*`, `imap.*`). */
+export function refusalText(lang: Lang, refused: Reasoned): string {
+  return reasonText(lang, refused);
 }
 
 /** What a key press does in the Inbox list. */
