@@ -160,6 +160,8 @@ reasons! {
 
     /// No such task.
     TaskNotFound = "task.not-found" [],
+    /// No such document on the case.
+    DocumentNotFound = "document.not-found" [],
     /// The task was cancelled.
     TaskCancelled = "task.cancelled" [],
     /// The task takes no answer.
@@ -306,6 +308,8 @@ reasons! {
     MailProtocol = "mail.protocol" ["host", "port"],
     /// A login without a password, or a password without a login.
     MailLoginIncomplete = "mail.login-incomplete" [],
+    /// Unencrypted mail only to a relay on this machine.
+    MailSecurityNone = "mail.security-none" [],
 
     /// No intake mailbox set.
     ImapNotSet = "imap.not-set" [],
@@ -418,6 +422,8 @@ reasons! {
     IntakeDismissed = "intake.dismissed" [],
     /// No right recognised.
     IntakeNoRight = "intake.no-right" [],
+    /// The message changed since it was proposed.
+    IntakeMessageChanged = "intake.message-changed" [],
     /// No usable sender address.
     IntakeNoSender = "intake.no-sender" [],
 
