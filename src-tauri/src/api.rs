@@ -160,7 +160,8 @@ pub(crate) fn system_names(store: &Store) -> Result<Vec<(String, String)>, ApiEr
 
 fn system_dto(names: &[(String, String)], r: &evidence::SystemResult) -> SystemResultDto {
     let name = names.iter().find(|(id, _)| *id == r.system_id).map_or_else(|| r.system_id.clone(), |(_, n)| n.clone());
-    SystemResultDto { id: r.system_id.clone(), name, status: r.status.code().into(), records: r.records, duration_ms: r.duration_ms, error: r.error.clone() }
+    let secret = r.error.as_deref().and_then(SecretProblemDto::of_error);
+    SystemResultDto { id: r.system_id.clone(), name, status: r.status.code().into(), records: r.records, duration_ms: r.duration_ms, error: r.error.clone(), secret }
 }
 
 pub(crate) fn detail(store: &Store, today: NaiveDate, case: &Case) -> Result<CaseDetail, ApiError> {

@@ -228,6 +228,34 @@ pub struct SystemResultDto {
     pub duration_ms: u64,
     /// What went wrong.
     pub error: Option<String>,
+    /// The secret the error is about, when the system failed for a secret that is not set or
+    /// not allowed for it: the UI words that and links to Settings → Secrets.
+    #[ts(optional = nullable)]
+    pub secret: Option<SecretProblemDto>,
+}
+
+/// A pull error caused by a secret (`ConnectorError::SecretMissing` or `SecretNotAllowed`).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SecretProblemDto {
+    /// The secret's name, as in `{secret:NAME}`.
+    pub name: String,
+    /// `missing` (not set) or `not-allowed` (set for other systems or another address).
+    pub problem: String,
+}
+
+impl SecretProblemDto {
+    /// Reads a stored pull error: the core keeps it as the `ConnectorError`'s message, and the
+    /// two secret errors begin `secret 'NAME' is not set` and `secret 'NAME' …` (a test below
+    /// checks this against the core's own messages, so a changed wording fails here).
+    pub fn of_error(error: &str) -> Option<SecretProblemDto> {
+        let rest = error.strip_prefix("secret '")?;
+        let (name, after) = rest.split_once('\'')?;
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return None;
+        }
+        let problem = if after.starts_with(" is not set") { "missing" } else { "not-allowed" };
+        Some(SecretProblemDto { name: name.to_string(), problem: problem.to_string() })
+    }
 }
 
 /// A to-do of the case.
@@ -580,4 +608,22 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     crate::dto_acting::export_bindings(dir)?;
     crate::settings_dto::export_bindings(dir)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SecretProblemDto;
+    use dsar::connectors::ConnectorError;
+
+    #[test]
+    fn a_pull_error_names_the_secret_it_is_about() {
+        let missing = ConnectorError::SecretMissing { name: "crm_token".into() }.to_string();
+        let refused = ConnectorError::SecretNotAllowed { name: "crm.token-2".into(), system: "crm".into(), detail: "was set for shop".into() }.to_string();
+        let of = |e: &str| SecretProblemDto::of_error(e).map(|p| (p.name, p.problem));
+        assert_eq!(of(&missing), Some(("crm_token".into(), "missing".into())));
+        assert_eq!(of(&refused), Some(("crm.token-2".into(), "not-allowed".into())));
+        let other = ConnectorError::AuthRefused { endpoint: "db:5432".into() }.to_string();
+        assert_eq!(of(&other), None);
+        assert_eq!(of("file missing: /x — check the path"), None);
+    }
 }
