@@ -223,6 +223,59 @@ pub fn warning_reason(field: &str, message: &str) -> (Reason, Params) {
     }
 }
 
+/// The reason of a connector failure stored as its text (a pull keeps the `ConnectorError`'s
+/// message per system, `evidence::SystemResult::error`); `None` for a text no connector
+/// error has. A test checks this against every variant, so a changed wording fails there.
+pub fn connector_text_reason(text: &str) -> Option<(Reason, Params)> {
+    use Reason as R;
+    let plain = |r: Reason| Some((r, Params::new()));
+    let one = |r: Reason, k: &str, v: &str| Some((r, params([(k, v.to_string())])));
+    if text.starts_with("file missing: ") {
+        return plain(R::ConnectorFileMissing);
+    }
+    if text.starts_with("cannot read ") && text.ends_with("check the file's permissions") {
+        return plain(R::ConnectorUnreadable);
+    }
+    if let Some(endpoint) = text.strip_prefix("authentication refused by ").and_then(|r| r.split(" — ").next()) {
+        return one(R::ConnectorAuthRefused, "endpoint", endpoint);
+    }
+    if let Some(endpoint) = text.strip_prefix("cannot reach ").and_then(|r| r.split_once(": ")).map(|(e, _)| e) {
+        return one(R::ConnectorUnreachable, "endpoint", endpoint);
+    }
+    if let Some(query) = text.strip_prefix("query '").and_then(|r| r.split_once("' is invalid")).map(|(q, _)| q) {
+        return one(R::ConnectorQueryInvalid, "query", query);
+    }
+    if let Some(endpoint) = text.strip_prefix("refusing to connect to ").and_then(|r| r.split_once(" without encryption")).map(|(e, _)| e) {
+        return one(R::ConnectorInsecure, "endpoint", endpoint);
+    }
+    if let Some((seconds, endpoint)) = text.strip_prefix("timed out after ").and_then(|r| r.split_once(" s at ")) {
+        let endpoint = endpoint.split(" — ").next().unwrap_or(endpoint);
+        return Some((R::ConnectorTimeout, params([("endpoint", endpoint.to_string()), ("seconds", seconds.to_string())])));
+    }
+    if let Some((endpoint, rest)) = text.split_once(" answered HTTP ") {
+        let status = rest.split(' ').next().unwrap_or(rest);
+        return Some((R::ConnectorHttpStatus, params([("endpoint", endpoint.to_string()), ("status", status.to_string())])));
+    }
+    if text.starts_with("unexpected data in ") {
+        return plain(R::ConnectorBadData);
+    }
+    if let Some(rest) = text.strip_prefix("secret '") {
+        let (name, after) = rest.split_once('\'')?;
+        if after.starts_with(" is not set") {
+            return one(R::SecretMissing, "name", name);
+        }
+        let system = after.split(" — if ").nth(1).and_then(|s| s.split(" may use it").next())?;
+        return Some((R::SecretNotAllowed, params([("name", name.to_string()), ("system", system.to_string())])));
+    }
+    if let Some(kind) = text.strip_prefix("connector kind '").and_then(|r| r.split_once("' cannot search")).map(|(k, _)| k) {
+        return one(R::ConnectorUnsupported, "kind", kind);
+    }
+    if text == "cancelled" {
+        return plain(R::Cancelled);
+    }
+    None
+}
+
 fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
     let start = s.find(open)? + open.len();
     let len = s[start..].find(close)?;
@@ -328,6 +381,30 @@ mod tests {
             assert_eq!(names, declared, "{field}: {problem}");
             assert!(params.values().all(|v| !v.is_empty()), "{field}: {problem} → {params:?}");
         }
+    }
+
+    #[test]
+    fn a_stored_connector_error_reads_back_into_the_reason_of_its_variant() {
+        use dsar::connectors::ConnectorError as C;
+        let all = [
+            C::FileMissing { path: "/data/kunden.csv".into() },
+            C::Unreadable { path: "/data/kunden.csv".into(), reason: "permission denied".into() },
+            C::AuthRefused { endpoint: "db.example.org:5432".into() },
+            C::Unreachable { endpoint: "db.example.org:5432".into(), reason: "connection refused".into() },
+            C::QueryInvalid { query: "by_email".into(), detail: "no such column".into() },
+            C::Insecure { endpoint: "db.example.org:5432".into(), detail: "set sslmode".into() },
+            C::Timeout { endpoint: "https://crm.example.org/api".into(), seconds: 30 },
+            C::HttpStatus { endpoint: "https://crm.example.org/api".into(), status: 503 },
+            C::BadData { location: "kunden.csv:3".into(), detail: "bad UTF-8".into() },
+            C::SecretMissing { name: "crm_token".into() },
+            C::SecretNotAllowed { name: "crm_token".into(), system: "crm".into(), detail: "was set for shop".into() },
+            C::Unsupported { kind: "ldap".into() },
+            C::Cancelled,
+        ];
+        for e in &all {
+            assert_eq!(connector_text_reason(&e.to_string()), Some(crate::error::connector_reason(e)), "{e}");
+        }
+        assert_eq!(connector_text_reason("something else"), None);
     }
 
     #[test]
