@@ -51,7 +51,7 @@ fn in_app(e: dsar::Error) -> ApiError {
     match i.field.as_str() {
         "--plan" | "plan" => coded(ApiError::new(ErrorCode::Conflict, format!("plan: {} — press Plan, check the new plan, then approve it", i.problem))),
         "--system" => ApiError::input("systems", &i.problem),
-        "--channel" => ApiError::input("channel", format!("{} — say how it was sent, e.g. e-mail or letter", i.problem)),
+        "--channel" => ApiError::input("channel", format!("{} — say how it was sent, e.g. e-mail or letter", i.problem)).because(crate::reason::Reason::NoticeChannelEmpty),
         "--reason" => ApiError::input("reason", format!("{} — {}", i.problem, i.fix)),
         "notice" => coded(ApiError::new(ErrorCode::NotFound, format!("notice: {} — reload the case", i.problem))),
         "--on" => ApiError::input("on", format!("{} — give the day the answer arrived", i.problem)),

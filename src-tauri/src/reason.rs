@@ -170,6 +170,8 @@ reasons! {
     NoticeNotFound = "notice.not-found" [],
     /// A notice closed unsent needs a reason.
     NoticeReasonNeeded = "notice.reason-needed" [],
+    /// A notice marked sent without saying how.
+    NoticeChannelEmpty = "notice.channel-empty" [],
     /// The plan is stale, missing or not the case's.
     PlanStale = "plan.stale" [],
     /// The register changed since the plan.

@@ -219,7 +219,7 @@ test('a request e-mail dropped on the window is proposed with what it says', asy
 
 test('a file that is no e-mail is refused in German, the proposal stays', async () => {
   await drop([{ name: 'Foto.eml', text: '\u0000\u0001binary' }]);
-  assert.match(await app.textMatching('inbox-refused', /Foto\.eml/), /^Nicht übernommen: Foto\.eml — keine E-Mail — die Nachricht im Mailprogramm als \.eml speichern/);
+  assert.match(await app.textMatching('inbox-refused', /Foto\.eml/), /^Nicht übernommen: Foto\.eml — Keine E-Mail: Bitte die Nachricht im Mailprogramm als \.eml speichern/);
   assert.equal((await app.all('inbox-item-1')).length, 0);
 });
 

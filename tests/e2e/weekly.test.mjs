@@ -248,7 +248,7 @@ test('a week later, Needs you lists the overdue answer; the answer is recorded w
   await app.type(`answer-reply-${taskId}`, path.join(tmp, 'no-such-reply.eml'));
   await app.click(`answer-save-${taskId}`);
   const refused = await app.fieldError(`answer-reply-${taskId}`);
-  assert.match(refused, /no file at this path — check the path or choose the file again/);
+  assert.match(refused, /The file cannot be read\. Check the path, or choose the file again\./);
   assert.doesNotMatch(refused, /no-such-reply/, 'the message does not repeat the path');
   await app.screenshot('58-answer-form', 'tasks');
   await app.type(`answer-reply-${taskId}`, reply);

@@ -67,6 +67,7 @@ export const REASON_PARAMS: { readonly [R in Reason]: readonly string[] } = {
   "task.no-answer": [],
   "notice.not-found": [],
   "notice.reason-needed": [],
+  "notice.channel-empty": [],
   "plan.stale": [],
   "plan.register-changed": [],
   "plan.no-changing-right": [],

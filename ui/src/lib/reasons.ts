@@ -44,8 +44,9 @@ const SHARED: Partial<Record<Reason, Key>> = {
   'intake.warn.language': 'inbox.warn.language',
 };
 
-// Generic labels: in English the core's own sentence is more precise, so it is kept there.
-const GENERIC: readonly Reason[] = ['input.invalid', 'internal', 'intake.warn.other'];
+// Labels that say less than the core's own sentence (generic ones, or a list of what a letter
+// confirms without a record): in English that sentence is shown instead.
+const GENERIC: readonly Reason[] = ['input.invalid', 'internal', 'intake.warn.other', 'letter.unconfirmed'];
 
 // Parameters that are codes with words of their own (a status, a right, a letter kind).
 const CODE_PARAMS: Partial<Record<Reason, Partial<Record<string, CodeFamily>>>> = {
