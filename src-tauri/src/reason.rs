@@ -162,6 +162,12 @@ reasons! {
     TaskNotFound = "task.not-found" [],
     /// No such document on the case.
     DocumentNotFound = "document.not-found" [],
+    /// The document was written outside the desk and is not kept in it.
+    DocumentOutside = "document.outside" [],
+    /// No identifier found on the way has this value.
+    FoundNotOnCase = "found.not-on-case" [],
+    /// The identifier found on the way was dropped already.
+    FoundDroppedAlready = "found.dropped-already" [],
     /// The task was cancelled.
     TaskCancelled = "task.cancelled" [],
     /// The task takes no answer.
@@ -222,6 +228,8 @@ reasons! {
     SecretConnectorCredential = "secret.connector-credential" [],
     /// The SMTP password cannot be given to a system.
     SecretSmtpReserved = "secret.smtp-reserved" [],
+    /// The system's register entry does not use this secret.
+    SecretNotReferenced = "secret.not-referenced" [],
 
     /// A connector's file or folder is missing.
     ConnectorFileMissing = "connector.file-missing" [],

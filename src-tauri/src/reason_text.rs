@@ -168,6 +168,11 @@ pub fn input_reason(field: &str, problem: &str) -> (Reason, Params) {
         ("contains a line break or control character", R::InputControlCharacter),
         ("sends letters and passwords unencrypted", R::MailSecurityNone),
         ("no such document on this case", R::DocumentNotFound),
+        ("is not kept inside the desk", R::DocumentOutside),
+        ("does not refer to", R::SecretNotReferenced),
+        // Identifiers found on the way (src/pull/yields.rs).
+        ("found on the way on this case has this value", R::FoundNotOnCase),
+        ("was dropped already", R::FoundDroppedAlready),
     ];
     if let Some((_, r)) = rows.iter().find(|(s, _)| has(s)) {
         return match r.params() {
@@ -443,7 +448,11 @@ mod core_sentences {
     // Sentences that stay `input.invalid` on purpose: only the CLI reaches them, or the window
     // words them at the field itself before the core sees them.
     const GENERIC: &[&str] = &[
-        "must be at least 1", // `dsar case pull --concurrency`
+        "must be at least 1",                                          // `dsar case pull --concurrency`
+        "x is not a holiday in x",                                     // `dsar calendar`
+        "x has no change in x",                                        // `dsar calendar`
+        "x is not a demo desk (or not with this passphrase) and is kept", // `dsar demo --force`
+        "plan x x", // its second part is one of the plan sentences read above
     ];
 
     /// Every `InputError::new("field", "literal problem", …)` in the core (src/, not the CLI).
@@ -468,12 +477,32 @@ mod core_sentences {
                     let rest = &text[at + "InputError::new(".len()..];
                     let mut quoted = rest.split('"');
                     let (Some(before), Some(field), Some(between), Some(problem)) = (quoted.next(), quoted.next(), quoted.next(), quoted.next()) else { continue };
-                    if !before.trim().is_empty() || between.trim() != "," {
+                    // A literal problem, or a `format!` one with its `{…}` values as `x`.
+                    let between: String = between.split_whitespace().collect();
+                    if !before.trim().is_empty() || (between != "," && between != ",format!(") {
                         continue;
                     }
+                    let problem = if between == "," { problem.to_string() } else { without_values(problem) };
                     let file = path.strip_prefix(&root).unwrap().display().to_string();
-                    out.push((file, field.to_string(), problem.to_string()));
+                    out.push((file, field.to_string(), problem));
                 }
+            }
+        }
+        out
+    }
+
+    fn without_values(format: &str) -> String {
+        let mut out = String::new();
+        let mut inside = false;
+        for c in format.chars() {
+            match c {
+                '{' => inside = true,
+                '}' if inside => {
+                    inside = false;
+                    out.push('x');
+                }
+                _ if !inside => out.push(c),
+                _ => {}
             }
         }
         out
