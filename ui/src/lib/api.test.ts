@@ -9,6 +9,13 @@ describe('toApiError', () => {
     expect(e.message).toBe('wrong passphrase');
   });
 
+  it('keeps the reason code and its string parameters', () => {
+    const e = toApiError({ code: 'invalid-input', message: 'received: not a date', reason: 'input.date.malformed', params: { field: 'received', n: 3 } });
+    expect(e.reason).toBe('input.date.malformed');
+    expect(e.params).toEqual({ field: 'received' });
+    expect(toApiError({ code: 'internal', message: 'm' }).params).toEqual({});
+  });
+
   it('turns unknown codes, plain strings and errors into internal', () => {
     expect(toApiError({ code: 'teapot', message: 'x' }).code).toBe('internal');
     expect(toApiError('command not found').code).toBe('internal');
