@@ -518,5 +518,13 @@ mod core_sentences {
             .map(|(file, field, problem)| format!("{file}: {field}: {problem}"))
             .collect();
         assert!(generic.is_empty(), "core input errors without a reason code (add a row to input_reason, or to GENERIC):\n{}", generic.join("\n"));
+        for (file, field, problem) in &sentences {
+            let (reason, params) = input_reason(field, problem);
+            let mut have: Vec<&str> = params.keys().map(String::as_str).collect();
+            let mut want = reason.params().to_vec();
+            have.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(have, want, "{file}: {field}: {problem} → {}", reason.code());
+        }
     }
 }
