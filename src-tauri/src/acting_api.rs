@@ -125,6 +125,8 @@ fn plan_dto(p: &Plan, approved: bool, names: &Names) -> PlanDto {
                 retained_by: s.retained_by.clone(),
                 note: s.note.clone(),
                 error: s.error.clone(),
+                error_reason: coded(&s.error).0,
+                error_params: coded(&s.error).1,
             })
             .collect(),
     }
@@ -157,6 +159,8 @@ fn actions(store: &Store, reference: &str) -> Result<CaseActionsDto, ApiError> {
             retained_by: s.retained_by.clone(),
             verified: s.verified,
             error: s.error.clone(),
+            error_reason: coded(&s.error).0,
+            error_params: coded(&s.error).1,
             answer: s.answer.map(|(on, c)| AnswerDto { on: on.to_string(), confirmed: c.code().into() }),
         })
         .collect();
@@ -201,7 +205,16 @@ pub fn plan_case(desk: &Desk, reference: String) -> Result<CaseActionsDto, ApiEr
 }
 
 fn outcome_dto(names: &Names, o: &SystemOutcome) -> SystemOutcomeDto {
-    SystemOutcomeDto { id: o.id.clone(), name: names.get(&o.id), status: o.status.into(), rows: o.rows, error: o.error.clone() }
+    let (error_reason, error_params) = coded(&o.error);
+    SystemOutcomeDto { id: o.id.clone(), name: names.get(&o.id), status: o.status.into(), rows: o.rows, error: o.error.clone(), error_reason, error_params }
+}
+
+/// A system's stored error (a connector's message) as its reason code, where it has one.
+fn coded(error: &Option<String>) -> (Option<crate::reason::Reason>, crate::reason::Params) {
+    match error.as_deref().and_then(crate::reason_text::connector_text_reason) {
+        Some((reason, params)) => (Some(reason), params),
+        None => (None, crate::reason::Params::new()),
+    }
 }
 
 /// Approves plan `plan_id` (the case's latest) and carries it out in `systems` (all when

@@ -40,6 +40,11 @@ pub struct SystemPlanDto {
     pub note: Option<String>,
     /// The search or dry run failed: plan again once the system is reachable.
     pub error: Option<String>,
+    /// The error as a code the window words (`connector.*`, …); absent for an error without one.
+    #[ts(optional = nullable)]
+    pub error_reason: Option<crate::reason::Reason>,
+    /// The error's parameters.
+    pub error_params: crate::reason::Params,
 }
 
 /// A case's plan.
@@ -82,6 +87,11 @@ pub struct ActedSystemDto {
     pub verified: Option<bool>,
     /// Why the last run failed.
     pub error: Option<String>,
+    /// The error as a code the window words (`connector.*`, …); absent for an error without one.
+    #[ts(optional = nullable)]
+    pub error_reason: Option<crate::reason::Reason>,
+    /// The error's parameters.
+    pub error_params: crate::reason::Params,
     /// For a system acted on by hand: what its operator confirmed (`erased`, …) and when.
     pub answer: Option<AnswerDto>,
 }
@@ -166,6 +176,11 @@ pub struct SystemOutcomeDto {
     pub rows: u64,
     /// Why it failed or was skipped.
     pub error: Option<String>,
+    /// The error as a code the window words (`connector.*`, …); absent for an error without one.
+    #[ts(optional = nullable)]
+    pub error_reason: Option<crate::reason::Reason>,
+    /// The error's parameters.
+    pub error_params: crate::reason::Params,
 }
 
 /// What carrying out a plan did.
