@@ -161,7 +161,11 @@ pub(crate) fn system_names(store: &Store) -> Result<Vec<(String, String)>, ApiEr
 fn system_dto(names: &[(String, String)], r: &evidence::SystemResult) -> SystemResultDto {
     let name = names.iter().find(|(id, _)| *id == r.system_id).map_or_else(|| r.system_id.clone(), |(_, n)| n.clone());
     let secret = r.error.as_deref().and_then(SecretProblemDto::of_error);
-    SystemResultDto { id: r.system_id.clone(), name, status: r.status.code().into(), records: r.records, duration_ms: r.duration_ms, error: r.error.clone(), secret }
+    let (error_reason, error_params) = match r.error.as_deref().and_then(crate::reason_text::connector_text_reason) {
+        Some((reason, params)) => (Some(reason), params),
+        None => (None, crate::reason::Params::new()),
+    };
+    SystemResultDto { id: r.system_id.clone(), name, status: r.status.code().into(), records: r.records, duration_ms: r.duration_ms, error: r.error.clone(), secret, error_reason, error_params }
 }
 
 pub(crate) fn detail(store: &Store, today: NaiveDate, case: &Case) -> Result<CaseDetail, ApiError> {

@@ -232,6 +232,14 @@ pub struct SystemResultDto {
     /// not allowed for it: the UI words that and links to Settings → Secrets.
     #[ts(optional = nullable)]
     pub secret: Option<SecretProblemDto>,
+    /// The error as a code the window words (`connector.*`, `secret.*`); absent for an error
+    /// without one.
+    #[ts(optional = nullable)]
+    pub error_reason: Option<crate::reason::Reason>,
+    /// The error's parameters (absent when none).
+    #[serde(skip_serializing_if = "crate::reason::Params::is_empty")]
+    #[ts(as = "Option<crate::reason::Params>", optional)]
+    pub error_params: crate::reason::Params,
 }
 
 /// A pull error caused by a secret (`ConnectorError::SecretMissing` or `SecretNotAllowed`).

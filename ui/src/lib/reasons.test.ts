@@ -66,3 +66,12 @@ describe('reasonText', () => {
     expect(isReason('toString')).toBe(false);
   });
 });
+
+describe('a system that failed in a search', () => {
+  it('is worded from its connector reason on the case screen', async () => {
+    const { errorText } = await import('./systems');
+    const state = { kind: 'error' as const, message: 'timed out after 30 s at db:5432 — try again', secret: null, reason: 'connector.timeout', params: { endpoint: 'db:5432', seconds: '30' } };
+    expect(errorText('de', state)).toBe('db:5432 hat nicht innerhalb von 30 s geantwortet. Bitte erneut versuchen oder die Wartezeit erhöhen.');
+    expect(errorText('de', { ...state, reason: null, params: {} })).toBe('timed out after 30 s at db:5432 — try again');
+  });
+});

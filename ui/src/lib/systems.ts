@@ -5,6 +5,7 @@
 import type { PullProgress, SystemResultDto, TaskDto } from '../api';
 import type { SecretProblemDto } from '../bindings/SecretProblemDto';
 import { translate, type Lang } from './i18n';
+import { reasonText } from './reasons';
 
 /** The task kind a pull of a manual system creates (`tasks::MANUAL_SEARCH`). */
 export const MANUAL_SEARCH = 'manual-search';
@@ -14,7 +15,7 @@ export type SystemState =
   | { kind: 'not-searched'; manual: boolean }
   | { kind: 'searching' }
   | { kind: 'found'; records: number }
-  | { kind: 'error'; message: string | null; secret: SecretProblemDto | null }
+  | { kind: 'error'; message: string | null; secret: SecretProblemDto | null; reason?: string | null; params?: Readonly<Record<string, string | undefined>> }
   | { kind: 'cancelled' }
   | { kind: 'manual'; task: 'open' | 'done' | 'cancelled' | 'none' };
 
@@ -42,7 +43,13 @@ export function systemState(line: SystemLine, live: PullProgress | undefined, ta
       return { kind: 'manual', task: s === 'open' || s === 'done' || s === 'cancelled' ? s : 'none' };
     }
     case 'error':
-      return { kind: 'error', message: line.result?.error ?? null, secret: line.result?.secret ?? null };
+      return {
+        kind: 'error',
+        message: line.result?.error ?? null,
+        secret: line.result?.secret ?? null,
+        reason: line.result?.error_reason ?? null,
+        params: line.result?.error_params ?? {},
+      };
     case 'cancelled':
       return { kind: 'cancelled' };
     default:
@@ -68,13 +75,14 @@ export function stateText(lang: Lang, s: SystemState): string {
   }
 }
 
-/** What went wrong, in words: a secret problem in `lang`, any other error as the desk wrote it. */
+/** What went wrong, in words: a secret problem in `lang`, any other error by its reason code
+ * (the desk's own words only for an error without one). */
 export function errorText(lang: Lang, s: SystemState): string | null {
   if (s.kind !== 'error') return null;
   if (s.secret) {
     return translate(lang, s.secret.problem === 'missing' ? 'case.sys.secret_missing' : 'case.sys.secret_not_allowed', { name: s.secret.name });
   }
-  return s.message;
+  return s.message === null ? null : reasonText(lang, { message: s.message, reason: s.reason, params: s.params });
 }
 
 /** Whether "search again" is offered: only for a system that was searched (not a manual one) and is still listed. */
