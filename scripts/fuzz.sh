@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the dsar crate's parsers with libFuzzer through cargo-fuzz (fuzz/, docs/robustness.md).
+# Fuzzes the dsar crate's parsers with libFuzzer (libfuzzer-sys; fuzz/, docs/robustness.md).
 #
 #   bash scripts/fuzz.sh --smoke            every target for FUZZ_SECONDS (default 5) seconds,
 #                                           after replaying fuzz/regressions/<target>/; prints
@@ -16,9 +16,17 @@
 # pass 1 GiB (libFuzzer's -malloc_limit_mb needs a sanitizer's hooks; the targets are built
 # without one, so fuzz/src/lib.rs enforces it). Crash inputs land in fuzz/artifacts/<target>/.
 #
-# Works with stable Rust only: cargo-fuzz passes nightly-only compiler flags, which stable
-# rustc accepts with RUSTC_BOOTSTRAP=1. Everything runs under `nice` so a shared machine
-# stays usable.
+# Stable Rust only, and no cargo-fuzz: the flags cargo-fuzz 0.13 passes with `-s none` are all
+# stable, so this script passes them itself (one tool less to compile on a fresh machine).
+#   --smoke  the debug build in the root's target/: every dependency is the one `cargo test`
+#            built already (fuzz/Cargo.toml has the root's dev profile); libFuzzer's coverage
+#            instrumentation goes into our own code only (scripts/fuzz-rustc.sh). A few
+#            minutes on a fresh machine instead of a second optimised build of the whole tree.
+#   --long / --replay  cargo-fuzz's release build: optimised, debug assertions and overflow
+#            checks on (an overflow is a panic, so a crash), the whole tree instrumented, in
+#            fuzz/target/. No sanitizer (safe Rust: ASan adds little and costs speed), 16
+#            codegen units (the build is most of the time on a 2-core machine).
+# Everything runs under `nice` so a shared machine stays usable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,24 +38,29 @@ case "$mode" in
   *) echo "usage: bash scripts/fuzz.sh --smoke | --long [SECONDS] | --replay" >&2; exit 2 ;;
 esac
 
-export RUSTC_BOOTSTRAP=1
 targets=(${FUZZ_TARGETS:-register_parse identifier record_match letter_markup letter_text deadline bundle_verify http_answer file_rewrite intake_eml})
-# The build flags: optimised with debug assertions and overflow checks (an overflow is a
-# panic, so a crash), no sanitizer (safe Rust: ASan adds little and costs speed), 16 codegen
-# units (the build is most of the smoke's time on a 2-core machine).
-build_flags=(-O -a -s none --codegen-units 16)
-triple="$(rustc -vV | sed -n 's/^host: //p')"
-bin_dir="fuzz/target/$triple/release"
-
-# libFuzzer is C++ (built by libfuzzer-sys); cargo-fuzz itself comes from crates.io.
+# libFuzzer is C++ (built by libfuzzer-sys).
 bash scripts/ensure-packages.sh c++:g++ make:make perl:perl
-if ! cargo fuzz --version >/dev/null 2>&1; then
-  nice -n 15 cargo install cargo-fuzz --locked --version 0.13.2
-fi
 
-echo "fuzz: building the targets (cargo fuzz build ${build_flags[*]})"
 build_start=$SECONDS
-nice -n 15 cargo fuzz build "${build_flags[@]}" --target "$triple"
+if [ "$mode" = --smoke ]; then
+  target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+  echo "fuzz: building the targets (debug, sharing $target_dir with cargo test)"
+  CARGO_TARGET_DIR="$target_dir" RUSTC_WRAPPER="$PWD/scripts/fuzz-rustc.sh" \
+    nice -n 15 cargo build --manifest-path fuzz/Cargo.toml --locked --bins
+  bin_dir="$target_dir/debug"
+else
+  triple="$(rustc -vV | sed -n 's/^host: //p')"
+  echo "fuzz: building the targets (release, the whole tree instrumented, fuzz/target)"
+  # --target keeps these flags away from build scripts and proc macros, as cargo-fuzz does.
+  RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+-Cllvm-args=-sanitizer-coverage-trace-compares -Cllvm-args=-sanitizer-coverage-stack-depth \
+-Cllvm-args=-simplifycfg-branch-fold-threshold=0 --cfg fuzzing -Cdebug-assertions \
+-Coverflow-checks -Ccodegen-units=16" CARGO_TARGET_DIR="$PWD/fuzz/target" \
+    nice -n 15 cargo build --manifest-path fuzz/Cargo.toml --locked --bins --release --target "$triple"
+  bin_dir="fuzz/target/$triple/release"
+fi
 echo "fuzz: built in $((SECONDS - build_start)) s"
 
 scratch="$(mktemp -d)"

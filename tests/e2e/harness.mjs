@@ -32,6 +32,16 @@ function portOpen(port) {
   });
 }
 
+/**
+ * Resolves as `promise` does, or rejects after `ms` saying `what`: a WebDriver call or a child
+ * that never answers must fail the test, not hold the whole run until CI's limit.
+ */
+export function within(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 async function waitPorts(ports, ms, child, log) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -60,12 +70,18 @@ export async function launch(env) {
     const caps = new Capabilities();
     caps.setBrowserName('wry');
     caps.set('tauri:options', { application: APP });
-    const session = await new Builder().withCapabilities(caps).usingServer('http://127.0.0.1:4444/').build();
+    const session = await within(new Builder().withCapabilities(caps).usingServer('http://127.0.0.1:4444/').build(), 60000, 'starting the app through tauri-driver');
     const app = new App(session);
     app.stop = async () => {
-      try { await session.quit(); } catch { /* the window may be gone already */ }
+      try { await within(session.quit(), 20000, 'closing the window'); } catch { /* the window may be gone already */ }
       driver.kill('SIGTERM');
-      await new Promise((r) => (driver.exitCode !== null ? r() : driver.once('exit', r)));
+      const exited = () => new Promise((r) => (driver.exitCode !== null || driver.signalCode !== null ? r() : driver.once('exit', r)));
+      try {
+        await within(exited(), 10000, 'tauri-driver stopping');
+      } catch {
+        driver.kill('SIGKILL');
+        await within(exited(), 10000, 'tauri-driver killed').catch(() => {});
+      }
       // tauri-driver's children: make sure the next launch gets the ports.
       for (let i = 0; i < 50 && ((await portOpen(4444)) || (await portOpen(4445))); i++) await new Promise((r) => setTimeout(r, 100));
     };
@@ -248,7 +264,7 @@ export async function launchUnlocked(passphrase, env) {
 
 /** Runs the `dsar` CLI (the same core) and returns stdout; throws with stderr on failure. */
 export function dsar(args, env = {}) {
-  return execFileSync(CLI, args, { env: { ...process.env, DSAR_TODAY: TODAY, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(CLI, args, { env: { ...process.env, DSAR_TODAY: TODAY, ...env }, encoding: 'utf8', timeout: 120000, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Runs SQL on an encrypted database with SQLCipher's own Python binding (not our code). */
@@ -259,6 +275,6 @@ export function sql(db, passphrase, query) {
     "c.execute('PRAGMA key = ' + \"'\" + sys.argv[2].replace(\"'\", \"''\") + \"'\")",
     'print(json.dumps(c.execute(sys.argv[3]).fetchall()))',
   ].join('\n');
-  const out = execFileSync(path.join(PEERS, 'python'), ['-c', script, db, passphrase, query], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(path.join(PEERS, 'python'), ['-c', script, db, passphrase, query], { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] });
   return JSON.parse(out);
 }

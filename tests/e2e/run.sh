@@ -15,7 +15,8 @@ command -v tauri-driver >/dev/null || [ -x "$HOME/.cargo/bin/tauri-driver" ] \
 bash "$ROOT/scripts/python-peers.sh" >/dev/null
 npm ci --silent --no-audit --no-fund
 [ "${1:-}" = "--setup-only" ] && exit 0
-rm -rf "$ROOT/target/e2e/screenshots"
+# A fresh set of screenshots per run; scripts/deb.sh adds its own to the set just made.
+[ -n "${E2E_KEEP_SCREENSHOTS:-}" ] || rm -rf "$ROOT/target/e2e/screenshots"
 # The mail tests need a real SMTP server: scripts/test.sh has one running already (and says
 # where in DSAR_TEST_SMTP); run alone, this script starts one and stops it at the end.
 if [ -z "${DSAR_TEST_SMTP:-}" ]; then
@@ -25,4 +26,4 @@ if [ -z "${DSAR_TEST_SMTP:-}" ]; then
 fi
 # Test files: all, or those named as arguments.
 files=("$@"); [ ${#files[@]} -gt 0 ] || files=(*.test.mjs)
-xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${files[@]}"
