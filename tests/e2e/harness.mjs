@@ -62,7 +62,11 @@ export async function launch(env) {
   const driver = spawn(DRIVER, ['--port', '4444', '--native-port', '4445', '--native-driver', '/usr/bin/WebKitWebDriver'], {
     env: { ...process.env, DSAR_TODAY: TODAY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: stop() ends WebKitWebDriver and the app with it. They inherit
+    // its output pipes, and a survivor holding them would keep this test file from exiting.
+    detached: true,
   });
+  const killAll = (signal) => { try { process.kill(-driver.pid, signal); } catch { /* gone */ } };
   driver.stdout.on('data', (d) => { log += d; });
   driver.stderr.on('data', (d) => { log += d; });
   try {
@@ -74,20 +78,26 @@ export async function launch(env) {
     const app = new App(session);
     app.stop = async () => {
       try { await within(session.quit(), 20000, 'closing the window'); } catch { /* the window may be gone already */ }
-      driver.kill('SIGTERM');
+      killAll('SIGTERM');
       const exited = () => new Promise((r) => (driver.exitCode !== null || driver.signalCode !== null ? r() : driver.once('exit', r)));
       try {
         await within(exited(), 10000, 'tauri-driver stopping');
       } catch {
-        driver.kill('SIGKILL');
+        killAll('SIGKILL');
         await within(exited(), 10000, 'tauri-driver killed').catch(() => {});
       }
+      // Whatever is left of the group goes too, and its pipes no longer hold the event loop.
+      killAll('SIGKILL');
+      driver.stdout.destroy();
+      driver.stderr.destroy();
       // tauri-driver's children: make sure the next launch gets the ports.
       for (let i = 0; i < 50 && ((await portOpen(4444)) || (await portOpen(4445))); i++) await new Promise((r) => setTimeout(r, 100));
     };
     return app;
   } catch (e) {
-    driver.kill('SIGKILL');
+    killAll('SIGKILL');
+    driver.stdout.destroy();
+    driver.stderr.destroy();
     throw e;
   }
 }
