@@ -96,7 +96,7 @@ export function codeLabel(code: string): string {
 }
 
 /** The families of codes that have words in the dictionary (`code.<family>.<code>`). */
-export type CodeFamily = 'right' | 'channel' | 'status' | 'outcome' | 'letter' | 'confirmed';
+export type CodeFamily = 'right' | 'channel' | 'status' | 'outcome' | 'letter' | 'confirmed' | 'task';
 
 /** A code in words in `lang`; a code the dictionary does not know yet as `codeLabel` shows it. */
 export function codeText(lang: Lang, family: CodeFamily, code: string): string {
