@@ -32,7 +32,7 @@ pub fn input_reason(field: &str, problem: &str) -> (Reason, Params) {
         }
         "plan" if p == "cancelled" => return plain(R::Cancelled),
         "plan" if has("cannot be stored") => return plain(R::Internal),
-        "thresholds" => return (R::SettingsLeadTimes, params([("max", "30".to_string())])),
+        "thresholds" => return (R::SettingsLeadTimes, params([("max", dsar::reminders::MAX_DAYS_BEFORE.to_string())])),
         "idle_lock_minutes" => {
             let nums: Vec<&str> = p.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).collect();
             let (min, max) = match nums.as_slice() {
