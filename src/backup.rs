@@ -60,6 +60,10 @@ pub enum BackupError {
     /// The backup was made by a newer DSAR desk.
     #[error("the backup was made by a newer DSAR desk: update the app first; the current database was not changed")]
     TooNew,
+    /// Another program has the desk open (the app beside the CLI, a `dsar` command still
+    /// running): its later writes would go into the file put aside, so nothing is changed.
+    #[error("another program has this desk open (the DSAR desk app or a dsar command): lock the desk in the app or let the command finish, then restore again; nothing was changed")]
+    InUse,
     /// Renaming files during the swap failed; the message says which state the files are in.
     #[error("cannot replace the database ({what}): {source} — check the folder's permissions")]
     Swap {
@@ -90,7 +94,7 @@ impl BackupError {
     /// language): `backup.no-folder`, `backup.not-allowed`, `backup.disk-full`,
     /// `backup.is-folder`, `backup.write-failed`, `backup.same-file`, `backup.not-encrypted`,
     /// `restore.missing`, `restore.wrong-passphrase`, `restore.damaged`, `restore.audit-broken`,
-    /// `restore.too-new`, `restore.swap`, `store`.
+    /// `restore.too-new`, `restore.in-use`, `restore.swap`, `store`.
     pub fn reason(&self) -> &'static str {
         use std::io::ErrorKind as K;
         match self {
@@ -108,6 +112,7 @@ impl BackupError {
             BackupError::Damaged { .. } => "restore.damaged",
             BackupError::AuditBroken { .. } => "restore.audit-broken",
             BackupError::TooNew => "restore.too-new",
+            BackupError::InUse => "restore.in-use",
             BackupError::Swap { .. } => "restore.swap",
             BackupError::Store(_) => "store",
         }
@@ -333,6 +338,13 @@ impl VerifiedBackup {
     /// moved into its place and opened, and `store.restored` appended to the restored trail.
     pub fn replace(mut self, current: Store, ctx: &Context) -> Result<Restored, BackupError> {
         let db = current.path().to_path_buf();
+        // Only with the desk to ourselves: a connection another program holds would go on
+        // writing into the file put aside, and what it wrote would be missing from the desk
+        // the user sees. Once alone, the exclusive lock keeps newcomers out until the swap is
+        // done (they wait, then get "the desk is busy").
+        if !alone_on(&current) {
+            return Err(BackupError::InUse);
+        }
         // Hold the write lock while the files move: another program (the CLI beside the app,
         // a second window) cannot commit into the file being put aside, and waits or gets
         // "the desk is busy". Everything committed is first moved into the main file, and the
@@ -347,8 +359,7 @@ impl VerifiedBackup {
         if std::fs::hard_link(&db, &kept).is_err() {
             std::fs::copy(&db, &kept).map_err(|source| BackupError::Swap { what: "keeping the current database aside; nothing was changed".into(), source })?;
         }
-        // The (empty) -wal and the -shm go with the old file: a connection another program
-        // still holds keeps writing to those, never to the restored file's own.
+        // The (empty) -wal and the -shm go with the old file, never beside the restored one.
         for ext in ["-wal", "-shm"] {
             let side = with_suffix(&db, ext);
             if side.exists() {
@@ -361,17 +372,12 @@ impl VerifiedBackup {
         if let Err(e) = copy.persist(&db) {
             return Err(BackupError::Swap { what: "moving the backup into place; the current database is unchanged".into(), source: e.error });
         }
-        // Whether another program (a `dsar` pull, the app) still has the old file open: its
-        // next commit goes to the kept -wal, which must then stay (deleted, that commit would
-        // vanish with the process).
-        let alone = alone_on(&current);
         // The old connection (and its lock) goes with the kept file.
         drop(current);
         // Its -wal is empty (checkpointed under the lock) and its -shm only an index: the kept
-        // file is whole without them, so they are not left as clutter beside it — unless
-        // another connection still writes through them.
+        // file is whole without them, so they are not left as clutter beside it.
         let kept_wal = with_suffix(&kept, "-wal");
-        if alone && std::fs::metadata(&kept_wal).is_ok_and(|m| m.len() == 0) {
+        if std::fs::metadata(&kept_wal).is_ok_and(|m| m.len() == 0) {
             let _ = std::fs::remove_file(&kept_wal);
             let _ = std::fs::remove_file(with_suffix(&kept, "-shm"));
         }

@@ -350,25 +350,36 @@ fn two_restores_in_one_second_keep_both_replaced_files_and_the_restored_file_is_
 }
 
 #[test]
-fn restore_waits_for_another_writer_and_nothing_it_commits_is_lost() {
+fn restore_is_refused_while_another_connection_has_the_desk_open_and_nothing_it_commits_is_lost() {
     let db = TempDb::new();
     let mut store = with_cases(&db, 1);
     let out = db.dir.path().join("one-case.bak");
     backup::backup(&mut store, &ctx("2026-11-21"), &out).unwrap();
-    // The CLI holds a write transaction while the app restores: the restore waits for the
-    // busy timeout and then says the desk is busy; the live database is left as it was.
+    // The CLI holds a write transaction while the app restores: after the swap its commit
+    // would land in the file put aside, so the restore refuses and changes nothing.
     let other = db.open();
     let tx = other.conn().unchecked_transaction().unwrap();
     tx.execute("INSERT INTO settings (key, value) VALUES ('cli', 'writing')", []).unwrap();
     let verified = backup::verify(&db.path, &out, PASS).unwrap();
     let err = verified.replace(store, &ctx("2026-11-21")).unwrap_err();
-    assert!(err.to_string().contains("the desk is busy"), "{err}");
+    assert!(matches!(err, backup::BackupError::InUse), "{err}");
+    assert_eq!(err.reason(), "restore.in-use");
+    assert!(err.to_string().contains("nothing was changed"), "{err}");
     tx.commit().unwrap();
-    drop(other);
     let store = db.open();
     assert_eq!(store.setting("cli").unwrap().as_deref(), Some("writing"));
     assert_eq!(case_count(&store), 1);
     assert!(leftovers(&db).iter().all(|n| !n.contains("before-restore")), "{:?}", leftovers(&db));
+    // Merely open, between transactions (an app left unlocked), is the same: refused.
+    let verified = backup::verify(&db.path, &out, PASS).unwrap();
+    assert!(matches!(verified.replace(store, &ctx("2026-11-21")), Err(backup::BackupError::InUse)));
+    assert!(leftovers(&db).iter().all(|n| !n.contains("before-restore")), "{:?}", leftovers(&db));
+    // Closed there, the restore goes through.
+    drop(other);
+    let verified = backup::verify(&db.path, &out, PASS).unwrap();
+    let restored = verified.replace(db.open(), &ctx("2026-11-21")).unwrap();
+    assert_eq!(restored.store.setting("cli").unwrap(), None, "the backup, made before the CLI wrote");
+    assert_eq!(Store::open(&restored.kept, PASS).unwrap().setting("cli").unwrap().as_deref(), Some("writing"));
 }
 
 #[test]

@@ -217,13 +217,13 @@ fn the_cli_writing_while_this_process_holds_the_write_lock_waits_or_says_the_des
 }
 
 /// A restore by one `dsar` process while another `dsar` process pulls the same desk: the app's
-/// in-process rule (refused while a pull runs) cannot see another process. The pull's commit
-/// lands in the replaced file (kept as `<desk>.before-restore-<time>`, whose name the restore
-/// prints), never in the restored desk and never nowhere. Before the fix the restore deleted
-/// the kept file's empty `-wal` while the pulling process still had it open, and the pull,
-/// which reported 40 records stored, left them in neither file.
+/// in-process rule (refused while a pull runs) cannot see another process. Once the restore
+/// let it go on (its writes landed in the file put aside, `<desk>.before-restore-<time>`, not
+/// in the desk the user sees; before that fix, in neither). Now the restore sees that it does
+/// not have the desk to itself and refuses, changing nothing; the pull's records stay in the
+/// desk; the same restore goes through once the pull has ended.
 #[test]
-fn a_cli_restore_while_another_process_pulls_keeps_the_pulls_records_in_the_replaced_file() {
+fn a_cli_restore_is_refused_while_another_process_pulls_and_goes_through_once_it_is_done() {
     let db = TempDb::new();
     let peer = SlowPeer::start();
     let mut app = db.create();
@@ -244,24 +244,36 @@ fn a_cli_restore_while_another_process_pulls_keeps_the_pulls_records_in_the_repl
         .spawn()
         .unwrap();
     peer.wait_asked();
-    let restored = ok(db.dsar(&["restore", bak.to_str().unwrap()]));
+    // The pull holds the desk: whatever it writes after a swap would land in the file put
+    // aside, so the restore says so and changes nothing.
+    let refused = db.dsar(&["restore", bak.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("another program has this desk open"), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("nothing was changed"), "{}", stderr(&refused));
+    let beside: Vec<String> = std::fs::read_dir(db.dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!beside.iter().any(|n| n.contains("before-restore")), "nothing was put aside: {beside:?}");
     peer.release.store(true, Ordering::SeqCst);
     let pulled = pull.wait_with_output().unwrap();
     let report: serde_json::Value = serde_json::from_str(&ok(pulled)).unwrap();
     assert_eq!(report["systems"][0]["records"], RECORDS, "{report}");
 
-    // The restored desk is whole and is the backup (the pull is not in it).
+    // The pull's records are in the desk the user sees.
+    let store = db.open();
+    assert_eq!(count(&store, "SELECT count(*) FROM evidence"), RECORDS as i64, "the pull's records are lost");
+    drop(store);
+    // With the pull done, the same restore goes through: the desk is the backup again and the
+    // replaced file, named by the restore, keeps the pull.
+    let restored = ok(db.dsar(&["restore", bak.to_str().unwrap()]));
     let store = db.open();
     assert_eq!(store.integrity_check().unwrap(), Ok(()));
     assert!(audit::verify(store.conn()).unwrap().is_intact());
     assert_eq!(evidence::for_case(store.conn(), &case.id).unwrap().len(), 0);
     drop(store);
-    // The replaced file, named by the restore, holds the pull's records and its audit event.
     let kept = restored.trim().rsplit(' ').next().unwrap().to_string();
     assert!(kept.contains("before-restore-"), "{restored}");
     let old = Store::open(std::path::Path::new(&kept), PASS).unwrap();
     assert_eq!(old.integrity_check().unwrap(), Ok(()));
-    assert_eq!(count(&old, "SELECT count(*) FROM evidence"), RECORDS as i64, "the pull's records are lost");
+    assert_eq!(count(&old, "SELECT count(*) FROM evidence"), RECORDS as i64);
     assert!(audit::verify(old.conn()).unwrap().is_intact());
     let actions: Vec<String> = audit::for_case(old.conn(), &case.id).unwrap().into_iter().map(|e| e.action).collect();
     assert!(actions.iter().any(|a| a == "case.pulled"), "{actions:?}");
