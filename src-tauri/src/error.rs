@@ -67,7 +67,8 @@ impl ApiError {
         let problem = problem.to_string();
         // Core messages often already begin with the field ("email is not …"): keep one name.
         let rest = problem.strip_prefix(field).map(|r| r.trim_start_matches([':', ' '])).unwrap_or(&problem);
-        let (reason, params) = input_reason(field, rest);
+        // Only the problem is read, not the fix after " — " (a fix may name other problems).
+        let (reason, params) = input_reason(field, rest.split(" — ").next().unwrap_or(rest));
         ApiError::new(ErrorCode::InvalidInput, format!("{field}: {rest}")).with(reason, params)
     }
 
