@@ -347,24 +347,10 @@ impl From<dsar::connectors::ConnectorError> for ApiError {
     }
 }
 
-/// The reason of a backup or restore failure (`BackupError::reason`, one code per variant).
+/// The reason of a backup or restore failure: the core's own code (`BackupError::reason`),
+/// which the closed list spells the same (a test checks every variant).
 pub fn backup_reason(e: &dsar::backup::BackupError) -> Reason {
-    use Reason as R;
-    match e.reason() {
-        "backup.no-folder" => R::BackupNoFolder,
-        "backup.not-allowed" => R::BackupNotAllowed,
-        "backup.disk-full" => R::BackupDiskFull,
-        "backup.is-folder" => R::BackupIsFolder,
-        "backup.same-file" => R::BackupSameFile,
-        "backup.not-encrypted" => R::BackupNotEncrypted,
-        "restore.missing" => R::RestoreMissing,
-        "restore.wrong-passphrase" => R::RestoreWrongPassphrase,
-        "restore.damaged" => R::RestoreDamaged,
-        "restore.audit-broken" => R::RestoreAuditBroken,
-        "restore.too-new" => R::RestoreTooNew,
-        "restore.swap" => R::RestoreSwap,
-        _ => R::BackupWriteFailed,
-    }
+    Reason::ALL.iter().copied().find(|r| r.code() == e.reason()).unwrap_or(Reason::Internal)
 }
 
 impl From<dsar::backup::BackupError> for ApiError {
@@ -375,6 +361,7 @@ impl From<dsar::backup::BackupError> for ApiError {
             B::Store(s) => return s.into(),
             B::WrongPassphrase => ApiError::input("passphrase", e.to_string()).with_code(ErrorCode::WrongPassphrase),
             B::Output { .. } | B::SameFile | B::Missing { .. } | B::Damaged { .. } | B::AuditBroken { .. } | B::TooNew => ApiError::input("path", e.to_string()),
+            B::InUse => ApiError::new(ErrorCode::Conflict, e.to_string()),
             other => ApiError::internal(other.to_string()),
         };
         api.because(reason)
@@ -426,6 +413,7 @@ mod tests {
             BackupError::Damaged { problem: "p".into() },
             BackupError::AuditBroken { problems: 1 },
             BackupError::TooNew,
+            BackupError::InUse,
             BackupError::Swap { what: "w".into(), source: io_err(io::ErrorKind::Other) },
         ];
         for e in &all {

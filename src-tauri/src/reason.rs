@@ -413,6 +413,8 @@ reasons! {
     RestoreTooNew = "restore.too-new" [],
     /// The files could not be swapped.
     RestoreSwap = "restore.swap" [],
+    /// Another program has the desk open.
+    RestoreInUse = "restore.in-use" [],
 
     /// A file larger than 25 MB.
     IntakeTooLarge = "intake.too-large" [],

@@ -183,6 +183,7 @@ export const REASON_PARAMS: { readonly [R in Reason]: readonly string[] } = {
   "restore.audit-broken": [],
   "restore.too-new": [],
   "restore.swap": [],
+  "restore.in-use": [],
   "intake.too-large": [],
   "intake.not-an-email": [],
   "intake.header-bomb": [],
