@@ -348,6 +348,11 @@ fn search_one(
     let duration_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     let base = Searched { status: PullStatus::Ok, found: Vec::new(), error: None, warning: None, skipped: 0, duration_ms };
     match outcome {
+        // The user cancelled while this system was being asked (an HTTP answer or a query
+        // cannot be taken back mid-way): what came after the cancel is not a finished search,
+        // so it is dropped as the systems not started are — "finished systems are kept"
+        // means finished before the cancel.
+        Ok(Some(_)) if cancel.is_cancelled() => Searched { status: PullStatus::Cancelled, ..base },
         Ok(None) => Searched { status: PullStatus::Manual, ..base },
         Ok(Some(r)) => Searched { found: r.found, warning: r.warning, skipped: r.skipped, ..base },
         Err(ConnectorError::Cancelled) => Searched { status: PullStatus::Cancelled, ..base },

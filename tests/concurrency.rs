@@ -278,3 +278,39 @@ fn a_cli_restore_is_refused_while_another_process_pulls_and_goes_through_once_it
     let actions: Vec<String> = audit::for_case(old.conn(), &case.id).unwrap().into_iter().map(|e| e.action).collect();
     assert!(actions.iter().any(|a| a == "case.pulled"), "{actions:?}");
 }
+
+/// A pull cancelled while a system is being asked (mid-flight, not before any work): the
+/// answer that arrives after the cancel is not a finished search. The system is `cancelled`
+/// with no evidence, the report and its audit event say the pull was cancelled.
+#[test]
+fn a_pull_cancelled_while_a_system_is_asked_keeps_nothing_that_answered_after_the_cancel() {
+    let db = TempDb::new();
+    let peer = SlowPeer::start();
+    let mut app = db.create();
+    let c = ctx("2026-11-21");
+    dsar::register_store::import_file(&mut app, &c, &register(db.dir.path(), peer.port)).unwrap();
+    let case = cases::create(&mut app, &c, new_case("Jana Beispiel", EMAIL)).unwrap();
+    let reference = case.reference.to_string();
+    let cancel = Cancel::new();
+
+    let report = std::thread::scope(|s| {
+        let puller = s.spawn(|| {
+            let mut second = db.open();
+            pull::run(&mut second, &ctx("2026-11-21"), &reference, &PullOptions::default(), &|_| {}, &cancel)
+        });
+        peer.wait_asked();
+        cancel.cancel();
+        // The peer answers in full after the cancel.
+        peer.release.store(true, Ordering::SeqCst);
+        puller.join().unwrap()
+    })
+    .unwrap();
+    assert!(report.cancelled);
+    assert_eq!((report.systems[0].result.status, report.systems[0].result.records), (PullStatus::Cancelled, 0));
+    let store = db.open();
+    assert_eq!(evidence::for_case(store.conn(), &case.id).unwrap().len(), 0, "nothing kept from after the cancel");
+    let pulled: Vec<serde_json::Value> = audit::for_case(store.conn(), &case.id).unwrap().into_iter().filter(|e| e.action == "case.pulled").map(|e| serde_json::from_str(&e.details).unwrap()).collect();
+    assert_eq!(pulled.len(), 1);
+    assert_eq!(pulled[0]["cancelled"], true, "{}", pulled[0]);
+    assert_eq!(pulled[0]["systems"][0]["status"], "cancelled", "{}", pulled[0]);
+}
