@@ -258,6 +258,51 @@ pub fn read(conn: &Connection, case_id: &str, id: &str) -> Result<(Document, Vec
     Ok((doc, content))
 }
 
+/// Where a stored document's bytes are, for showing it to the user.
+#[derive(Debug)]
+pub enum Stored {
+    /// Kept in the desk (letters, e-mails, files attached), checked against its SHA-256.
+    Inside(Document, Vec<u8>),
+    /// Kept only where the user saved it (an export bundle): check it with [`check_file`]
+    /// before handing it out, outside any lock on the store (hashing may take a while).
+    Outside(Document, std::path::PathBuf),
+}
+
+/// One document of a case, for viewing: its bytes when the desk keeps them, else the path it
+/// was written to.
+pub fn stored(conn: &Connection, case_id: &str, id: &str) -> Result<Stored> {
+    let path: Option<Option<String>> =
+        conn.query_row("SELECT path FROM documents WHERE case_id = ?1 AND id = ?2", [case_id, id], |r| r.get(0)).optional()?;
+    match path {
+        Some(Some(path)) => {
+            let doc = list(conn, case_id)?.into_iter().find(|d| d.id == id);
+            let doc = doc.ok_or_else(|| InputError::new("document", "no such document on this case", "pick one from the case's document list"))?;
+            Ok(Stored::Outside(doc, path.into()))
+        }
+        _ => read(conn, case_id, id).map(|(doc, content)| Stored::Inside(doc, content)),
+    }
+}
+
+/// What is at the path a document was written to now.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FileCheck {
+    /// The file as it was saved (same SHA-256).
+    Unchanged(FileRef),
+    /// No readable file there any more (moved, deleted, or the drive is not attached).
+    Missing,
+    /// A file whose content differs from what was saved.
+    Changed,
+}
+
+/// Compares the file at `path` with the SHA-256 recorded for `doc`.
+pub fn check_file(doc: &Document, path: &std::path::Path) -> FileCheck {
+    match FileRef::of(path) {
+        Ok(f) if f.sha256 == doc.sha256 => FileCheck::Unchanged(f),
+        Ok(_) => FileCheck::Changed,
+        Err(_) => FileCheck::Missing,
+    }
+}
+
 /// When the last document of a kind was stored: its day and RFC 3339 time (an access
 /// supplement names the letter it completes and lists what came after it).
 pub fn latest_of_kind(conn: &Connection, case_id: &str, kind: &str) -> Result<Option<(chrono::NaiveDate, String)>> {

@@ -160,6 +160,21 @@ pub async fn export_bundle(app: AppHandle, desk: Shared<'_>, reference: String, 
     blocking(&desk, move |d| api::export_bundle(d, reference, out_path, password, move |p| drop(app.emit(EXPORT_PROGRESS, p)))).await
 }
 
+/// Opens document `id` of case `reference` in the system's viewer: the desk chooses the file
+/// ([`crate::documents_api::document_file`]) and the opener plugin starts the viewer.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_document(app: AppHandle, desk: Shared<'_>, reference: String, id: String) -> Result<(), ApiError> {
+    use tauri_plugin_opener::OpenerExt;
+    blocking(&desk, move |d| {
+        let file = crate::documents_api::document_file(d, reference, id)?;
+        app.opener().open_path(file.to_string_lossy(), None::<&str>).map_err(|_| {
+            ApiError::new(crate::error::ErrorCode::Internal, "no program could be started to show the document — install a viewer for its type (PDF, e-mail, ZIP)")
+                .because(crate::reason::Reason::DocumentViewerFailed)
+        })
+    })
+    .await
+}
+
 /// See [`api::cancel_export`].
 #[tauri::command(rename_all = "snake_case")]
 pub async fn cancel_export(desk: Shared<'_>, reference: String) -> Result<(), ApiError> {

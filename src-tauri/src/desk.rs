@@ -27,6 +27,9 @@ pub struct DeskConfig {
     pub db_path: PathBuf,
     /// The demo database (in the app's data folder).
     pub demo_path: PathBuf,
+    /// Where stored documents are written for the system's viewer (`documents` in the app's
+    /// data folder): emptied when the desk locks.
+    pub documents_dir: PathBuf,
     /// A fixed "today" (scripts and tests, from `DSAR_TODAY`); the local day when none.
     pub today: Option<NaiveDate>,
     /// Who acts, e.g. `app:anna`.
@@ -115,6 +118,11 @@ impl Desk {
         &self.config.demo_path
     }
 
+    /// The desk's document folder: copies of stored documents opened in the system's viewer.
+    pub fn documents_dir(&self) -> &Path {
+        &self.config.documents_dir
+    }
+
     /// The database the desk uses now.
     pub fn db_path(&self) -> Result<PathBuf, ApiError> {
         Ok(lock(&self.current)?.clone())
@@ -139,6 +147,8 @@ impl Desk {
         self.ensure_idle("lock")?;
         *lock(&self.open)? = None;
         *lock(&self.current)? = self.config.db_path.clone();
+        // The copies opened in the viewer are plain files: they go with the passphrase.
+        crate::documents_api::wipe(&self.config.documents_dir);
         Ok(())
     }
 

@@ -9,6 +9,7 @@ pub mod case_intake;
 pub mod casework;
 pub mod commands;
 pub mod desk;
+pub mod documents_api;
 pub mod dto;
 pub mod dto_acting;
 pub mod dto_casework;
@@ -38,7 +39,14 @@ pub use reason::Reason;
 pub fn config_from_env(data_dir: PathBuf) -> DeskConfig {
     let db_path = std::env::var_os("DSAR_DB").map(PathBuf::from).unwrap_or_else(dsar::store::default_db_path);
     let today = std::env::var("DSAR_TODAY").ok().and_then(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
-    DeskConfig { db_path, demo_path: data_dir.join("demo").join("dsar-demo.db"), today, actor: actor(), demo_at_start: std::env::args().skip(1).any(|a| a == "--demo") }
+    DeskConfig {
+        db_path,
+        demo_path: data_dir.join("demo").join("dsar-demo.db"),
+        documents_dir: data_dir.join("documents"),
+        today,
+        actor: actor(),
+        demo_at_start: std::env::args().skip(1).any(|a| a == "--demo"),
+    }
 }
 
 /// Who acts, for the audit trail: `app:<OS account>`. The account comes from the system, not
@@ -63,10 +71,14 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
-            app.manage(Arc::new(Desk::new(config_from_env(data_dir))));
+            let config = config_from_env(data_dir);
+            // Copies a crash left behind are not kept past the session they were opened in.
+            documents_api::wipe(&config.documents_dir);
+            app.manage(Arc::new(Desk::new(config)));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -90,6 +102,7 @@ pub fn run() {
             commands::save_letter,
             commands::save_letter_draft,
             commands::export_bundle,
+            commands::open_document,
             commands::cancel_export,
             commands::register_systems,
             commands::import_register,
@@ -151,9 +164,19 @@ pub fn run() {
             settings_commands::safety_status,
             settings_commands::save_idle_lock,
         ])
-        .run(tauri::generate_context!());
-    if let Err(e) = app {
-        eprintln!("dsar-desk: cannot start the window: {e}");
-        std::process::exit(2);
+        .build(tauri::generate_context!());
+    match app {
+        // Closing the app empties the document folder as locking does.
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                if let Some(desk) = handle.try_state::<Arc<Desk>>() {
+                    documents_api::wipe(desk.documents_dir());
+                }
+            }
+        }),
+        Err(e) => {
+            eprintln!("dsar-desk: cannot start the window: {e}");
+            std::process::exit(2);
+        }
     }
 }

@@ -164,6 +164,12 @@ reasons! {
     DocumentNotFound = "document.not-found" [],
     /// The document was written outside the desk and is not kept in it.
     DocumentOutside = "document.outside" [],
+    /// An export bundle is no longer at the path it was saved to.
+    DocumentMissing = "document.missing" [],
+    /// An export bundle at its path differs from what was saved (another SHA-256).
+    DocumentChanged = "document.changed" [],
+    /// No program of the system could be started to show the document.
+    DocumentViewerFailed = "document.viewer-failed" [],
     /// No identifier found on the way has this value.
     FoundNotOnCase = "found.not-on-case" [],
     /// The identifier found on the way was dropped already.

@@ -114,7 +114,8 @@ test('a new desk with the firm’s register and an erasure request, pulled', asy
   await app.click('unlock-submit');
   await app.find('dash-overdue');
   await app.click('nav-register');
-  await app.type('register-import-path', register);
+  await app.answerPicker(register);
+  await app.click('register-import-path-choose');
   await app.click('register-import');
   await app.click('register-import-confirm');
   await app.textMatching('register-table', /newsletter/);
@@ -135,7 +136,7 @@ test('a new desk with the firm’s register and an erasure request, pulled', asy
 test('before anything is done, the erasure-partial letter is refused and says what is missing', async () => {
   await app.select('letter-kind', 'erasure-partial');
   await app.select('letter-lang', 'de');
-  await app.type('letter-path', letter);
+  await app.answerPicker(letter);
   await app.click('save-letter');
   const refused = await app.fieldError('letter-path');
   assert.match(refused, /has not recorded: nothing has been carried out for this case: press Plan under Actions/);
@@ -239,14 +240,16 @@ test('the recipient: refused without a channel, then marked sent with day and ch
 });
 
 test('the erasure-partial letter is saved now; the timeline tells every step in words', async () => {
-  await app.type('letter-path', letter);
+  await app.answerPicker(letter);
   await app.click('save-letter');
   await app.until(() => existsSync(letter) && statSync(letter).size > 1000, 'the letter PDF is written', 30000);
   const text = execFileSync('pdftotext', [letter, '-'], { encoding: 'utf8' });
   assert.match(text, new RegExp(reference));
   assert.match(text, /2034/, 'the letter says until when the invoices are kept');
 
-  const actions = await timelineActions();
+  // The file is written before the case is reloaded: wait for the timeline to show it.
+  let actions = [];
+  await app.until(async () => (actions = await timelineActions()).includes('letter.saved'), 'the timeline shows the saved letter');
   for (const a of ['case.created', 'case.pulled', 'case.planned', 'plan.approved', 'system.acted', 'case.acted', 'case.verified', 'notice.updated', 'letter.saved']) {
     assert.ok(actions.includes(a), `timeline shows ${a}: ${actions}`);
   }

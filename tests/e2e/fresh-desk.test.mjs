@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { launch, tempDesk, dsar, sql, ROOT, TODAY } from './harness.mjs';
@@ -16,6 +16,12 @@ const { tmp, db, env } = tempDesk('fresh');
 const firm = path.join(tmp, 'firm');
 const register = path.join(firm, 'demo-data', 'jaimo.json');
 const broken = path.join(tmp, 'broken-register.json');
+// The system's viewer is a stand-in first in the app's PATH: an `xdg-open` that writes down
+// what it was asked to open. The desk's document folder is in the app's data folder.
+const fakeBin = path.join(tmp, 'bin');
+const opened = path.join(tmp, 'xdg-open.log');
+const appEnv = { ...env, PATH: `${fakeBin}${path.delimiter}${process.env.PATH}` };
+const documentsDir = path.join(env.XDG_DATA_HOME, 'desk.dsar.app', 'documents');
 
 let app;
 
@@ -26,7 +32,10 @@ before(async () => {
   const r = JSON.parse(readFileSync(register, 'utf8'));
   delete r.systems[0].purposes;
   writeFileSync(broken, JSON.stringify(r, null, 2));
-  app = await launch(env);
+  mkdirSync(fakeBin);
+  writeFileSync(path.join(fakeBin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
+  chmodSync(path.join(fakeBin, 'xdg-open'), 0o755);
+  app = await launch(appEnv);
 });
 
 after(async () => {
@@ -60,15 +69,20 @@ test('first run: the passphrase is checked at the field and nothing typed is los
 
 test('register: a broken file is refused at the field, the fixture register is imported', async () => {
   await app.click('nav-register');
-  await app.type('register-import-path', broken);
+  assert.equal(await app.text('register-import-path'), 'No file chosen');
+  const inputs = await app.session.executeScript(() => document.querySelector('[data-testid="register-import-path"]').closest('.field').querySelectorAll('input').length);
+  assert.equal(inputs, 0, 'no typed path: the file is chosen in the native dialog');
+  await app.answerPicker(broken);
+  await app.click('register-import-path-choose');
   await app.click('register-import');
   const err = await app.fieldError('register-import-path');
   assert.match(err, /\/systems\/0/, 'the error names the JSON pointer of the broken system');
   assert.match(err, /purposes/, 'the error names the missing field');
-  assert.equal(await app.value('register-import-path'), broken, 'the path stays in the field');
+  assert.equal((await app.text('register-import-path')).replace(/\s+/g, ' '), `${path.basename(broken)} ${path.dirname(broken)}`, 'the chosen file stays shown, its name over its folder');
   await app.screenshot('04-register-broken');
 
-  await app.type('register-import-path', register);
+  await app.answerPicker(register);
+  await app.click('register-import-path-choose');
   await app.click('register-import');
   // Nothing is imported before the user has seen what the file adds.
   const systems = JSON.parse(readFileSync(register, 'utf8')).systems;
@@ -87,7 +101,8 @@ test('register: a broken file is refused at the field, the fixture register is i
   changed.systems[0].purposes = ['Verwaltung von Stages'];
   const changedPath = path.join(path.dirname(register), 'jaimo-changed.json');
   writeFileSync(changedPath, JSON.stringify(changed));
-  await app.type('register-import-path', changedPath);
+  await app.answerPicker(changedPath);
+  await app.click('register-import-path-choose');
   await app.click('register-import');
   const diff = await app.text('register-import-preview');
   const name = (s) => (typeof s.name === 'string' ? s.name : s.name.de);
@@ -99,7 +114,6 @@ test('register: a broken file is refused at the field, the fixture register is i
   await app.click('register-import-cancel');
   assert.deepEqual(sql(db, PASS, 'SELECT count(*) FROM register_versions'), [[1]], 'cancelled: no new version');
   assert.match(await app.text('register-table'), new RegExp(dropped.id), 'the dropped system is still there');
-  await app.type('register-import-path', '');
 });
 
 let reference;
@@ -214,7 +228,7 @@ test('letter and export bundle are written; the timeline shows each step', async
   assert.doesNotMatch(await app.text('letter-preview-subject'), /Mustermann/, 'the subject line never carries the name');
   assert.ok(preview.length > 500, 'a whole letter is previewed');
   await app.screenshot('09a-letter-preview', 'letters');
-  await app.type('letter-path', letter);
+  await app.answerPicker(letter);
   await app.click('save-letter');
   // Jaimo's register leaves the retention of two systems open: the final letter is refused
   // with the gaps listed (RULES.md §3), and goes only with the DPO's reason, which is audited.
@@ -240,7 +254,7 @@ test('letter and export bundle are written; the timeline shows each step', async
   }
 
   const bundle = path.join(tmp, `${reference}.zip`);
-  await app.type('export-path', bundle);
+  await app.answerPicker(bundle);
   await app.click('export');
   await app.until(() => existsSync(bundle) && statSync(bundle).size > 1000, 'the bundle is written', 30000);
   const manifest = JSON.parse(execFileSync('unzip', ['-p', bundle, 'manifest.json'], { encoding: 'utf8' }));
@@ -263,6 +277,28 @@ test('letter and export bundle are written; the timeline shows each step', async
   const events = sql(db, PASS, "SELECT action FROM audit_events").map(([a]) => a);
   for (const step of steps) assert.ok(events.includes(step), `audit has ${step}`);
   await app.screenshot('09-case-answered', 'timeline');
+});
+
+test('saved documents open in the system’s viewer: a letter from the desk’s own document folder, the bundle where it was saved', async () => {
+  const [[letterId, letterName]] = sql(db, PASS, "SELECT id, file_name FROM documents WHERE kind = 'access-response' AND media_type = 'application/pdf'");
+  const [[bundleId, bundlePath]] = sql(db, PASS, "SELECT id, path FROM documents WHERE kind = 'bundle'");
+  const lines = () => (existsSync(opened) ? readFileSync(opened, 'utf8').split('\n').filter(Boolean) : []);
+  assert.equal(await app.text(`document-open-${letterId}`), 'Open');
+  await app.screenshot('09e-documents', 'documents');
+  await app.click(`document-open-${letterId}`);
+  await app.until(() => lines().length === 1, 'the viewer is asked to open the letter', 20000);
+  const [shown] = lines();
+  assert.ok(shown.startsWith(documentsDir + path.sep), `${shown} is inside the desk's document folder ${documentsDir}`);
+  assert.equal(path.basename(shown), letterName, 'the viewer shows the letter under its own name');
+  assert.equal(path.basename(path.dirname(shown)), letterId, 'one file per document id');
+  assert.equal(readFileSync(shown).subarray(0, 4).toString('latin1'), '%PDF', 'the file there is the PDF');
+  assert.equal(statSync(documentsDir).mode & 0o777, 0o700, 'the folder is the user’s alone');
+  assert.equal(statSync(shown).mode & 0o777, 0o600);
+
+  await app.click(`document-open-${bundleId}`);
+  await app.until(() => lines().length === 2, 'the viewer is asked to open the bundle', 20000);
+  assert.equal(lines()[1], bundlePath, 'the bundle opens where it was saved, not copied');
+  assert.equal((await app.all('document-open-error')).length, 0);
 });
 
 test('the clock stops for identity or clarification, chosen not typed; the status list never shows a refused value', async () => {
@@ -288,8 +324,9 @@ test('the clock stops for identity or clarification, chosen not typed; the statu
 
 test('a wrong passphrase is refused at the field and stays typed', async () => {
   await app.stop();
-  app = await launch(env);
+  app = await launch(appEnv);
   await app.find('passphrase');
+  assert.ok(!existsSync(documentsDir), 'copies opened in the viewer do not outlive the session');
   await app.type('passphrase', PASS + ' wrong');
   await app.click('unlock-submit');
   assert.match(await app.fieldError('passphrase', 20000), /[Ww]rong/);

@@ -186,6 +186,19 @@ export class App {
   }
 
   /**
+   * Answers the next native file dialog (Open or Save as) with `file`, as the DPO would choose
+   * it there: WebKitWebDriver cannot reach GTK's dialogs, so ui/src/lib/dialogs.ts takes queued
+   * answers before opening one. Queue the answer, then click the button that opens the dialog;
+   * '' answers as a cancel.
+   */
+  async answerPicker(file) {
+    await this.session.executeScript((f) => {
+      window.__dsarPickerAnswers = Array.isArray(window.__dsarPickerAnswers) ? window.__dsarPickerAnswers : [];
+      window.__dsarPickerAnswers.push(f);
+    }, file);
+  }
+
+  /**
    * The error shown at the field with `data-testid` = id: the `.field-error` inside the same
    * `.field` wrapper, i.e. next to the input, not in a banner somewhere else.
    */

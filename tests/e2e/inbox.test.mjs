@@ -181,7 +181,8 @@ test('a new German desk with the firm register', async () => {
   await app.find('dash-overdue');
   assert.equal(await app.text('nav-inbox'), 'Posteingang');
   await app.click('nav-register');
-  await app.type('register-import-path', register);
+  await app.answerPicker(register);
+  await app.click('register-import-path-choose');
   await app.click('register-import');
   await app.click('register-import-confirm');
   await app.textMatching('register-table', /shop/);

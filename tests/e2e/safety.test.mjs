@@ -45,7 +45,7 @@ test('a real desk shows no demo banner, and reminds of the backup never made', a
 test('backup: an error in German words, then the date of the last backup and no reminder', async () => {
   await app.click('backup-reminder-go');
   assert.equal(await app.textMatching('settings-backup-last', /Sicherung/), NEVER);
-  await app.type('settings-backup-path', backup);
+  await app.answerPicker(backup);
   await app.click('settings-backup');
   const error = await app.fieldError('settings-backup-path');
   assert.equal(error, NO_FOLDER);
@@ -53,6 +53,7 @@ test('backup: an error in German words, then the date of the last backup and no 
   await app.screenshot('61-safety-backup-error', 'settings-backup-form');
 
   mkdirSync(backupDir);
+  await app.answerPicker(backup);
   await app.click('settings-backup');
   await app.find('settings-backup-done');
   assert.ok(existsSync(backup));
@@ -64,7 +65,8 @@ test('backup: an error in German words, then the date of the last backup and no 
   await app.screenshot('62-safety-last-backup', 'settings-backup-last');
 
   // A restore with the wrong passphrase: the sentence in German, nothing replaced.
-  await app.type('settings-restore-path', backup);
+  await app.answerPicker(backup);
+  await app.click('settings-restore-choose');
   await app.type('settings-restore-pass', 'nicht die Passphrase');
   await app.click('settings-restore');
   await app.click('settings-restore-confirm');

@@ -129,7 +129,8 @@ test('a new desk: nothing needs you, and the dashboard says so in words', async 
   assert.match(await app.text('needs-empty'), /^Nothing needs you: no retained data is due for erasure/);
   await app.screenshot('50-needs-empty', 'needs-you');
   await app.click('nav-register');
-  await app.type('register-import-path', register);
+  await app.answerPicker(register);
+  await app.click('register-import-path-choose');
   await app.click('register-import');
   await app.click('register-import-confirm');
   await app.textMatching('register-table', /payroll/);
@@ -191,7 +192,7 @@ test('a rectification: corrections are noted per system, their values stay out o
 test('the access letter: refused with the register gap listed, a draft records nothing, a reason sends it', async () => {
   await app.select('letter-kind', 'access-response');
   await app.select('letter-lang', 'de');
-  await app.type('letter-path', letter);
+  await app.answerPicker(letter);
   await app.click('save-letter');
   const gaps = await app.text('letter-gap-list');
   assert.match(gaps, /^system payroll, retention\.description: no storage period or criteria for it/);
@@ -199,6 +200,7 @@ test('the access letter: refused with the register gap listed, a draft records n
   assert.equal(await overflowing('letter-gap-block'), 0);
   await app.screenshot('53-letter-gaps', 'letters');
 
+  await app.answerPicker(draft);
   await app.click('letter-gap-draft');
   await app.textMatching('letter-result', /Draft written to .*auskunft-draft\.pdf: marked as draft on every page; nothing recorded, nothing sent\./);
   await app.until(() => existsSync(draft) && statSync(draft).size > 1000, 'the draft PDF is written', 30000);
@@ -245,13 +247,15 @@ test('a week later, Needs you lists the overdue answer; the answer is recorded w
   await app.setValue(`answer-on-${taskId}`, A_WEEK_LATER);
   await app.select(`answer-confirmed-${taskId}`, 'erased');
   await app.type(`answer-note-${taskId}`, 'Frau Weber (Lohnbüro) hat telefonisch bestätigt.');
-  await app.type(`answer-reply-${taskId}`, path.join(tmp, 'no-such-reply.eml'));
+  await app.answerPicker(path.join(tmp, 'no-such-reply.eml'));
+  await app.click(`answer-reply-pick-${taskId}`);
   await app.click(`answer-save-${taskId}`);
   const refused = await app.fieldError(`answer-reply-${taskId}`);
   assert.match(refused, /The file cannot be read\. Check the path, or choose the file again\./);
   assert.doesNotMatch(refused, /no-such-reply/, 'the message does not repeat the path');
   await app.screenshot('58-answer-form', 'tasks');
-  await app.type(`answer-reply-${taskId}`, reply);
+  await app.answerPicker(reply);
+  await app.click(`answer-reply-pick-${taskId}`);
   await app.click(`answer-save-${taskId}`);
   await app.find(`task-answered-${taskId}`);
   await app.textMatching(`task-status-${taskId}`, /Done/);

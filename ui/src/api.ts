@@ -263,6 +263,8 @@ export const api = {
   exportBundle: (reference: string, outPath: string, password: string | null) =>
     call<ExportDone>('export_bundle', { reference, out_path: outPath, password }),
   cancelExport: (reference: string) => call<null>('cancel_export', { reference }),
+  /** Opens a stored document of the case in the system's viewer (only ids cross; the desk picks the file). */
+  openDocument: (reference: string, id: string) => call<null>('open_document', { reference, id }),
   registerSystems: () => call<SystemRow[]>('register_systems'),
   importRegister: (path: string) => call<number>('import_register', { path }),
   previewRegisterImport: (path: string) => call<RegisterImportPreviewDto>('preview_register_import', { path }),

@@ -18,7 +18,14 @@ pub fn today() -> NaiveDate {
 
 /// The desk's configuration for files in `dir`.
 pub fn config(dir: &Path) -> DeskConfig {
-    DeskConfig { db_path: dir.join("dsar.db"), demo_path: dir.join("demo").join("dsar-demo.db"), today: Some(today()), actor: "app:test".into(), demo_at_start: false }
+    DeskConfig {
+        db_path: dir.join("dsar.db"),
+        demo_path: dir.join("demo").join("dsar-demo.db"),
+        documents_dir: dir.join("app-data").join("documents"),
+        today: Some(today()),
+        actor: "app:test".into(),
+        demo_at_start: false,
+    }
 }
 
 pub fn desk_in(dir: &Path) -> Desk {

@@ -109,11 +109,17 @@ describe('Corrections', () => {
 });
 
 describe('Letters', () => {
-  it('offers preview, save, send and .eml, and marks sent documents', () => {
+  it('offers preview, save-as, send and .eml, no path fields, and marks sent documents with the UI\'s date', () => {
     const { body } = render(Letters, { props: { detail: detail(), onchange: async () => {} } });
-    for (const id of ['letter-preview', 'letter-path', 'save-letter', 'save-draft', 'send-letter', 'eml-path', 'save-eml', 'document-d1'])
+    for (const id of ['letter-preview', 'save-letter', 'save-draft', 'send-letter', 'save-eml', 'document-d1', 'document-open-d1', 'document-open-d2'])
       expect(body).toContain(`data-testid="${id}"`);
+    // Files are chosen in the native Save-as dialog the buttons open: no typed paths.
+    expect(body).not.toContain('data-testid="letter-path"');
+    expect(body).not.toContain('data-testid="eml-path"');
+    expect(body).toContain('Save letter as…');
     expect(body).toContain('data-testid="document-sent-d2"');
+    const sent = /data-testid="document-sent-d2">([^<]*)</.exec(body)?.[1] ?? '';
+    expect(sent).toMatch(/^sent \d{1,2} Nov 2026, \d\d:\d\d$/);
     expect(body).not.toContain('data-testid="document-sent-d1"');
     expect(body).not.toContain('data-testid="letter-preview-body"');
     // The gaps are shown once a final letter is refused for them, not before.
@@ -122,9 +128,10 @@ describe('Letters', () => {
 });
 
 describe('Export', () => {
-  it('has a path, a password field and no result before exporting', () => {
+  it('has a save-as button, a password field and no path field or result before exporting', () => {
     const { body } = render(Export, { props: { reference: 'DSAR-2026-0042', onchange: async () => {} } });
-    expect(body).toContain('data-testid="export-path"');
+    expect(body).toContain('Save bundle as…');
+    expect(body).not.toContain('data-testid="export-path"');
     expect(body).toContain('data-testid="export-password"');
     expect(body).not.toContain('data-testid="export-result"');
   });
