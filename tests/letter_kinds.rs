@@ -95,7 +95,7 @@ fn compose(d: &Desk, kind: LetterKind, lang: Language, extra: LetterExtra) -> ds
 
 fn text(d: &Desk, kind: LetterKind, lang: Language, extra: LetterExtra) -> (String, Vec<String>) {
     let c = compose(d, kind, lang, extra).unwrap_or_else(|e| panic!("{kind}/{lang}: {e}"));
-    (c.letter.text, c.unrecorded)
+    (c.letter.text, c.unrecorded.into_iter().map(|u| u.text).collect())
 }
 
 fn reasons(r: &str) -> LetterExtra {

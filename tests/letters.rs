@@ -577,3 +577,60 @@ fn partial_erasure_claims_nothing_the_desk_has_not_recorded() {
     let en = compose(&d, LetterKind::ErasurePartial, Language::En, LetterExtra::default(), &Templates::builtin()).unwrap();
     assert!(en.letter.text.contains("Art. 17(3)(b) GDPR)") && !en.letter.text.contains("Retention period"), "{}", en.letter.text);
 }
+
+/// Every gap kind made once, from systems written to lack one thing each: the codes are
+/// exactly `GAP_CODES` (the desktop words each of them), each with the parameters listed there.
+#[test]
+fn every_gap_code_is_in_the_one_list_with_its_parameters() {
+    use serde_json::json;
+    let mut reg = parse_register("jaimo");
+    let base = serde_json::to_value(&reg.systems[0]).unwrap();
+    let system = |id: &str, changes: serde_json::Value| -> dsar::register::System {
+        let mut v = base.clone();
+        v["id"] = json!(id);
+        v["name"] = json!({"de": "System", "en": "System"});
+        v["role"] = json!("internal");
+        v["recipients"] = json!([]);
+        v["no_recipients"] = json!(true);
+        v["transfers"] = json!([]);
+        for (k, x) in changes.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        serde_json::from_value(v).unwrap()
+    };
+    let systems = vec![
+        system("a", json!({"purposes": ["Keine Angabe"], "data_categories": [], "legal_bases": []})),
+        system("b", json!({"role": "processor", "recipients": [], "no_recipients": false})),
+        system("c", json!({"no_recipients": false, "recipients": [{"category": "IT-Dienstleister"}]})),
+        system("d", json!({"legal_bases": ["art6-1-f", "art6-1-b"], "purposes": ["Vertrag", "Werbung"], "automated_decision_making": true, "retention": {"description": "k. A."}, "source": "?"})),
+        system("e", json!({"source": "Dritte", "transfers": [{"country": "US", "safeguard": "none"}, {"country": "IN", "safeguard": "art49"}]})),
+        system("f", json!({"recipients": [], "no_recipients": false})),
+        system("g", json!({
+            "name": "Kundenliste", "purposes": ["Vertrag"], "data_categories": ["Name"], "recipients": [{"category": "IT-Dienstleister"}],
+            "retention": {"description": "bis Vertragsende"}, "source": "Shop", "legitimate_interest": "Werbung", "logic": "Punkte", "significance": "Rabatt",
+            "purpose_bases": [{"purpose": "Vertrag", "legal_bases": ["art6-1-b"]}], "transfers": [{"country": "CH", "safeguard": "adequacy", "note": "Schweiz"}],
+            "statutory_retention": [{"applies_to": "Rechnungen", "law": "§ 147 AO", "period": "P10Y"}]
+        })),
+    ];
+    reg.systems.extend(systems);
+    reg.controller.supervisory_authority.name = "n/a".into();
+    reg.controller.supervisory_authority.address = None;
+    let ids = ["a", "b", "c", "d", "e", "f", "g"];
+    let mut gaps = letters::completeness(&reg, &ids, Language::De);
+    gaps.extend(letters::completeness(&reg, &["g"], Language::En));
+    let made: std::collections::BTreeSet<&str> = gaps.iter().map(|g| g.code).collect();
+    let listed: std::collections::BTreeSet<&str> = letters::GAP_CODES.iter().map(|(c, _)| *c).collect();
+    assert_eq!(listed.len(), letters::GAP_CODES.len(), "a code listed twice");
+    assert_eq!(made, listed, "made but not listed, or listed but never made");
+    for g in &gaps {
+        let names = letters::GAP_CODES.iter().find(|(c, _)| *c == g.code).unwrap().1;
+        let given: Vec<&str> = g.params.iter().map(|(n, _)| *n).collect();
+        assert_eq!(given, names, "{g:?}");
+        assert!(g.params.iter().all(|(_, v)| !v.is_empty()), "{g:?}");
+        assert!(!g.problem.is_empty() && !g.fix.is_empty());
+    }
+    let cat = gaps.iter().find(|g| g.code == "recipients-categories-only").unwrap();
+    assert_eq!(cat.params, [("categories", "IT-Dienstleister".to_string())]);
+    let tr = gaps.iter().find(|g| g.code == "translation.source").unwrap();
+    assert_eq!(tr.params, [("language", "en".to_string()), ("register_language", "de".to_string())]);
+}

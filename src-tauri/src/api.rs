@@ -378,7 +378,7 @@ pub fn save_letter(
         let l = &composed.letter;
         let parts = mail::LetterParts { kind: l.kind.code(), language: l.language, subject_line: &l.subject_line, text: &l.text, pdf: &l.pdf, file_name: &l.file_name };
         mail::deliver_letter(s, &ctx, &composed.case, &parts, &mail::Delivery { eml: None, send: false, bundle: None })?;
-        Ok(LetterSaved { file_name: l.file_name.clone(), gaps: crate::casework::gap_lines(&composed.gaps) })
+        Ok(LetterSaved { file_name: l.file_name.clone(), gaps: composed.gaps.iter().map(crate::dto_casework::GapDto::register).collect() })
     })
 }
 

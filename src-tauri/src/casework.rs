@@ -54,9 +54,13 @@ pub fn complete_task(desk: &Desk, reference: String, task_id: String) -> Result<
 }
 
 pub(crate) fn gap_lines(gaps: &[Gap]) -> Vec<String> {
-    gaps.iter()
-        .map(|g| format!("{}, {}: {} — {}", g.system_id.as_deref().map_or_else(|| "register".to_string(), |id| format!("system {id}")), g.field, g.problem, g.fix))
-        .collect()
+    gaps.iter().map(|g| GapDto::register(g).text).collect()
+}
+
+/// What the letter lacks, for the window: what the desk has not recorded, then the register's gaps.
+fn lacks(c: &Composed) -> Vec<GapDto> {
+    let reference = c.case.reference.to_string();
+    c.unrecorded.iter().map(|u| GapDto::unrecorded(u, &reference)).chain(c.gaps.iter().map(GapDto::register)).collect()
 }
 
 /// A confirmation the desk has no record of is not saved or sent (SPEC §10): the DPO sees
@@ -127,10 +131,7 @@ pub fn save_letter_draft(desk: &Desk, reference: String, kind: String, lang: Opt
     let today = desk.context().today;
     let c = desk.with_store(|s| Ok(letters::compose_draft(s, today, &req, &templates)?))?;
     dsar::output::write_atomic(&db, &out, &c.letter.pdf).map_err(|e| output_error("out_path", e))?;
-    let reference = c.case.reference.to_string();
-    let mut gaps: Vec<String> = c.unrecorded.iter().map(|u| format!("not recorded: {}", crate::acting_api::in_window(u, &reference))).collect();
-    gaps.extend(gap_lines(&c.gaps));
-    Ok(LetterSaved { file_name: c.letter.file_name.clone(), gaps })
+    Ok(LetterSaved { file_name: c.letter.file_name.clone(), gaps: lacks(&c) })
 }
 
 /// The letter as it would be saved or sent (the same composition), storing nothing.
@@ -140,9 +141,7 @@ pub fn preview_letter(desk: &Desk, reference: String, kind: String, lang: Option
     let r = c.case.reference.to_string();
     let l = &c.letter.subject_line;
     let subject = if l.contains(&r) { l.clone() } else { format!("[{r}] {l}") };
-    let mut gaps: Vec<String> = c.unrecorded.iter().map(|u| format!("not recorded: {}", crate::acting_api::in_window(u, &r))).collect();
-    gaps.extend(gap_lines(&c.gaps));
-    Ok(LetterPreview { subject, body_text: c.letter.text.clone(), gaps, file_name: c.letter.file_name.clone() })
+    Ok(LetterPreview { subject, body_text: c.letter.text.clone(), gaps: lacks(&c), file_name: c.letter.file_name.clone() })
 }
 
 /// Sends the letter by e-mail (`send`) and/or saves the e-mail as `.eml` at `eml_path`; the
@@ -187,7 +186,7 @@ pub fn send_letter(
             }
             other => other.into(),
         })?;
-        Ok(LetterSent { file_name: l.file_name.clone(), sent: done.sent, eml_path: done.eml.map(|p| p.display().to_string()), gaps: gap_lines(&composed.gaps) })
+        Ok(LetterSent { file_name: l.file_name.clone(), sent: done.sent, eml_path: done.eml.map(|p| p.display().to_string()), gaps: composed.gaps.iter().map(GapDto::register).collect() })
     })
 }
 

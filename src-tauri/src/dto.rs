@@ -472,8 +472,9 @@ pub struct ExportProgressDto {
 pub struct LetterSaved {
     /// The PDF's file name.
     pub file_name: String,
-    /// Register gaps: accepted with a reason (a final letter), or listed on a draft.
-    pub gaps: Vec<String>,
+    /// Register gaps: accepted with a reason (a final letter), or listed on a draft (with what
+    /// the desk has not recorded).
+    pub gaps: Vec<crate::dto_casework::GapDto>,
 }
 
 /// A written export bundle.

@@ -149,7 +149,10 @@ fn plan_act_verify_and_notices_from_the_case_screen_change_exactly_the_subjects_
     assert_eq!((shop.status.as_str(), shop.erased_rows, shop.restricted_rows, shop.verified), ("done", 1, 3, None));
     assert!(f.missing("erasure-partial").iter().any(|m| m == "system shop is not verified: press Verify under Actions"), "{:?}", f.missing("erasure-partial"));
     let preview = api::preview_letter(&f.desk, f.reference.clone(), "erasure-partial".into(), None, Default::default()).unwrap();
-    assert!(preview.gaps.iter().any(|g| g == "not recorded: system shop is not verified: press Verify under Actions"), "{:?}", preview.gaps);
+    assert!(preview.gaps.iter().any(|g| g.text == "not recorded: system shop is not verified: press Verify under Actions"), "{:?}", preview.gaps);
+    // The window words it from the code: the system named, no English sentence needed.
+    let g = preview.gaps.iter().find(|g| g.code == "unrecorded.not-verified").unwrap();
+    assert_eq!((g.system.as_deref(), g.params.get("system").map(String::as_str)), (Some("shop"), Some("shop")));
 
     let verified = api::verify_case(&f.desk, f.reference.clone()).unwrap();
     let ok: Vec<(&str, &str, bool, u64)> = verified.iter().map(|v| (v.id.as_str(), v.name.as_str(), v.ok, v.records)).collect();

@@ -298,7 +298,11 @@ fn a_letter_with_register_gaps_is_refused_a_draft_records_nothing_and_a_reason_s
     let written = api::save_letter_draft(&f.desk, reference.clone(), "access-response".into(), Some("de".into()), LetterTextDto::default(), draft.clone()).unwrap();
     assert!(std::fs::read(&draft).unwrap().starts_with(b"%PDF"));
     assert_eq!(written.gaps.len(), 1);
-    assert!(written.gaps[0].starts_with("system payroll, retention.description"));
+    assert!(written.gaps[0].text.starts_with("system payroll, retention.description"));
+    // As a code the window words in German or English, with the system's name from the register.
+    let g = &written.gaps[0];
+    assert_eq!((g.code.as_str(), g.system.as_deref(), g.field.as_str()), ("retention", Some("payroll"), "retention.description"));
+    assert!(g.system_name.as_deref().is_some_and(|n| !n.is_empty()) && g.params.is_empty(), "{g:?}");
     let after = api::get_case(&f.desk, reference.clone()).unwrap();
     assert_eq!((after.documents.len(), after.timeline.len()), (before.documents.len(), before.timeline.len()), "a draft records nothing");
     let e = api::save_letter_draft(&f.desk, reference.clone(), "access-response".into(), None, LetterTextDto::default(), " ".into()).unwrap_err();
@@ -309,7 +313,7 @@ fn a_letter_with_register_gaps_is_refused_a_draft_records_nothing_and_a_reason_s
     // Sent anyway: the reason and the gaps' fields are in the audit trail.
     let reason = "Lohnbüro klärt die Speicherdauer; Antwort fristgerecht";
     let saved = save(Some(reason)).unwrap();
-    assert_eq!(saved.gaps.len(), 1);
+    assert_eq!(saved.gaps.iter().map(|g| g.code.as_str()).collect::<Vec<_>>(), ["retention"]);
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     assert_ne!(std::fs::read(&pdf).unwrap(), std::fs::read(&draft).unwrap(), "the final letter is not the draft");
     let events = f.audit(&reference, "letter.saved");

@@ -15,7 +15,7 @@ use crate::audit;
 use crate::cases::{self, Case, Context};
 use crate::domain::Language;
 use crate::error::{Error, InputError, Result};
-use crate::letters::LetterKind;
+use crate::letters::{LetterKind, Unrecorded};
 use crate::register::{Register, Role};
 use crate::store::{Store, StoreError};
 
@@ -114,7 +114,7 @@ impl Acted {
 
     /// What the desk must record before it can send `kind` as a final letter; empty when
     /// the records carry it. Kinds that confirm nothing always pass.
-    pub fn missing_for(&self, kind: LetterKind, reference: &str) -> Vec<String> {
+    pub fn missing_for(&self, kind: LetterKind, reference: &str) -> Vec<Unrecorded> {
         let confirms = matches!(
             kind,
             LetterKind::ErasureConfirmation
@@ -129,43 +129,48 @@ impl Acted {
             return Vec::new();
         }
         if kind == LetterKind::RecipientsInformed {
-            let mut missing: Vec<String> = self.notices.iter().filter(|n| n.status == NoticeStatus::Open).map(|n| format!("the notice to {} is still open: record it as sent or closed", n.recipient)).collect();
+            let mut missing: Vec<Unrecorded> = self
+                .notices
+                .iter()
+                .filter(|n| n.status == NoticeStatus::Open)
+                .map(|n| Unrecorded::new("unrecorded.notice-open", vec![("recipient", n.recipient.clone())], format!("the notice to {} is still open: record it as sent or closed", n.recipient)))
+                .collect();
             if self.informed().is_empty() && missing.is_empty() {
-                missing.push("no recipient is recorded as informed".into());
+                missing.push(Unrecorded::new("unrecorded.none-informed", vec![], "no recipient is recorded as informed"));
             }
             return missing;
         }
         let Some(plan) = &self.plan else {
-            return vec![format!("nothing has been carried out for this case: run dsar case plan {reference}, then dsar case act {reference} --plan ID")];
+            return vec![Unrecorded::new("unrecorded.nothing-carried-out", vec![], format!("nothing has been carried out for this case: run dsar case plan {reference}, then dsar case act {reference} --plan ID"))];
         };
         let mut missing = Vec::new();
         for s in &self.systems {
             let acts = matches!(s.action, Action::Erase | Action::Restrict | Action::Retain | Action::Task);
             match s.status.as_str() {
-                "planned" | "running" | "skipped" if acts => missing.push(format!("system {} has not been acted on: dsar case act {reference} --plan {}", s.id, plan.id)),
-                "error" => missing.push(format!("system {} failed: {} ", s.id, s.error.as_deref().unwrap_or("see the case screen")).trim_end().to_string()),
+                "planned" | "running" | "skipped" if acts => missing.push(Unrecorded::system("unrecorded.not-acted", &s.id, format!("system {} has not been acted on: dsar case act {reference} --plan {}", s.id, plan.id))),
+                "error" => missing.push(Unrecorded::system("unrecorded.failed", &s.id, format!("system {} failed: {} ", s.id, s.error.as_deref().unwrap_or("see the case screen")).trim_end())),
                 "done" if s.action.changes_data() && s.erased_rows + s.restricted_rows > 0 && s.verified.is_none() => {
-                    missing.push(format!("system {} is not verified: dsar case verify {reference}", s.id))
+                    missing.push(Unrecorded::system("unrecorded.not-verified", &s.id, format!("system {} is not verified: dsar case verify {reference}", s.id)))
                 }
-                "done" if s.verified == Some(false) => missing.push(format!("system {} still holds the data after acting (verify failed)", s.id)),
+                "done" if s.verified == Some(false) => missing.push(Unrecorded::system("unrecorded.still-holds", &s.id, format!("system {} still holds the data after acting (verify failed)", s.id))),
                 _ => {}
             }
         }
         for id in &self.open_tasks {
-            missing.push(format!("the task for system {id} is still open: record the answer once whoever runs the system confirms (dsar task answer ID)"));
+            missing.push(Unrecorded::system("unrecorded.task-open", id, format!("the task for system {id} is still open: record the answer once whoever runs the system confirms (dsar task answer ID)")));
         }
         for s in self.systems.iter().filter(|s| s.confirmed(Confirmed::Refused)) {
-            missing.push(format!("system {}: whoever runs it refused or could not act — follow up", s.id));
+            missing.push(Unrecorded::system("unrecorded.refused", &s.id, format!("system {}: whoever runs it refused or could not act — follow up", s.id)));
         }
         let retained = self.systems.iter().any(|s| s.is_retained() && s.action != Action::None);
         match kind {
             LetterKind::ErasureConfirmation if retained => {
-                missing.push("part of the data is kept under a retention duty: send erasure-partial instead".into())
+                missing.push(Unrecorded::new("unrecorded.retained", vec![], "part of the data is kept under a retention duty: send erasure-partial instead"))
             }
-            LetterKind::ErasurePartial if !retained => missing.push("no data is kept under a retention duty: send erasure-confirmation instead".into()),
-            LetterKind::RestrictionConfirmation if self.restricted().next().is_none() => missing.push("no restriction is recorded for this case".into()),
+            LetterKind::ErasurePartial if !retained => missing.push(Unrecorded::new("unrecorded.none-retained", vec![], "no data is kept under a retention duty: send erasure-confirmation instead")),
+            LetterKind::RestrictionConfirmation if self.restricted().next().is_none() => missing.push(Unrecorded::new("unrecorded.no-restriction", vec![], "no restriction is recorded for this case")),
             LetterKind::RectificationConfirmation if self.corrections.is_empty() => {
-                missing.push(format!("no correction is noted: dsar case rectify {reference} --field NAME --old VALUE --new VALUE"))
+                missing.push(Unrecorded::new("unrecorded.no-correction", vec![], format!("no correction is noted: dsar case rectify {reference} --field NAME --old VALUE --new VALUE")))
             }
             _ => {}
         }

@@ -14,6 +14,7 @@
 //! writes the `letter.saved` audit event.
 
 mod completeness;
+mod unrecorded;
 mod context;
 mod ground;
 mod kind;
@@ -26,7 +27,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-pub use completeness::{completeness, Gap};
+pub use completeness::{completeness, Gap, GAP_CODES};
+pub use unrecorded::{Unrecorded, UNRECORDED_CODES};
 pub use context::{findings, Finding, FindingStatus};
 pub use ground::RefusalGround;
 pub use kind::LetterKind;
@@ -253,7 +255,7 @@ pub struct Composed {
     pub being_checked: Vec<String>,
     /// What the desk must record before this letter may go out as final (SPEC §10): a
     /// confirmation without a record is refused, one line per missing record.
-    pub unrecorded: Vec<String>,
+    pub unrecorded: Vec<Unrecorded>,
 }
 
 /// What the user asks for.
@@ -322,8 +324,16 @@ fn compose_marked(store: &Store, today: NaiveDate, req: &LetterRequest, template
     if req.kind == LetterKind::NoData {
         for f in &found {
             match f.status {
-                FindingStatus::Found { records } => unrecorded.push(format!("system {} holds {records} record(s) about the subject: answer with access-response", f.system.id)),
-                FindingStatus::BeingChecked => unrecorded.push(format!("system {} has not been searched to the end (manual, failed or not yet pulled): pull it, or record the operator's answer", f.system.id)),
+                FindingStatus::Found { records } => unrecorded.push(Unrecorded::new(
+                    "unrecorded.holds-data",
+                    vec![("system", f.system.id.clone()), ("records", records.to_string())],
+                    format!("system {} holds {records} record(s) about the subject: answer with access-response", f.system.id),
+                )),
+                FindingStatus::BeingChecked => unrecorded.push(Unrecorded::system(
+                    "unrecorded.not-searched",
+                    &f.system.id,
+                    format!("system {} has not been searched to the end (manual, failed or not yet pulled): pull it, or record the operator's answer", f.system.id),
+                )),
                 FindingStatus::NoneFound => {}
             }
         }

@@ -232,7 +232,7 @@ test('letter and export bundle are written; the timeline shows each step', async
   await app.click('save-letter');
   // Jaimo's register leaves the retention of two systems open: the final letter is refused
   // with the gaps listed (RULES.md §3), and goes only with the DPO's reason, which is audited.
-  assert.match(await app.text('letter-gap-list'), /retention\.description: no storage period/);
+  assert.match(await app.text('letter-gap-list'), /: no storage period or criteria for it/);
   assert.ok(!existsSync(letter), 'no final letter while the register has gaps');
   await app.screenshot('09b-letter-gaps', 'letter-gap-block');
   await app.click('accept-gaps');
