@@ -96,4 +96,13 @@ test('a letter is sent only after the recipient is confirmed, and arrives with i
     async () => (await Promise.all((await app.all('timeline-text')).map((el) => el.getText()))).includes('Letter sent by e-mail: Acknowledgement'),
     'the sent letter is on the timeline in words',
   );
+  // The documents list says when it went, in the UI's format (local day and time), not RFC 3339.
+  const rows = sql(db, PASS, 'SELECT id, sent_at FROM documents WHERE sent_at IS NOT NULL');
+  assert.ok(rows.length > 0, 'the sent letter is a document with its time');
+  const pad = (n) => String(n).padStart(2, '0');
+  for (const [id, sentAt] of rows) {
+    const at = new Date(sentAt);
+    const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][at.getMonth()];
+    assert.equal(await app.text(`document-sent-${id}`), `sent ${at.getDate()} ${month} ${at.getFullYear()}, ${pad(at.getHours())}:${pad(at.getMinutes())}`);
+  }
 });
