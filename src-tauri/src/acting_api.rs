@@ -184,7 +184,10 @@ fn actions(store: &Store, reference: &str) -> Result<CaseActionsDto, ApiError> {
         .collect();
     let letters = CONFIRMATIONS
         .iter()
-        .map(|k| LetterReadinessDto { kind: k.code().into(), missing: acted.missing_for(*k, &reference).iter().map(|m| in_window(m, &reference)).collect() })
+        .map(|k| LetterReadinessDto {
+            kind: k.code().into(),
+            missing: acted.missing_for(*k, &reference).iter().map(|m| crate::dto_casework::GapDto::unrecorded(m, &reference)).collect(),
+        })
         .collect();
     Ok(CaseActionsDto { plan, acted_plan, systems, notices, open_tasks: acted.open_tasks.clone(), suppressed: acted.suppressed, letters })
 }

@@ -139,8 +139,9 @@ pub struct NoticeDto {
 pub struct LetterReadinessDto {
     /// Letter kind code, e.g. `erasure-partial`.
     pub kind: String,
-    /// One line per thing to record first; empty when the letter may go.
-    pub missing: Vec<String>,
+    /// One line per thing to record first, as a code the window words (`unrecorded.*`);
+    /// empty when the letter may go.
+    pub missing: Vec<crate::dto_casework::GapDto>,
 }
 
 /// The case screen's Actions panel.

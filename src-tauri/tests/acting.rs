@@ -79,7 +79,10 @@ impl Firm {
     }
 
     fn missing(&self, kind: &str) -> Vec<String> {
-        self.actions().letters.into_iter().find(|l| l.kind == kind).unwrap_or_else(|| panic!("no readiness for {kind}")).missing
+        let missing = self.actions().letters.into_iter().find(|l| l.kind == kind).unwrap_or_else(|| panic!("no readiness for {kind}")).missing;
+        // Each line a code the window words; its English text as the window used to show it.
+        assert!(missing.iter().all(|g| g.code.starts_with("unrecorded.") && g.field.is_empty()), "{missing:?}");
+        missing.into_iter().map(|g| g.text.strip_prefix("not recorded: ").unwrap_or(&g.text).to_string()).collect()
     }
 }
 
@@ -103,7 +106,7 @@ fn plan_act_verify_and_notices_from_the_case_screen_change_exactly_the_subjects_
     let before = f.actions();
     assert!(before.plan.is_none() && before.acted_plan.is_none() && before.notices.is_empty());
     let partial = before.letters.iter().find(|l| l.kind == "erasure-partial").unwrap();
-    assert!(partial.missing.iter().any(|m| m.contains("nothing has been carried out") && m.ends_with("press Plan under Actions, check the plan, then Approve and carry out")), "{:?}", partial.missing);
+    assert!(partial.missing.iter().any(|m| m.code == "unrecorded.nothing-carried-out" && m.text.ends_with("press Plan under Actions, check the plan, then Approve and carry out")), "{:?}", partial.missing);
 
     let planned = api::plan_case(&f.desk, f.reference.clone()).unwrap();
     let plan = planned.plan.expect("a plan");
@@ -278,7 +281,7 @@ fn a_notice_is_closed_only_with_a_reason_and_only_on_its_own_case() {
     let n = &closed.notices[0];
     assert_eq!((n.status.as_str(), n.reason.as_deref()), ("disproportionate", Some("Die Kanzlei existiert nicht mehr.")));
     let missing = closed.letters.iter().find(|l| l.kind == "recipients-informed").unwrap();
-    assert!(missing.missing.iter().any(|m| m.contains("no recipient is recorded as informed")), "{missing:?}");
+    assert!(missing.missing.iter().any(|m| m.code == "unrecorded.none-informed" && m.text.contains("no recipient is recorded as informed")), "{missing:?}");
 }
 
 #[test]

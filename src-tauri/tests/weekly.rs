@@ -99,7 +99,8 @@ impl Firm {
     }
 
     fn missing(&self, reference: &str, kind: &str) -> Vec<String> {
-        api::case_actions(&self.desk, reference.into()).unwrap().letters.into_iter().find(|l| l.kind == kind).unwrap().missing
+        let missing = api::case_actions(&self.desk, reference.into()).unwrap().letters.into_iter().find(|l| l.kind == kind).unwrap().missing;
+        missing.into_iter().map(|g| g.text.strip_prefix("not recorded: ").unwrap_or(&g.text).to_string()).collect()
     }
 
     /// The case's audit events of `action`, their details parsed.
