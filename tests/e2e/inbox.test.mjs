@@ -318,12 +318,20 @@ test('New case: a duplicate hint with her reference, a representative recorded a
   await app.type('new-rep-email', 'p.berger@kanzlei-berger.example');
   await app.select('new-rep-authority', 'lawyer');
   await app.type('new-rep-note', 'Vollmacht vom 18. November 2026');
+  // The power of attorney is chosen in the native Open dialog, then shown by name over its folder.
+  const authority = path.join(tmp, 'Vollmacht Berger.pdf');
+  writeFileSync(authority, '%PDF-1.4\n% Vollmacht\n%%EOF\n');
+  assert.equal(await app.text('new-rep-document'), 'Keine Datei gewählt');
+  await app.answerPicker(authority);
+  await app.click('new-rep-document-choose');
+  assert.equal((await app.text('new-rep-document')).replace(/\s+/g, ' '), `Vollmacht Berger.pdf ${tmp}`);
   await app.screenshot('66-new-case-duplicate-representative', 'new-case-form');
   await app.click('create-case');
   const second = await app.textMatching('case-reference', /^DSAR-2026-\d{4}$/);
   assert.notEqual(second, erika);
 
-  assert.equal(await shown('requester-shown'), 'Rechtsanwältin Dr. Petra Berger\nBerger & Partner\nRingstraße 5\n50672 Köln\np.berger@kanzlei-berger.example\nBerechtigung: Rechtsanwalt — Vollmacht vom 18. November 2026');
+  assert.equal(await shown('requester-shown'), 'Rechtsanwältin Dr. Petra Berger\nBerger & Partner\nRingstraße 5\n50672 Köln\np.berger@kanzlei-berger.example\nBerechtigung: Rechtsanwalt — Vollmacht vom 18. November 2026\nNachweis: Vollmacht Berger.pdf');
+  assert.deepEqual(sql(db, PASS, "SELECT file_name, media_type FROM documents WHERE kind = 'requester-authority'"), [['Vollmacht Berger.pdf', 'application/pdf']]);
   // Her first case was searched (identity by the shop's data), so it is in progress.
   assert.match(await shown('linked-row'), new RegExp(`^${erika}\\s+Auskunft · 17\\.11\\.2026 · In Bearbeitung`));
   await app.select('letter-kind', 'refusal');
