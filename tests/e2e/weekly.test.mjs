@@ -198,6 +198,11 @@ test('the access letter: refused with the register gap listed, a draft records n
   // Worded in the UI's language from the gap's code, with the system's name from the register.
   assert.match(gaps, /^Lohnabrechnung: no storage period or criteria for it — say how long/);
   assert.doesNotMatch(gaps, /retention\.description/, 'no register field names in the window');
+  // The same list in German: the DPO reads it in the UI's language, never the core's English.
+  await app.select('ui-lang', 'de');
+  await app.textMatching('letter-gap-list', /^Lohnabrechnung: Es ist keine Speicherdauer und kein Kriterium dafür angegeben — bitte angeben, wie lange/);
+  await app.select('ui-lang', 'en');
+  await app.textMatching('letter-gap-list', /^Lohnabrechnung: no storage period/);
   assert.ok(!existsSync(letter), 'no final letter with a gap');
   assert.equal(await overflowing('letter-gap-block'), 0);
   await app.screenshot('53-letter-gaps', 'letters');
