@@ -392,3 +392,52 @@ fn derived_and_declared_identifiers_are_usable_as_query_parameters() {
         "{err}"
     );
 }
+
+/// Every register problem code made once, from the minimal register broken one way each: the
+/// codes are exactly `PROBLEM_CODES` (the desktop words each), each with its parameters.
+#[test]
+fn every_problem_code_is_in_the_one_list_with_its_parameters() {
+    use serde_json::json;
+    let base: Value = serde_json::from_str(&read("minimal.json")).unwrap();
+    let broken = |change: &dyn Fn(&mut Value)| -> String {
+        let mut doc = base.clone();
+        change(&mut doc);
+        serde_json::to_string(&doc).unwrap()
+    };
+    let mut files: Vec<String> = vec!["{\"format\": ".to_string()];
+    let changes: Vec<Box<dyn Fn(&mut Value)>> = vec![
+        Box::new(|d| {
+            d["controller"].as_object_mut().unwrap().remove("name");
+        }),
+        Box::new(|d| d["systems"][0]["purpose"] = json!(["Vertrag"])),
+        Box::new(|d| d["systems"][0]["yields"] = json!(["customer_id"])),
+        Box::new(|d| d["systems"][0]["purposes"] = json!("Vertrag")),
+        Box::new(|d| d["systems"][0]["role"] = json!("boss")),
+        Box::new(|d| d["format"] = json!("other")),
+        Box::new(|d| d["systems"][0]["legal_bases"] = json!(["art99"])),
+        Box::new(|d| d["systems"][0]["connector"] = json!({"kind": "postgres", "url": "postgres://db/crm", "user": "dsar", "password": "hunter2", "queries": [{"name": "k", "sql": "SELECT * FROM k WHERE email = :email"}]})),
+        Box::new(|d| d["systems"][0]["purposes"] = json!([])),
+        Box::new(|d| d["systems"][0]["connector"] = json!({"kind": "csv", "path": "data/x.csv", "delimiter": ";;", "match": {"email": ["email"]}})),
+        Box::new(|d| d["systems"][0]["name"] = json!({"DEU": "Kunden"})),
+        Box::new(|d| d["systems"][1]["id"] = json!("crm")),
+        Box::new(|d| d["systems"][0]["transfers"] = json!([{"country": "US", "safeguard": "none"}])),
+        Box::new(|d| d["systems"][0]["purpose_bases"] = json!([{"purpose": "Vertrag", "legal_bases": ["art6-1-f"]}])),
+        Box::new(|d| d["systems"][0]["retention"]["period"] = json!("P")),
+        // A problem without a code of its own: worded generically by the desktop.
+        Box::new(|d| d["systems"][0]["connector"]["queries"][1]["name"] = json!("kunden")),
+    ];
+    files.extend(changes.iter().map(|c| broken(c.as_ref())));
+    let mut made = std::collections::BTreeSet::new();
+    for (i, file) in files.iter().enumerate() {
+        let e = register::parse(file, &data_dir()).expect_err(&format!("case {i} imported"));
+        for p in &e.problems {
+            made.insert(p.code);
+            let names = register::PROBLEM_CODES.iter().find(|(c, _)| *c == p.code).unwrap_or_else(|| panic!("{} not listed", p.code)).1;
+            let given: Vec<&str> = p.params.iter().map(|(n, _)| *n).collect();
+            assert_eq!(given, names, "{p:?}");
+            assert!(!p.params.iter().any(|(_, v)| v.contains("hunter2")), "a secret never becomes a parameter: {p:?}");
+        }
+    }
+    let listed: std::collections::BTreeSet<&str> = register::PROBLEM_CODES.iter().map(|(c, _)| *c).collect();
+    assert_eq!(made, listed, "made but not listed, or listed but never made");
+}

@@ -252,11 +252,14 @@ pub fn problem_field(pointer: &str) -> &str {
 /// each at its field (the first line's field leads, as for every invalid-input message).
 fn at_fields(e: dsar::Error) -> ApiError {
     match e {
-        dsar::Error::Register(RegisterError { problems }) => ApiError::new(
-            ErrorCode::InvalidInput,
-            problems.iter().map(|p| format!("{}: {} — {}", problem_field(&p.path), p.problem, p.fix)).collect::<Vec<_>>().join("\n"),
-        )
-        .with(Reason::RegisterInvalid, params([("count", problems.len().to_string())])),
+        dsar::Error::Register(RegisterError { problems }) => ApiError {
+            problems: problems.iter().map(RegisterProblemDto::from).collect(),
+            ..ApiError::new(
+                ErrorCode::InvalidInput,
+                problems.iter().map(|p| format!("{}: {} — {}", problem_field(&p.path), p.problem, p.fix)).collect::<Vec<_>>().join("\n"),
+            )
+            .with(Reason::RegisterInvalid, params([("count", problems.len().to_string())]))
+        },
         dsar::Error::Input(i) => ApiError::input(&i.field, format!("{} — {}", i.problem, i.fix)),
         other => other.into(),
     }

@@ -52,12 +52,17 @@ pub struct ApiError {
     #[serde(skip_serializing_if = "Params::is_empty")]
     #[ts(as = "Option<Params>", optional)]
     pub params: Params,
+    /// A refused register's problems, each with its place and a code the window words
+    /// (`register.invalid` only; the message has them in English, one a line).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<crate::dto_casework::RegisterProblemDto>>", optional)]
+    pub problems: Vec<crate::dto_casework::RegisterProblemDto>,
 }
 
 impl ApiError {
     /// An error with `code` and `message` and no reason yet.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError { code, message: message.into(), reason: None, params: Params::new() }
+        ApiError { code, message: message.into(), reason: None, params: Params::new(), problems: Vec::new() }
     }
 
     /// Bad input in `field`: the message starts with the field name, so the UI can place it;
@@ -249,7 +254,11 @@ impl From<dsar::Error> for ApiError {
             E::Letter(l) => by_blame(l.is_user_error()),
         };
         let (reason, params) = core_reason(&e);
-        ApiError::new(code, e.to_string()).with(reason, params)
+        let problems = match &e {
+            E::Register(r) => r.problems.iter().map(crate::dto_casework::RegisterProblemDto::from).collect(),
+            _ => Vec::new(),
+        };
+        ApiError { problems, ..ApiError::new(code, e.to_string()).with(reason, params) }
     }
 }
 

@@ -120,6 +120,14 @@ fn a_broken_register_file_lists_every_problem_with_its_pointer() {
     let lines: Vec<&str> = e.message.lines().collect();
     assert!(lines.iter().any(|l| l.starts_with("/systems/0/role: ")), "{lines:?}");
     assert!(lines.iter().any(|l| l.starts_with("/systems/1/legal_bases: ")), "{lines:?}");
+    // The same problems as codes the window words in German or English, each at its pointer.
+    let coded: Vec<(&str, &str)> = e.problems.iter().map(|p| (p.path.as_str(), p.code.as_str())).collect();
+    assert_eq!(coded, [("/systems/0/role", "value.unknown"), ("/systems/1/legal_bases", "value.empty")], "{:?}", e.problems);
+    assert!(e.problems.iter().all(|p| !p.text.is_empty()));
+    let wire = serde_json::to_value(&e).unwrap();
+    assert_eq!(wire["problems"][0]["code"], "value.unknown", "{wire}");
+    let other = api::import_register(&desk, "/nonexistent/register.json".into()).unwrap_err();
+    assert!(serde_json::to_value(&other).unwrap().get("problems").is_none(), "no problems list on other errors");
 }
 
 #[test]

@@ -12,7 +12,34 @@ pub struct Problem {
     pub problem: String,
     /// What to do about it.
     pub fix: String,
+    /// The kind of problem, one of [`PROBLEM_CODES`] (`other` for those without a code of
+    /// their own): the desktop words it in the user's language from this and `params`.
+    pub code: &'static str,
+    /// The code's parameters, by the names [`PROBLEM_CODES`] gives (register keys, system
+    /// ids, legal basis codes, numbers: never a value that may be a secret).
+    pub params: Vec<(&'static str, String)>,
 }
+
+/// Every problem code with the names of its parameters; `other` is worded generically.
+pub const PROBLEM_CODES: &[(&str, &[&str])] = &[
+    ("json.invalid", &["line", "column"]),
+    ("field.missing", &["field"]),
+    ("field.unknown", &["field"]),
+    ("field.misplaced", &["field", "home"]),
+    ("type.wrong", &[]),
+    ("value.unknown", &[]),
+    ("value.constant", &[]),
+    ("value.invalid", &[]),
+    ("secret.not-reference", &[]),
+    ("value.empty", &[]),
+    ("value.too-long", &["max"]),
+    ("key.invalid", &[]),
+    ("system.duplicate-id", &["id"]),
+    ("transfer.no-safeguard", &[]),
+    ("purpose-basis.not-listed", &["basis"]),
+    ("period.invalid", &[]),
+    ("other", &[]),
+];
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -39,11 +66,24 @@ impl RegisterError {
         problem: impl Into<String>,
         fix: impl Into<String>,
     ) -> Self {
+        RegisterError::single_coded(path, "other", Vec::new(), problem, fix)
+    }
+
+    /// An error with a single problem of a known kind.
+    pub fn single_coded(
+        path: impl Into<String>,
+        code: &'static str,
+        params: Vec<(&'static str, String)>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
         RegisterError {
             problems: vec![Problem {
                 path: path.into(),
                 problem: problem.into(),
                 fix: fix.into(),
+                code,
+                params,
             }],
         }
     }
@@ -77,10 +117,25 @@ impl Problems {
         problem: impl Into<String>,
         fix: impl Into<String>,
     ) {
+        self.coded(path, "other", Vec::new(), problem, fix);
+    }
+
+    /// Adds a problem of a known kind (one of [`PROBLEM_CODES`]).
+    pub fn coded(
+        &mut self,
+        path: impl Into<String>,
+        code: &'static str,
+        params: Vec<(&'static str, String)>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
+        debug_assert!(PROBLEM_CODES.iter().any(|(c, names)| *c == code && names.len() == params.len() && params.iter().all(|(n, _)| names.contains(n))), "{code}");
         let p = Problem {
             path: path.into(),
             problem: problem.into(),
             fix: fix.into(),
+            code,
+            params,
         };
         if !self.0.contains(&p) {
             self.0.push(p);

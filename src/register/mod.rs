@@ -30,7 +30,7 @@ pub use connector::{
     JsonSettings, JsonlSettings, LogsSettings, ManualSettings, Query, ServerSettings, Settings,
     SqlParam, SqliteSettings, BUILTIN_IDENTIFIERS,
 };
-pub use error::{Problem, RegisterError};
+pub use error::{Problem, RegisterError, PROBLEM_CODES};
 pub use legal::{Article, LegalBasis, Role, Safeguard};
 pub use model::{
     Address, Controller, Dpo, PurposeBasis, Register, Retention, Signatory, StatutoryRetention, SupervisoryAuthority,
@@ -98,8 +98,10 @@ fn syntax_error(e: serde_json::Error) -> RegisterError {
         }
         _ => "fix the JSON at that position (a missing comma or quote is the usual cause)",
     };
-    RegisterError::single(
+    RegisterError::single_coded(
         "",
+        "json.invalid",
+        vec![("line", line.to_string()), ("column", column.to_string())],
         format!(
             "not valid JSON at line {line}, column {column}: {}",
             cut(&message)

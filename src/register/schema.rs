@@ -52,8 +52,10 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                 let prop = property.as_str().unwrap_or("?");
                 let example =
                     example_for(&c.schema, err.schema_path().as_str(), prop).unwrap_or("...");
-                problems.add(
+                problems.coded(
                     join(&at, prop),
+                    "field.missing",
+                    vec![("field", prop.to_string())],
                     format!("missing field '{prop}'"),
                     format!("add \"{prop}\": {example} to {}", describe(doc, &at)),
                 );
@@ -68,8 +70,10 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                         .and_then(|m| m.get(key.as_str()))
                         .and_then(Value::as_str)
                     {
-                        problems.add(
+                        problems.coded(
                             join(&at, key),
+                            "field.misplaced",
+                            vec![("field", cut(key)), ("home", home.to_string())],
                             format!("'{}' belongs in the {home} of {}, not beside it", cut(key), describe(doc, &at)),
                             format!("move it into {home}: \"{home}\": {{\"kind\": …, \"{key}\": …}}"),
                         );
@@ -79,8 +83,10 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                         Some(near) => format!("did you mean '{near}'? Rename or remove it"),
                         None => format!("remove it; allowed here: {}", allowed.join(", ")),
                     };
-                    problems.add(
+                    problems.coded(
                         join(&at, key),
+                        "field.unknown",
+                        vec![("field", cut(key))],
                         format!("unknown field '{}' in {}", cut(key), describe(doc, &at)),
                         fix,
                     );
@@ -95,8 +101,10 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                         .collect::<Vec<_>>()
                         .join(" or "),
                 };
-                problems.add(
+                problems.coded(
                     at,
+                    "type.wrong",
+                    Vec::new(),
                     format!(
                         "wrong type: expected {expected}, found {}",
                         type_name(instance)
@@ -108,16 +116,20 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                 let allowed = options
                     .as_array()
                     .map(|a| a.iter().map(show).collect::<Vec<_>>().join(", "));
-                problems.add(
+                problems.coded(
                     at,
+                    "value.unknown",
+                    Vec::new(),
                     format!("unknown value {}", show(instance)),
                     hint.map(str::to_string)
                         .unwrap_or_else(|| format!("use one of {}", allowed.unwrap_or_default())),
                 );
             }
             ValidationErrorKind::Constant { expected_value } => {
-                problems.add(
+                problems.coded(
                     at,
+                    "value.constant",
+                    Vec::new(),
                     format!("must be {}, found {}", expected_value, show(instance)),
                     hint.map(str::to_string)
                         .unwrap_or_else(|| format!("set it to {expected_value}")),
@@ -134,28 +146,29 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                 } else {
                     format!("invalid value {}", show(instance))
                 };
-                problems.add(
-                    at,
-                    problem,
-                    hint.unwrap_or("see schemas/register.schema.json"),
-                );
+                let code = if secret { "secret.not-reference" } else { "value.invalid" };
+                problems.coded(at, code, Vec::new(), problem, hint.unwrap_or("see schemas/register.schema.json"));
             }
             ValidationErrorKind::MinItems { .. }
             | ValidationErrorKind::MinLength { .. }
             | ValidationErrorKind::MinProperties { .. } => {
-                problems.add(at, "must not be empty", hint.unwrap_or("fill it in"));
+                problems.coded(at, "value.empty", Vec::new(), "must not be empty", hint.unwrap_or("fill it in"));
             }
             ValidationErrorKind::MaxLength { limit } => {
-                problems.add(
+                problems.coded(
                     at,
+                    "value.too-long",
+                    vec![("max", limit.to_string())],
                     format!("too long (at most {limit} characters)"),
                     hint.unwrap_or("shorten it"),
                 );
             }
             ValidationErrorKind::PropertyNames { error } => {
                 let key = show(error.instance());
-                problems.add(
+                problems.coded(
                     at,
+                    "key.invalid",
+                    Vec::new(),
                     format!("invalid key {key}"),
                     hint.unwrap_or(
                         "use a two-letter lower-case language code such as de, en or nl",

@@ -26,8 +26,10 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
             let at = format!("/systems/{i}");
             if let Some(id) = system.get("id").and_then(Value::as_str) {
                 match first_at.get(id) {
-                    Some(first) => found.add(
+                    Some(first) => found.coded(
                         format!("{at}/id"),
+                        "system.duplicate-id",
+                        vec![("id", cut(id))],
                         format!(
                             "duplicate system id '{}' (also used by /systems/{first})",
                             cut(id)
@@ -58,8 +60,10 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                 for (k, t) in transfers.iter().enumerate() {
                     // A letter would have to tell the subject the transfer is unlawful (Art. 44).
                     if t.get("safeguard").and_then(Value::as_str) == Some("none") {
-                        found.add(
+                        found.coded(
                             format!("{at}/transfers/{k}/safeguard"),
+                            "transfer.no-safeguard",
+                            Vec::new(),
                             "a transfer without a safeguard is not lawful (Art. 44) and cannot be answered for in a letter",
                             "name the safeguard relied on: dpf (a US company certified under the Data Privacy Framework), scc, bcr, adequacy, or art49 with the derogation among the legal bases — or stop the transfer and remove it",
                         );
@@ -72,8 +76,10 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
                 for (k, pb) in mapped.iter().enumerate() {
                     for (j, b) in pb.get("legal_bases").and_then(Value::as_array).into_iter().flatten().enumerate() {
                         if let Some(code) = b.as_str().filter(|c| !bases.contains(c)) {
-                            found.add(
+                            found.coded(
                                 format!("{at}/purpose_bases/{k}/legal_bases/{j}"),
+                                "purpose-basis.not-listed",
+                                vec![("basis", cut(code))],
                                 format!("{code} is not among the system's legal_bases"),
                                 "add it to legal_bases, or map the purpose to one of them",
                             );
@@ -89,7 +95,7 @@ pub(crate) fn check(doc: &Value, problems: &mut Problems) {
     let schema_paths: Vec<String> = problems.0.iter().map(|p| p.path.clone()).collect();
     for p in found.0 {
         if !schema_paths.contains(&p.path) {
-            problems.add(p.path, p.problem, p.fix);
+            problems.coded(p.path, p.code, p.params, p.problem, p.fix);
         }
     }
 }
@@ -143,8 +149,10 @@ fn controller(doc: &Value, p: &mut Problems) {
 fn period(v: Option<&Value>, at: &str, p: &mut Problems) {
     if let Some(Value::String(s)) = v {
         if let Err(e) = s.parse::<Period>() {
-            p.add(
+            p.coded(
                 at,
+                "period.invalid",
+                Vec::new(),
                 format!("'{}' is {e}", cut(s)),
                 "write an ISO-8601 duration such as P10Y, P6M, P8W, P30D or P1Y6M",
             );

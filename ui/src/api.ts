@@ -149,6 +149,7 @@ export type { YieldedDto } from './bindings/YieldedDto';
 import type { CaseIntakeDto } from './bindings/CaseIntakeDto';
 import type { IdentityInput } from './bindings/IdentityInput';
 import type { RequesterInput } from './bindings/RequesterInput';
+import type { RegisterProblemDto } from './bindings/RegisterProblemDto';
 
 /** Error as serialised by every command. */
 export interface ApiErrorBody {
@@ -177,13 +178,25 @@ export class ApiError extends Error {
   readonly reason?: string;
   /** The reason's parameters (field names, ids, codes, dates, counts). */
   readonly params: Readonly<Record<string, string>>;
-  constructor(code: ErrorCode, message: string, reason?: string, params: Readonly<Record<string, string>> = {}) {
+  /** A refused register's problems, each with its place and code (`register.invalid`). */
+  readonly problems: readonly RegisterProblemDto[];
+  constructor(code: ErrorCode, message: string, reason?: string, params: Readonly<Record<string, string>> = {}, problems: readonly RegisterProblemDto[] = []) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.reason = reason;
     this.params = params;
+    this.problems = problems;
   }
+}
+
+/** The well-formed entries of an error's `problems` (anything else is dropped). */
+function problemList(raw: unknown): RegisterProblemDto[] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null)
+    .filter((p) => typeof p.path === 'string' && typeof p.code === 'string' && typeof p.text === 'string')
+    .map((p) => ({ path: p.path as string, code: p.code as string, text: p.text as string, params: stringParams(p.params) }));
 }
 
 /** The string-valued entries of an error's `params` (anything else is dropped). */
@@ -200,9 +213,9 @@ function stringParams(raw: unknown): Record<string, string> {
 export function toApiError(raw: unknown): ApiError {
   if (raw instanceof ApiError) return raw;
   if (typeof raw === 'object' && raw !== null && 'code' in raw && 'message' in raw) {
-    const { code, message, reason, params } = raw as { code: unknown; message: unknown; reason?: unknown; params?: unknown };
+    const { code, message, reason, params, problems } = raw as { code: unknown; message: unknown; reason?: unknown; params?: unknown; problems?: unknown };
     if (typeof code === 'string' && (CODES as readonly string[]).includes(code)) {
-      return new ApiError(code as ErrorCode, String(message), typeof reason === 'string' ? reason : undefined, stringParams(params));
+      return new ApiError(code as ErrorCode, String(message), typeof reason === 'string' ? reason : undefined, stringParams(params), problemList(problems));
     }
   }
   if (raw instanceof Error) return new ApiError('internal', raw.message);

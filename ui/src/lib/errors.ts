@@ -3,6 +3,7 @@
 import { toApiError, type ApiError } from '../api';
 import { ui } from './lang.svelte';
 import { session } from './nav.svelte';
+import { problemText } from './problems';
 import { reasonText } from './reasons';
 
 /** The ApiError for `raw`; a `locked` error also sends the app back to the Unlock screen. */
@@ -28,6 +29,9 @@ export function failure(raw: unknown): string {
  * problem as the core found it (`<pointer>: <problem> — <fix>`), so the place in the file shows.
  */
 export function errorLines(e: ApiError): string[] {
-  const details = e.reason === 'register.invalid' ? e.message.split('\n').filter((l) => l.trim() !== '') : [];
+  if (e.reason !== 'register.invalid') return [errorText(e)];
+  // Each problem in the UI's language from its code; the core's English lines only when no
+  // structured problems came.
+  const details = e.problems?.length ? e.problems.map((p) => problemText(ui.lang, p)) : e.message.split('\n').filter((l) => l.trim() !== '');
   return [errorText(e), ...details];
 }
