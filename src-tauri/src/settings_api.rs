@@ -161,7 +161,13 @@ fn save(s: &mut dsar::store::Store, ctx: &dsar::cases::Context, c: &Controller) 
         Err(dsar::Error::Register(r)) => {
             let p = r.problems.iter().find(|p| p.path.starts_with("/controller")).or(r.problems.first());
             Err(match p {
-                Some(p) => ApiError::input(&controller_field(&p.path), format!("{} — {}", p.problem, p.fix)),
+                Some(p) => {
+                    let field = controller_field(&p.path);
+                    let e = ApiError::input(&field, format!("{} — {}", p.problem, p.fix));
+                    // The schema only says "invalid value" of a malformed address: worded as
+                    // what it is, so the form says "not an e-mail address" in the UI's language.
+                    if p.code == "value.invalid" && field.ends_with("email") { e.at(crate::reason::Reason::IdentifierEmail, &field) } else { e }
+                }
                 None => ApiError::input("name", r.to_string()),
             })
         }

@@ -181,7 +181,7 @@ test('approve: the dialog names the counts; carrying out changes exactly the sub
   await app.click('approve-confirm-yes');
   await app.textMatching('result-status-shop', /^Done$/, 30000);
   await app.textMatching('result-status-newsletter', /^Failed$/);
-  assert.ok((await app.text('result-error-newsletter')).length > 0, 'the failure is explained');
+  assert.equal(await app.text('result-error-newsletter'), 'The system’s file or folder is missing. Check the path in the register or restore the file.', 'the failure is explained in words');
   assert.deepEqual(sql(db, PASS, "SELECT status FROM action_results WHERE system_id = 'newsletter'"), [['error']]);
   await app.screenshot('43a-acting-failed', 'actions');
   renameSync(`${newsletter}.away`, newsletter);
