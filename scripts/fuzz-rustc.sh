@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # RUSTC_WRAPPER for the fuzz smoke (scripts/fuzz.sh --smoke): libFuzzer's coverage
 # instrumentation for our own code only — the `dsar` crate built with its `fuzzing` feature,
-# and the fuzz targets — while every dependency compiles exactly as in `cargo test`'s debug
-# build and is reused from it. cargo-fuzz instruments the whole tree; --long does that.
+# and the fuzz targets — while every dependency compiles as in `cargo test`'s debug build
+# (reused from it where its features match). cargo-fuzz instruments the whole tree; --long does.
 rustc="$1"; shift
 instrument=0
 case "${CARGO_PKG_NAME:-}" in

@@ -18,10 +18,10 @@
 #
 # Stable Rust only, and no cargo-fuzz: the flags cargo-fuzz 0.13 passes with `-s none` are all
 # stable, so this script passes them itself (one tool less to compile on a fresh machine).
-#   --smoke  the debug build in the root's target/: every dependency is the one `cargo test`
-#            built already (fuzz/Cargo.toml has the root's dev profile); libFuzzer's coverage
-#            instrumentation goes into our own code only (scripts/fuzz-rustc.sh). A few
-#            minutes on a fresh machine instead of a second optimised build of the whole tree.
+#   --smoke  the debug build in the root's target/ (fuzz/Cargo.toml has the root's dev
+#            profile): a dependency `cargo test` built with the same features is reused;
+#            libFuzzer's coverage instrumentation goes into our own code only
+#            (scripts/fuzz-rustc.sh). See docs/robustness.md for what that saves and what not.
 #   --long / --replay  cargo-fuzz's release build: optimised, debug assertions and overflow
 #            checks on (an overflow is a panic, so a crash), the whole tree instrumented, in
 #            fuzz/target/. No sanitizer (safe Rust: ASan adds little and costs speed), 16
