@@ -197,6 +197,10 @@ test('im Verzeichnis: Rollen und Anbindungen in Worten; der Editor öffnet, wo m
   assert.equal(await app.text('register-connector-kunden'), 'CSV-Datei');
   assert.equal(await app.text('register-connector-weblogs'), 'Logdateien');
   assert.equal(await app.text('register-connector-papierakten'), 'Manuell (per E-Mail)');
+  // A passed connection test in German words (the connectors' own description is English).
+  await app.click('register-test-kunden');
+  await app.textMatching('register-test-result-kunden', /In Ordnung/, 20000);
+  assert.equal(await app.text('register-test-detail-kunden'), 'Das System hat den Test so beantwortet, wie das Verarbeitungsverzeichnis es beschreibt.');
   await app.click('register-edit-kunden');
   await app.find('register-editor');
   await app.until(() => inView('register-editor'), 'the editor scrolled into view');

@@ -261,6 +261,9 @@ const en = {
   'reg.imported': 'Imported {n} systems.',
   'reg.test': 'Test connections',
   'reg.ok': 'OK',
+  // The connectors describe a passed test in English only (file, header, queries): the other
+  // languages say what it means.
+  'reg.ok_detail': 'The system answered the test as the register describes it.',
   'reg.failed': 'failed',
   'reg.empty': 'No register yet. Import a register JSON file.',
   'reg.role.internal': 'Internal (run by us)',
@@ -1430,7 +1433,8 @@ const de: Record<Key, string> = {
   'reg.field.signatory': 'Unterzeichner(in)',
   'reg.imported': '{n} Systeme importiert.',
   'reg.test': 'Verbindungen testen',
-  'reg.ok': 'OK',
+  'reg.ok': 'In Ordnung',
+  'reg.ok_detail': 'Das System hat den Test so beantwortet, wie das Verarbeitungsverzeichnis es beschreibt.',
   'reg.failed': 'fehlgeschlagen',
   'reg.empty': 'Noch kein Verarbeitungsverzeichnis. Eine Verarbeitungsverzeichnis-Datei (JSON) importieren.',
   'reg.role.internal': 'Intern (eigene Verarbeitung)',
@@ -1664,7 +1668,7 @@ const de: Record<Key, string> = {
   'regproblem.transfer.no-safeguard': 'Eine Übermittlung ohne Garantie ist nicht rechtmäßig (Art. 44 DSGVO) und lässt sich in keinem Schreiben vertreten — bitte die Garantie nennen (DPF, Standardvertragsklauseln, verbindliche interne Datenschutzvorschriften, Angemessenheitsbeschluss oder Art. 49 DSGVO mit der Ausnahme unter den Rechtsgrundlagen) oder die Übermittlung einstellen und entfernen.',
   'regproblem.purpose-basis.not-listed': '{basis} gehört nicht zu den Rechtsgrundlagen des Systems — bitte dort ergänzen oder dem Zweck eine der genannten Rechtsgrundlagen zuordnen.',
   'regproblem.period.invalid': 'Keine gültige Frist — bitte als ISO-8601-Dauer angeben, z. B. P10Y (10 Jahre), P6M, P8W, P30D oder P1Y6M.',
-  'regproblem.other': 'Dieser Eintrag entspricht nicht dem Format des Verarbeitungsverzeichnisses — bitte anhand der Vorlage prüfen.',
+  'regproblem.other': 'Dieser Eintrag entspricht nicht dem Format des Verarbeitungsverzeichnisses — bitte anhand der Vorlage prüfen (die genaue technische Meldung zeigt „dsar register import --dry-run“).',
   'ans.record': 'Antwort erfassen',
   'ans.on': 'Antwort erhalten am',
   'ans.confirmed': 'Was bestätigt wurde',

@@ -52,10 +52,11 @@ describe('problemText', () => {
     expect(problemText('de', problem('purpose-basis.not-listed', { basis: 'art6-1-f' }))).toMatch(/: Art\. 6 Abs\. 1 lit\. f/);
   });
 
-  it("says a problem without its own code in general words, the core's detail after it", () => {
+  it("says a problem without its own code in general words at its place; only English shows the core's detail", () => {
     expect(problemText('de', problem('other'))).toBe(
-      '/systems/0/purposes: Dieser Eintrag entspricht nicht dem Format des Verarbeitungsverzeichnisses — bitte anhand der Vorlage prüfen. (the core’s English — its fix)',
+      '/systems/0/purposes: Dieser Eintrag entspricht nicht dem Format des Verarbeitungsverzeichnisses — bitte anhand der Vorlage prüfen (die genaue technische Meldung zeigt „dsar register import --dry-run“).',
     );
+    expect(problemText('de', problem('other'))).not.toMatch(/English/);
     expect(problemText('en', problem('other'))).toBe('/systems/0/purposes: the core’s English — its fix');
     expect(problemText('de', problem('no.such-code'))).toMatch(/^\/systems\/0\/purposes: Dieser Eintrag/);
   });
