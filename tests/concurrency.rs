@@ -115,18 +115,26 @@ fn new_case(name: &str, email: &str) -> NewCase {
     }
 }
 
-fn count(store: &Store, sql: &str) -> i64 {
-    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
-}
-
-#[test]
-fn a_backup_and_a_cli_write_during_a_running_pull_lose_nothing() {
+/// A desk whose one system is the held peer, and Jana's case on it: the store that made them
+/// (still open, as the app's is) and the peer, which answers only once released.
+fn desk_asking_a_held_peer() -> (TempDb, SlowPeer, Store, cases::Case) {
     let db = TempDb::new();
     let peer = SlowPeer::start();
     let mut app = db.create();
     let c = ctx("2026-11-21");
     dsar::register_store::import_file(&mut app, &c, &register(db.dir.path(), peer.port)).unwrap();
     let case = cases::create(&mut app, &c, new_case("Jana Beispiel", EMAIL)).unwrap();
+    (db, peer, app, case)
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_backup_and_a_cli_write_during_a_running_pull_lose_nothing() {
+    let (db, peer, mut app, case) = desk_asking_a_held_peer();
+    let c = ctx("2026-11-21");
     let reference = case.reference.to_string();
     let dir = tempfile::tempdir().unwrap();
     let during = dir.path().join("during.bak");
@@ -224,12 +232,8 @@ fn the_cli_writing_while_this_process_holds_the_write_lock_waits_or_says_the_des
 /// desk; the same restore goes through once the pull has ended.
 #[test]
 fn a_cli_restore_is_refused_while_another_process_pulls_and_goes_through_once_it_is_done() {
-    let db = TempDb::new();
-    let peer = SlowPeer::start();
-    let mut app = db.create();
+    let (db, peer, mut app, case) = desk_asking_a_held_peer();
     let c = ctx("2026-11-21");
-    dsar::register_store::import_file(&mut app, &c, &register(db.dir.path(), peer.port)).unwrap();
-    let case = cases::create(&mut app, &c, new_case("Jana Beispiel", EMAIL)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let bak = dir.path().join("before.bak");
     dsar::backup::backup(&mut app, &c, &bak).unwrap();
@@ -284,12 +288,8 @@ fn a_cli_restore_is_refused_while_another_process_pulls_and_goes_through_once_it
 /// with no evidence, the report and its audit event say the pull was cancelled.
 #[test]
 fn a_pull_cancelled_while_a_system_is_asked_keeps_nothing_that_answered_after_the_cancel() {
-    let db = TempDb::new();
-    let peer = SlowPeer::start();
-    let mut app = db.create();
-    let c = ctx("2026-11-21");
-    dsar::register_store::import_file(&mut app, &c, &register(db.dir.path(), peer.port)).unwrap();
-    let case = cases::create(&mut app, &c, new_case("Jana Beispiel", EMAIL)).unwrap();
+    // The store that made the desk stays open during the pull, as the app's does.
+    let (db, peer, _app, case) = desk_asking_a_held_peer();
     let reference = case.reference.to_string();
     let cancel = Cancel::new();
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { dsar, launch, sql, tempDesk } from './harness.mjs';
+import { dsar, launchUnlocked, sql, tempDesk } from './harness.mjs';
 
 const PASS = 'cancel e2e passphrase';
 const { tmp, db, env } = tempDesk('cancel');
@@ -69,12 +69,7 @@ before(async () => {
   dsar(['init', '--db', db], cli);
   dsar(['register', 'import', register, '--db', db], cli);
   dsar(['case', 'new', '--db', db, '--name', 'Anna Amsel', '--email', EMAIL, '--received', '2026-11-16', '--right', 'access'], cli);
-  app = await launch(env);
-  await app.find('passphrase');
-  await app.select('ui-lang', 'de');
-  await app.type('passphrase', PASS);
-  await app.click('unlock-submit');
-  await app.find('dash-overdue');
+  app = await launchUnlocked(PASS, env, 'de');
 });
 
 after(async () => {

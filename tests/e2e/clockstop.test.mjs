@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { TODAY, dsar, launch, sql, tempDesk } from './harness.mjs';
+import { TODAY, dsar, launchUnlocked, sql, tempDesk } from './harness.mjs';
 
 const PASS = 'clock stop e2e passphrase';
 const { db, env } = tempDesk('clockstop');
@@ -19,12 +19,7 @@ before(async () => {
   dsar(['demo', '--db', db], { DSAR_PASSPHRASE: PASS });
   const made = JSON.parse(dsar(['case', 'new', '--db', db, '--right', 'access', '--name', 'Clara Klarstellung', '--email', 'clara.k@example.org', '--received', '2026-11-16', '--json'], { DSAR_PASSPHRASE: PASS }));
   reference = made.reference;
-  app = await launch(env);
-  await app.find('passphrase');
-  await app.select('ui-lang', 'de');
-  await app.type('passphrase', PASS);
-  await app.click('unlock-submit');
-  await app.find('dash-overdue');
+  app = await launchUnlocked(PASS, env, 'de');
   await app.click('nav-cases');
   await app.type('case-search', 'Clara Klarstellung');
   await app.click(`case-link-${reference}`);

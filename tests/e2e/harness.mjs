@@ -276,9 +276,16 @@ export function tempDesk(name, dbName = 'desk.db') {
   return { tmp, db, env };
 }
 
-/** Starts the app on an existing desk (`env.DSAR_DB`) and unlocks it to the dashboard. */
-export async function launchUnlocked(passphrase, env) {
+/**
+ * Starts the app on an existing desk (`env.DSAR_DB`) and unlocks it to the dashboard, first
+ * switching the window to `lang` ('de', 'en') when given.
+ */
+export async function launchUnlocked(passphrase, env, lang) {
   const app = await launch(env);
+  if (lang) {
+    await app.find('passphrase');
+    await app.select('ui-lang', lang);
+  }
   await app.type('passphrase', passphrase);
   await app.click('unlock-submit');
   await app.find('dash-overdue');

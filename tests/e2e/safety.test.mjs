@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launch, tempDesk, dsar, sql, By } from './harness.mjs';
+import { launchUnlocked, tempDesk, dsar, sql, By } from './harness.mjs';
 
 const PASS = 'safety e2e passphrase';
 const { tmp, db, env } = tempDesk('safety');
@@ -25,11 +25,7 @@ const todayDe = () => new Date().toLocaleDateString('de-DE', { day: 'numeric', m
 let app;
 before(async () => {
   dsar(['init', '--db', db], { DSAR_PASSPHRASE: PASS });
-  app = await launch(env);
-  await app.select('ui-lang', 'de');
-  await app.type('passphrase', PASS);
-  await app.click('unlock-submit');
-  await app.find('dash-overdue');
+  app = await launchUnlocked(PASS, env, 'de');
 });
 after(async () => {
   await app?.stop();
